@@ -1,0 +1,56 @@
+"""Crash-safe file writes: write a temporary file beside the target, fsync, then rename.
+
+A crash or error at any point leaves either the old file or the new one, never a mix, and no
+temporary file behind when Python gets to clean up.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+
+@contextmanager
+def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path to write; on success it replaces `target` atomically.
+
+    The temporary name keeps the target's suffix so libraries that pick a format from the
+    extension (soundfile) still do the right thing.
+    """
+    target = Path(target)
+    temp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.partial{target.suffix}")
+    try:
+        yield temp
+        _fsync_file(temp)
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _fsync_directory(target.parent)
+
+
+def write_bytes_atomic(target: str | os.PathLike, data: bytes) -> None:
+    with atomic_path(target) as temp:
+        with open(temp, "wb") as handle:
+            handle.write(data)
+
+
+def write_text_atomic(target: str | os.PathLike, text: str) -> None:
+    write_bytes_atomic(target, text.encode("utf-8"))
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_directory(path: Path) -> None:
+    if os.name == "nt":  # Windows cannot open directories; NTFS journals the rename
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

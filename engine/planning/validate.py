@@ -1,0 +1,103 @@
+"""The one gate every plan passes through, whatever produced it.
+
+It repairs what is unambiguous (times clamped into the story, aliases of track kinds,
+whitespace, exact duplicates) and rejects the rest with a reason a user can act on.
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Mapping
+
+from ..errors import StudioError
+from ..story import TrackKind
+from .plan import Plan, PlannedEvent
+
+MIN_EVENT_S = 0.05
+KIND_ALIASES = {
+    "ambience": TrackKind.AMBIENCE, "ambient": TrackKind.AMBIENCE, "ambiance": TrackKind.AMBIENCE,
+    "background": TrackKind.AMBIENCE, "bed": TrackKind.AMBIENCE, "atmosphere": TrackKind.AMBIENCE,
+    "effects": TrackKind.EFFECTS, "effect": TrackKind.EFFECTS, "sfx": TrackKind.EFFECTS,
+    "fx": TrackKind.EFFECTS, "foley": TrackKind.EFFECTS, "sound": TrackKind.EFFECTS,
+    "music": TrackKind.MUSIC, "score": TrackKind.MUSIC,
+    "speech": TrackKind.SPEECH, "dialogue": TrackKind.SPEECH, "dialog": TrackKind.SPEECH,
+    "voice": TrackKind.SPEECH, "narration": TrackKind.SPEECH,
+}
+
+
+class PlanError(StudioError):
+    """A plan that cannot be repaired into a usable timeline."""
+
+
+def validate_plan(raw: Plan | Mapping[str, Any], duration_s: float, planner: str = "") -> Plan:
+    """Return a clean plan for a story of `duration_s`, or raise PlanError saying why not."""
+    if not (isinstance(duration_s, (int, float)) and math.isfinite(duration_s) and duration_s > 0):
+        raise PlanError(f"story duration must be a positive number of seconds, got {duration_s!r}")
+    data = raw.model_dump() if isinstance(raw, Plan) else raw
+    if not isinstance(data, Mapping):
+        raise PlanError("a plan must be a JSON object with an 'events' list")
+    items = data.get("events")
+    if not isinstance(items, list):
+        raise PlanError("the plan has no 'events' list")
+    if not items:
+        raise PlanError("the plan has no events")
+    warnings = [str(w) for w in data.get("warnings", []) or []]
+    events: list[PlannedEvent] = []
+    seen: set[tuple] = set()
+    for index, item in enumerate(items, start=1):
+        event = _validate_event(item, index, duration_s, warnings)
+        identity = (event.caption.lower(), event.track, event.start_s, event.duration_s)
+        if identity in seen:
+            warnings.append(f"event {index} repeats an earlier event exactly; dropped it")
+            continue
+        seen.add(identity)
+        events.append(event)
+    events.sort(key=lambda e: (e.start_s, e.track != TrackKind.AMBIENCE))
+    return Plan(duration_s=float(duration_s), reasoning=str(data.get("reasoning") or "").strip(),
+                events=events, planner=planner or str(data.get("planner") or ""),
+                warnings=warnings)
+
+
+def _validate_event(item: Any, index: int, duration_s: float, warnings: list[str]) -> PlannedEvent:
+    where = f"event {index}"
+    if not isinstance(item, Mapping):
+        raise PlanError(f"{where} is not an object")
+    caption = re.sub(r"\s+", " ", str(item.get("caption") or "")).strip()
+    if not caption:
+        raise PlanError(f"{where} has an empty caption")
+    where = f"{where} ({caption[:40]!r})"
+    kind = KIND_ALIASES.get(str(item.get("track") or item.get("kind") or "").strip().lower())
+    if kind is None:
+        raise PlanError(f"{where} has unknown track {item.get('track')!r}; use one of "
+                        "ambience, effects, music, speech")
+    start = _number(item.get("start_s"), f"{where} start_s")
+    length = _number(item.get("duration_s"), f"{where} duration_s")
+    if length <= 0:
+        raise PlanError(f"{where} has a duration of {length} s; durations must be positive")
+    if start >= duration_s:
+        raise PlanError(f"{where} starts at {start} s, after the story's end at {duration_s} s")
+    if start < 0:
+        warnings.append(f"{where} started before 0 s; moved it to 0 s")
+        length, start = length + start, 0.0
+    if start + length > duration_s:
+        warnings.append(f"{where} ran past the story's end; shortened it")
+        length = duration_s - start
+    if length < MIN_EVENT_S:
+        raise PlanError(f"{where} is shorter than {MIN_EVENT_S} s inside the story")
+    cues = item.get("cues") or {}
+    if not isinstance(cues, Mapping):
+        raise PlanError(f"{where} has cues that are not an object of text values")
+    return PlannedEvent(caption=caption, track=kind, start_s=round(start, 6),
+                        duration_s=round(length, 6),
+                        tone=str(item.get("tone") or "neutral").strip().lower() or "neutral",
+                        cues={str(k): str(v) for k, v in cues.items()})
+
+
+def _number(value: Any, what: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise PlanError(f"{what} is not a number ({value!r})") from None
+    if not math.isfinite(number):
+        raise PlanError(f"{what} is not a finite number ({value!r})")
+    return number

@@ -1,0 +1,164 @@
+"""Project folders on disk: `NAME.story/` holding `story.json` and `takes/`.
+
+Every write is atomic (temp file, fsync, rename), so a crash mid-save leaves the previous
+project intact. Autosave writes a side file, `story.autosave.json`, that a normal save
+removes; an autosave newer than `story.json` means the last session ended without saving.
+A take file that has gone missing does not stop the project from opening: its event simply
+needs a render again.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import schema
+from .atomic import write_text_atomic
+from .audio_io import read_audio, take_file_format, write_audio
+from .errors import ProjectError
+from .generation.base import GeneratedAudio, RenderRequest
+from .loudness import integrated_lufs
+from .story import Event, Story, Take
+
+SUFFIX = ".story"
+STORY_FILE = "story.json"
+AUTOSAVE_FILE = "story.autosave.json"
+TAKES_DIR = "takes"
+
+
+def project_folder(path: str | os.PathLike) -> Path:
+    """The folder a user means: `storm` and `storm.story` both name `storm.story/`."""
+    path = Path(path)
+    if path.suffix == SUFFIX or (path / STORY_FILE).exists():
+        return path
+    return path.with_name(path.name + SUFFIX)
+
+
+@dataclass
+class Project:
+    folder: Path
+    story: Story
+    warnings: list[str] = field(default_factory=list)  # what opening it found and repaired
+
+    # -- creating, opening, saving -------------------------------------------------------
+    @classmethod
+    def create(cls, folder: str | os.PathLike, story: Story) -> Project:
+        folder = project_folder(folder)
+        if (folder / STORY_FILE).exists():
+            raise ProjectError(f"{folder}: a project already exists there; open it instead.")
+        try:
+            (folder / TAKES_DIR).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ProjectError(f"{folder}: cannot create the project folder ({exc.strerror}).")
+        project = cls(folder, story)
+        project.save()
+        return project
+
+    @classmethod
+    def open(cls, folder: str | os.PathLike) -> Project:
+        folder = project_folder(folder)
+        story_path = folder / STORY_FILE
+        if not folder.is_dir():
+            raise ProjectError(f"{folder}: no such project folder.")
+        if not story_path.is_file():
+            raise ProjectError(f"{folder}: not a project ({STORY_FILE} is missing).")
+        project = cls(folder, _read_story(story_path))
+        project.warnings = [
+            f"take {take.path} of event {event.id} is missing; the event will be rendered again"
+            for event in project.story.events
+            for take in ([event.active_take()] if event.active_take() else [])
+            if not project.take_available(take)
+        ]
+        return project
+
+    def save(self) -> None:
+        """Write story.json atomically and drop the now older autosave."""
+        self._write(STORY_FILE)
+        (self.folder / AUTOSAVE_FILE).unlink(missing_ok=True)
+
+    def autosave(self) -> None:
+        self._write(AUTOSAVE_FILE)
+
+    def has_recovery(self) -> bool:
+        """True when an autosave is newer than the last save (the app closed unsaved)."""
+        autosave, saved = self.folder / AUTOSAVE_FILE, self.folder / STORY_FILE
+        return autosave.exists() and (
+            not saved.exists() or autosave.stat().st_mtime_ns >= saved.stat().st_mtime_ns)
+
+    def recover(self) -> Story:
+        """The autosaved story (the caller decides whether to adopt it)."""
+        return _read_story(self.folder / AUTOSAVE_FILE)
+
+    def discard_recovery(self) -> None:
+        (self.folder / AUTOSAVE_FILE).unlink(missing_ok=True)
+
+    def _write(self, name: str) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(self.folder / name, schema.dumps(self.story))
+        except OSError as exc:
+            raise ProjectError(f"{self.folder / name}: cannot save ({exc.strerror or exc}); "
+                               "the previous version is kept.") from None
+
+    # -- takes ---------------------------------------------------------------------------
+    def take_path(self, take: Take) -> Path:
+        return self.folder / take.path
+
+    def take_available(self, take: Take) -> bool:
+        return self.take_path(take).is_file()
+
+    def needs_render(self, event: Event) -> bool:
+        """No usable take: none yet, its file is gone, its inputs changed, or it is too short."""
+        take = event.active_take()
+        if take is None or not self.take_available(take) or take.render_key != event.render_key():
+            return True
+        take_frames_at_story_rate = take.frames * self.story.sample_rate / take.sample_rate
+        return event.offset + event.duration > take_frames_at_story_rate + 1
+
+    def stale_events(self) -> list[Event]:
+        return [event for event in self.story.events if self.needs_render(event)]
+
+    def read_take(self, take: Take) -> tuple[np.ndarray, int]:
+        return read_audio(self.take_path(take))
+
+    def active_take_audio(self, event: Event) -> tuple[np.ndarray, int] | None:
+        """The audio the mixer plays for an event, or None while it has no usable take."""
+        take = event.active_take()
+        if take is None or not self.take_available(take):
+            return None
+        return self.read_take(take)
+
+    def add_take(self, event: Event, request: RenderRequest, generated: GeneratedAudio,
+                 generator: str, generator_version: str, activate: bool = True) -> Take:
+        """Store a rendered take on disk (atomically), record it on the event."""
+        take_id = event.next_take_id()
+        extension, subtype = take_file_format(generated.audio)
+        relative = f"{TAKES_DIR}/{event.id}-{take_id}{extension}"
+        take = Take(
+            id=take_id, path=relative, generator=generator,
+            generator_version=generator_version, parameters=request.to_json(), seed=request.seed,
+            sample_rate=generated.sample_rate, channels=generated.audio.shape[0],
+            frames=generated.audio.shape[1],
+            loudness_lufs=integrated_lufs(generated.audio, generated.sample_rate),
+            render_key=event.render_key(), notes=list(generated.notes))
+        try:
+            (self.folder / TAKES_DIR).mkdir(parents=True, exist_ok=True)
+            write_audio(self.folder / relative, generated.audio, generated.sample_rate, subtype)
+        except OSError as exc:
+            raise ProjectError(f"{self.folder / relative}: cannot write the take "
+                               f"({exc.strerror or exc}).") from None
+        event.takes = [*event.takes, take]
+        if activate:
+            event.active_take_id = take.id
+            event.offset = 0
+        return take
+
+
+def _read_story(path: Path) -> Story:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ProjectError(f"{path}: cannot read ({exc.strerror}).") from None
+    return schema.loads(data, str(path))
