@@ -9,6 +9,7 @@ needs a render again.
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from .audio_io import read_audio, take_file_format, write_audio
 from .errors import ProjectError
 from .generation.base import GeneratedAudio, RenderRequest
 from .loudness import integrated_lufs
-from .story import Event, Story, Take
+from .story import Event, Story, Take, render_key
 
 SUFFIX = ".story"
 STORY_FILE = "story.json"
@@ -130,30 +131,47 @@ class Project:
             return None
         return self.read_take(take)
 
-    def add_take(self, event: Event, request: RenderRequest, generated: GeneratedAudio,
-                 generator: str, generator_version: str, activate: bool = True) -> Take:
-        """Store a rendered take on disk (atomically), record it on the event."""
-        take_id = event.next_take_id()
+    def store_take(self, request: RenderRequest, generated: GeneratedAudio, generator: str,
+                   generator_version: str) -> Take:
+        """Write a rendered take to `takes/` (atomically) and describe it.
+
+        The story is not touched, so a worker thread may call this while the GUI edits the
+        story; `attach_take` (or the GUI's undoable command) records it on the event. The
+        file name is unique, so a take that is never attached collides with nothing.
+        """
         extension, subtype = take_file_format(generated.audio)
-        relative = f"{TAKES_DIR}/{event.id}-{take_id}{extension}"
+        relative = f"{TAKES_DIR}/{request.event_id or 'take'}-{uuid.uuid4().hex[:8]}{extension}"
         take = Take(
-            id=take_id, path=relative, generator=generator,
+            id=Path(relative).stem, path=relative, generator=generator,
             generator_version=generator_version, parameters=request.to_json(), seed=request.seed,
             sample_rate=generated.sample_rate, channels=generated.audio.shape[0],
             frames=generated.audio.shape[1],
             loudness_lufs=integrated_lufs(generated.audio, generated.sample_rate),
-            render_key=event.render_key(), notes=list(generated.notes))
+            render_key=render_key(request.caption, request.tone, dict(request.cues),
+                                  request.seed, generator, dict(request.settings)),
+            notes=list(generated.notes))
         try:
             (self.folder / TAKES_DIR).mkdir(parents=True, exist_ok=True)
             write_audio(self.folder / relative, generated.audio, generated.sample_rate, subtype)
         except OSError as exc:
             raise ProjectError(f"{self.folder / relative}: cannot write the take "
                                f"({exc.strerror or exc}).") from None
-        event.takes = [*event.takes, take]
-        if activate:
-            event.active_take_id = take.id
-            event.offset = 0
         return take
+
+    def add_take(self, event: Event, request: RenderRequest, generated: GeneratedAudio,
+                 generator: str, generator_version: str) -> Take:
+        """Store a rendered take and make it the event's active take."""
+        return attach_take(event, self.store_take(request, generated, generator,
+                                                  generator_version))
+
+
+def attach_take(event: Event, take: Take) -> Take:
+    """Record a stored take on its event as the active one (numbered t1, t2, ...)."""
+    take = take.model_copy(update={"id": event.next_take_id()})
+    event.takes = [*event.takes, take]
+    event.use_take(take.id)
+    event.offset = 0
+    return take
 
 
 def _read_story(path: Path) -> Story:

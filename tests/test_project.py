@@ -18,7 +18,7 @@ def add_sine_take(project, event_id, freq=440.0, rate=48_000):
     event = project.story.event(event_id)
     request = render_request(project.story, event)
     audio = sine(freq, request.duration_s, rate, channels=2)
-    return project.add_take(event, request, GeneratedAudio(audio, rate), "test-tone", "1")
+    return project.add_take(event, request, GeneratedAudio(audio, rate), event.generator, "1")
 
 
 def test_save_and_open_round_trip_with_takes(tmp_path, story):

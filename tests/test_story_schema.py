@@ -113,7 +113,7 @@ def test_choosing_an_earlier_take_restores_its_seed(tmp_path, story):
     for seed in (12, 500):
         event.seed = seed
         request = render_request(project.story, event)
-        project.add_take(event, request, GeneratedAudio(sine(seed, 2, 48_000), 48_000), "t", "1")
+        project.add_take(event, request, GeneratedAudio(sine(seed, 2, 48_000), 48_000), event.generator, "1")
     assert event.active_take_id == "t2" and not project.needs_render(event)
     event.use_take("t1")
     assert event.seed == 12 and not project.needs_render(event)
