@@ -76,11 +76,20 @@ class Project:
 
     def save(self) -> None:
         """Write story.json atomically and drop the now older autosave."""
-        self._write(STORY_FILE)
-        (self.folder / AUTOSAVE_FILE).unlink(missing_ok=True)
+        self.write_snapshot(self.snapshot())
 
     def autosave(self) -> None:
-        self._write(AUTOSAVE_FILE)
+        self.write_snapshot(self.snapshot(), autosave=True)
+
+    def snapshot(self) -> str:
+        """The story as file text; take it on the thread that edits the story."""
+        return schema.dumps(self.story)
+
+    def write_snapshot(self, text: str, autosave: bool = False) -> None:
+        """Write a snapshot as story.json (or the autosave file); safe on a worker thread."""
+        self._write(AUTOSAVE_FILE if autosave else STORY_FILE, text)
+        if not autosave:
+            (self.folder / AUTOSAVE_FILE).unlink(missing_ok=True)
 
     def has_recovery(self) -> bool:
         """True when an autosave is newer than the last save (the app closed unsaved)."""
@@ -95,10 +104,10 @@ class Project:
     def discard_recovery(self) -> None:
         (self.folder / AUTOSAVE_FILE).unlink(missing_ok=True)
 
-    def _write(self, name: str) -> None:
+    def _write(self, name: str, text: str) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_text_atomic(self.folder / name, schema.dumps(self.story))
+            write_text_atomic(self.folder / name, text)
         except OSError as exc:
             raise ProjectError(f"{self.folder / name}: cannot save ({exc.strerror or exc}); "
                                "the previous version is kept.") from None
@@ -157,6 +166,23 @@ class Project:
             raise ProjectError(f"{self.folder / relative}: cannot write the take "
                                f"({exc.strerror or exc}).") from None
         return take
+
+    def import_take(self, source: str | os.PathLike, event: Event) -> Take:
+        """Bring an audio file in as the event's active take (a copy in `takes/`).
+
+        The take counts as current for the event as it is now; editing the caption later
+        makes it stale like any other take, and a render then replaces it with a new one.
+        """
+        audio, rate = read_audio(source)
+        if audio.shape[1] == 0:
+            raise ProjectError(f"{source}: the file holds no audio.")
+        request = RenderRequest(caption=event.caption, duration_s=audio.shape[1] / rate,
+                                seed=event.seed, tone=event.tone, cues=event.cues,
+                                settings=event.generator_settings, event_id=event.id)
+        generated = GeneratedAudio(np.ascontiguousarray(audio, np.float32), rate,
+                                   notes=(f"imported from {Path(source).name}",))
+        take = self.store_take(request, generated, event.generator, "imported")
+        return attach_take(event, take.model_copy(update={"generator": "import"}))
 
     def add_take(self, event: Event, request: RenderRequest, generated: GeneratedAudio,
                  generator: str, generator_version: str) -> Take:

@@ -173,8 +173,9 @@ class Story(_Model):
     def events_on(self, track_id: str) -> list[Event]:
         return sorted((e for e in self.events if e.track_id == track_id), key=lambda e: e.start)
 
-    def next_event_id(self) -> str:
-        used = {e.id for e in self.events}
+    def next_event_id(self, reserved: set[str] | frozenset = frozenset()) -> str:
+        """A free event id; `reserved` holds ids handed out but not yet added."""
+        used = {e.id for e in self.events} | set(reserved)
         n = len(self.events) + 1
         while f"e{n}" in used:
             n += 1

@@ -28,19 +28,20 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(extra_commands=()) -> argparse.ArgumentParser:
     parser = _Parser(prog="main.py", description="AudioStory Studio: narrative to multi-track "
                      "audio. With no command, opens the editor.")
     parser.add_argument("--version", action="version", version=f"AudioStory Studio {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in COMMANDS:
+    for module in (*COMMANDS, *extra_commands):
         module.register(commands)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, extra_commands=()) -> int:
+    """Run one command; `extra_commands` are modules from outside the engine (the GUI's)."""
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser()
+    parser = build_parser(extra_commands)
     try:
         args = parser.parse_args(argv)
     except UsageError as exc:

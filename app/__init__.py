@@ -1,0 +1,1 @@
+"""AudioStory Studio desktop editor (PySide6). Imports `engine`; never the other way round."""

@@ -1,0 +1,1 @@
+"""The timeline: ruler, track headers and a QGraphicsView of clips."""
