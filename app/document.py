@@ -40,6 +40,7 @@ class StoryDocument(QObject):
         self._versions: dict[str, int] = {}
         self._failures: dict[str, str] = {}
         self._progress: dict[str, float] = {}
+        self._states: dict[str, ClipState] = {}  # painted often, computed on change only
         self._missing = {take.path for event in project.story.events for take in event.takes
                          if not project.take_available(take)}
 
@@ -60,6 +61,12 @@ class StoryDocument(QObject):
         return self._versions.get(event_id, 0)
 
     def state(self, event_id: str) -> ClipState:
+        state = self._states.get(event_id)
+        if state is None:
+            state = self._states[event_id] = self._compute_state(event_id)
+        return state
+
+    def _compute_state(self, event_id: str) -> ClipState:
         if event_id in self._progress:
             return ClipState.RENDERING
         if event_id in self._failures:
@@ -90,16 +97,19 @@ class StoryDocument(QObject):
 
     # -- render status (not undoable: it describes jobs, not the story) -----------------
     def set_rendering(self, event_id: str, fraction: float) -> None:
+        self._states.pop(event_id, None)
         self._progress[event_id] = fraction
         self._failures.pop(event_id, None)
         self.clipStateChanged.emit(event_id)
 
     def set_failed(self, event_id: str, reason: str) -> None:
+        self._states.pop(event_id, None)
         self._progress.pop(event_id, None)
         self._failures[event_id] = reason
         self.clipStateChanged.emit(event_id)
 
     def clear_status(self, event_id: str) -> None:
+        self._states.pop(event_id, None)
         self._progress.pop(event_id, None)
         self._failures.pop(event_id, None)
         self.clipStateChanged.emit(event_id)
@@ -107,6 +117,7 @@ class StoryDocument(QObject):
     # -- changes, called by undo commands only --------------------------------------------
     def _touch(self, event_id: str) -> None:
         self._versions[event_id] = self._versions.get(event_id, 0) + 1
+        self._states.pop(event_id, None)
 
     def _apply_event_fields(self, event_id: str, fields: dict) -> None:
         event = self.story.event(event_id)
@@ -146,6 +157,7 @@ class StoryDocument(QObject):
             {**self.story.model_dump(exclude={"tracks", "events"}),
              "tracks": [t.model_dump() for t in tracks],
              "events": [e.model_dump() for e in events]})
+        self._states.clear()
         for event in self.story.events:
             self._touch(event.id)
         self._progress.clear()
@@ -162,6 +174,7 @@ class StoryDocument(QObject):
         self._missing.discard(event.active_take().path if event.active_take() else "")
         # no version bump: a new take does not change what a pending render was asked for
         self._failures.pop(event_id, None)
+        self._states.pop(event_id, None)
         self.eventChanged.emit(event_id)
         self.clipStateChanged.emit(event_id)
 

@@ -13,10 +13,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 
 from engine.export import ExportSettings, available_formats, export_project
 
+from .settings import LOUDNESS_CHOICES
 from .workers import Job, JobLane
 
-LOUDNESS_CHOICES = (("EBU R128 (−23 LUFS)", "ebu"), ("Podcast (−16 LUFS)", "podcast"),
-                    ("Streaming (−14 LUFS)", "streaming"), ("None (mix as is)", "none"))
 EXTENSIONS = {"wav16": ".wav", "wav24": ".wav", "wav32f": ".wav", "flac": ".flac",
               "mp3": ".mp3", "ogg": ".ogg"}
 

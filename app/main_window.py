@@ -7,8 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QUndoGroup
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
-                               QProgressBar, QPushButton, QTabWidget, QWidget)
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu,
+                               QMessageBox, QProgressBar, QPushButton, QTabWidget, QWidget)
 
 from .commands import AddEvents, RemoveEvents
 from .document import StoryDocument
@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         self.story_panel = StoryPanel()
         self.story_panel.select(self.settings.planner, self.settings.generator)
         self.scene_list = SceneList(document)
-        left = QTabWidget()
+        left = self.left_tabs = QTabWidget()
         left.addTab(self.story_panel, "Story")
         left.addTab(self.scene_list, "Scenes")
         self.inspector = Inspector(document)
@@ -98,7 +98,14 @@ class MainWindow(QMainWindow):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Cancel planning and rendering (Esc)")
         self.cancel_button.clicked.connect(self.cancel_jobs)
+        self.summary = QLabel("")
+        self.summary.setStyleSheet("color: #9aa0ac; padding: 0 8px;")
+        self.summary_timer = QTimer(self)
+        self.summary_timer.setSingleShot(True)
+        self.summary_timer.setInterval(200)
+        self.summary_timer.timeout.connect(self._update_summary)
         status = self.statusBar()
+        status.addPermanentWidget(self.summary)
         status.addPermanentWidget(self.progress_label)
         status.addPermanentWidget(self.progress)
         status.addPermanentWidget(self.cancel_button)
@@ -131,6 +138,7 @@ class MainWindow(QMainWindow):
         self.story_panel.generatorChanged.connect(self._generator_changed)
         self.timeline.scene.selectionChanged.connect(self._selection_changed)
         self.timeline.scene.clipActivated.connect(self._focus_caption)
+        self.timeline.scene.clipMenuRequested.connect(self._clip_menu)
         self.timeline.scene.message.connect(self.show_error)
         self.timeline.ruler.seekRequested.connect(self.seek)
         self.timeline.ruler.loopChanged.connect(self._loop_region_changed)
@@ -159,9 +167,26 @@ class MainWindow(QMainWindow):
         self.story_panel.set_story(document.story.prompt, document.story.duration_s)
         document.modifiedChanged.connect(self._update_title)
         document.projectChanged.connect(self._update_title)
+        for signal in (document.storyReset, document.eventsAdded, document.eventsRemoved,
+                       document.clipStateChanged, document.eventChanged):
+            signal.connect(self.summary_timer.start)
+        self._update_summary()
         self._update_title()
         self._refresh_recent()
+        self._position_changed(self.player.position)
         QTimer.singleShot(0, self.timeline.view.zoom_to_fit)
+
+    def _update_summary(self) -> None:
+        """How many clips, and how many still need a render."""
+        document = self.document
+        counts: dict[str, int] = {}
+        for event in document.story.events:
+            state = document.state(event.id).value
+            counts[state] = counts.get(state, 0) + 1
+        parts = [f"{len(document.story.events)} clips"] + [
+            f"{counts[s]} {s}" for s in ("rendered", "rendering", "planned", "stale", "failed")
+            if counts.get(s)]
+        self.summary.setText(" · ".join(parts))
 
     def _update_title(self) -> None:
         document = self.document
@@ -200,6 +225,12 @@ class MainWindow(QMainWindow):
         from .export_dialog import ExportDialog
 
         ExportDialog(self.document, self.render_lane, self.settings.loudness_target, self).exec()
+
+    def preferences_dialog(self) -> None:
+        from .preferences import PreferencesDialog
+
+        if PreferencesDialog(self.settings, self).exec():
+            self.story_panel.select(self.settings.planner, self.settings.generator)
 
     def closeEvent(self, event) -> None:
         if not self.projects.confirm_close():
@@ -280,6 +311,21 @@ class MainWindow(QMainWindow):
         self.timeline.scene.select_events([event_id])
         item = self.timeline.scene.item(event_id)
         self.timeline.view.ensureVisible(item)
+
+    def _clip_menu(self, event_id: str, screen_pos) -> None:
+        if event_id not in self.selected():
+            self.timeline.scene.select_events([event_id])
+        menu = QMenu(self)
+        a = self.actions
+        menu.addActions([a.regenerate, a.render_selected])
+        takes = self.document.story.event(event_id).takes
+        if len(self.selected()) == 1 and takes:
+            choose = menu.addMenu("Use Take")
+            for action in a.takes[:len(takes)]:
+                choose.addAction(action)
+        menu.addSeparator()
+        menu.addActions([a.duplicate, a.delete])
+        menu.popup(screen_pos)
 
     def _selection_changed(self) -> None:
         self.inspector.show_events(self.selected())

@@ -20,6 +20,7 @@ class Actions:
     delete: QAction
     duplicate: QAction
     select_all: QAction
+    preferences: QAction
     regenerate: QAction
     render_selected: QAction
     render_all: QAction
@@ -70,6 +71,8 @@ def build_actions(window) -> Actions:
         duplicate=_action(window, "D&uplicate", window.duplicate_selected, ["Ctrl+D"],
                           "Duplicate the selected clips after themselves"),
         select_all=_action(window, "Select &All", window.select_all, ["Ctrl+A"]),
+        preferences=_action(window, "&Preferences…", window.preferences_dialog, ["Ctrl+,"],
+                            "Backends, model folder, loudness target, audio device"),
         regenerate=_action(window, "&Regenerate", window.regenerate_selected, ["R"],
                            "Render the selected clips again with new seeds, as new takes"),
         render_selected=_action(window, "Render &Selected", window.render_selected,
@@ -110,6 +113,8 @@ def build_menus(window, a: Actions) -> None:
     edit.addActions([a.undo, a.redo])
     edit.addSeparator()
     edit.addActions([a.delete, a.duplicate, a.select_all])
+    edit.addSeparator()
+    edit.addAction(a.preferences)
     clip = bar.addMenu("&Clip")
     clip.addActions([a.regenerate, a.render_selected, a.render_all, a.cancel])
     takes = clip.addMenu("&Takes")

@@ -22,16 +22,21 @@ class SceneList(QListWidget):
             item.data(Qt.ItemDataRole.UserRole)))
         self.model().rowsMoved.connect(self._rows_moved)
         self._order: list[str] = []
+        self._stale = True
+        self._refresh_timer = QTimer(self)  # edits come in bursts (renders, drags): batch them
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(150)
+        self._refresh_timer.timeout.connect(self.refresh)
         self.document = None
         self.set_document(document)
 
     def set_document(self, document) -> None:
         if self.document is not None:
             for signal in self._signals(self.document):
-                signal.disconnect(self.refresh)
+                signal.disconnect(self.schedule_refresh)
         self.document = document
         for signal in self._signals(document):
-            signal.connect(self.refresh)
+            signal.connect(self.schedule_refresh)
         self.refresh()
 
     @staticmethod
@@ -39,7 +44,18 @@ class SceneList(QListWidget):
         return (document.storyReset, document.eventChanged, document.eventsAdded,
                 document.eventsRemoved)
 
+    def schedule_refresh(self, *args) -> None:
+        self._stale = True
+        if self.isVisible():
+            self._refresh_timer.start()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
     def refresh(self, *args) -> None:
+        self._stale = False
         story = self.document.story
         kinds = {t.id: t.kind.value for t in story.tracks}
         events = sorted(story.events, key=lambda e: (e.start, e.id))

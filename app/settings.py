@@ -8,7 +8,9 @@ from PySide6.QtCore import QSettings
 
 APP_NAME = "AudioStory Studio"
 MAX_RECENT = 10
-LOUDNESS_TARGETS = ("ebu", "podcast", "streaming", "none")
+LOUDNESS_CHOICES = (("EBU R128 (−23 LUFS)", "ebu"), ("Podcast (−16 LUFS)", "podcast"),
+                    ("Streaming (−14 LUFS)", "streaming"), ("None (mix as is)", "none"))
+LOUDNESS_TARGETS = tuple(value for _, value in LOUDNESS_CHOICES)
 
 
 def config_file() -> Path:

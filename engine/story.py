@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 DEFAULT_SAMPLE_RATE = 48_000
 MAX_DURATION_S = 2 * 3600  # two hours: a feature-length story; longer work is split in parts
@@ -158,6 +158,16 @@ class Story(_Model):
     def to_seconds(self, samples: int) -> float:
         return samples / self.sample_rate
 
+    # lookups by id are hot (the timeline asks for every clip it paints): keep an index,
+    # rebuilt whenever the list is replaced or changes length
+    _event_index: dict = PrivateAttr(default_factory=dict)
+    _indexed: tuple = PrivateAttr(default=(None, -1))
+
+    def __eq__(self, other: object) -> bool:  # the field values; never the lookup index
+        return isinstance(other, Story) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # mutable
+
     def track(self, track_id: str) -> Track:
         for track in self.tracks:
             if track.id == track_id:
@@ -165,10 +175,16 @@ class Story(_Model):
         raise KeyError(track_id)
 
     def event(self, event_id: str) -> Event:
-        for event in self.events:
-            if event.id == event_id:
-                return event
-        raise KeyError(event_id)
+        if self._indexed != (id(self.events), len(self.events)):
+            self._event_index = {e.id: e for e in self.events}
+            self._indexed = (id(self.events), len(self.events))
+        event = self._event_index.get(event_id)
+        if event is None or event.id != event_id:  # an id changed in place: look again
+            self._indexed = (None, -1)
+            event = next((e for e in self.events if e.id == event_id), None)
+            if event is None:
+                raise KeyError(event_id)
+        return event
 
     def events_on(self, track_id: str) -> list[Event]:
         return sorted((e for e in self.events if e.track_id == track_id), key=lambda e: e.start)

@@ -297,6 +297,8 @@ def test_ruler_click_seeks(qtbot, window):
 def test_scene_list_reorders_the_story(qtbot, window):
     plan(qtbot, window)
     scenes = window.scene_list
+    window.left_tabs.setCurrentWidget(scenes)
+    assert scenes.count() == len(window.document.story.events)
     order = list(scenes._order)
     starts = sorted(window.document.story.event(i).start for i in order)
     new_order = order[1:] + order[:1]
@@ -363,12 +365,17 @@ def test_timeline_paints_without_leaking_references(qtbot, window):
     thousand paints); the editor must stay stable over many repaints."""
     plan(qtbot, window)
     render_all(qtbot, window)
+    window.quick_pool.wait()
+    qtbot.wait(50)
     viewport = window.timeline.view.viewport()
     viewport.repaint()
     before = sys.getrefcount(None)
     for _ in range(50):
+        window.timeline.scene.update()  # repaint every clip, not cached pixmaps
         viewport.repaint()
-    assert sys.getrefcount(None) >= before - 10
+    # the broken release lost thousands here (several per clip per paint); other threads
+    # may legitimately drop a few references meanwhile
+    assert sys.getrefcount(None) >= before - 200, sys.getrefcount(None) - before
 
 
 def test_zoom_reaches_sample_detail_and_back(qtbot, window):
@@ -380,3 +387,23 @@ def test_zoom_reaches_sample_detail_and_back(qtbot, window):
     assert window.timeline.ruler.scale.tick_step_s() <= 1e-3
     view.zoom_to_fit()
     assert scale.x(window.document.story.duration) <= view.viewport().width()
+
+
+def test_preferences_are_kept_between_sessions(qtbot, tmp_path, window):
+    from app.preferences import PreferencesDialog
+
+    dialog = PreferencesDialog(window.settings, window)
+    dialog.loudness.setCurrentIndex(dialog.loudness.findData("podcast"))
+    dialog.model_folder.setText(str(tmp_path / "models"))
+    dialog.accept()
+    again = AppSettings(tmp_path / "settings.ini")
+    assert again.loudness_target == "podcast"
+    assert again.model_folder == str(tmp_path / "models")
+
+
+def test_status_bar_counts_what_needs_rendering(qtbot, window):
+    plan(qtbot, window)
+    count = len(window.document.story.events)
+    qtbot.waitUntil(lambda: window.summary.text() == f"{count} clips · {count} planned")
+    render_all(qtbot, window)
+    qtbot.waitUntil(lambda: window.summary.text() == f"{count} clips · {count} rendered")

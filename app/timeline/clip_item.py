@@ -17,6 +17,7 @@ from .. import style
 from ..document import ClipState
 
 EDGE_GRAB_PX = 6
+SLIVER_PX = 4.0
 HEADER_PX = 17
 MIN_TEXT_WIDTH_PX = 36
 MAX_CACHED_WAVEFORM_PX = 4096
@@ -30,6 +31,9 @@ class ClipItem(QGraphicsItem):
         self.event_id = event_id
         self._width = 10.0
         self._height = style.LANE_HEIGHT - 6
+        self._rect = QRectF(0, 0, self._width, self._height)
+        self._placement = (0, 1, 0)  # start, duration (samples), lane
+        self._kind_colour = style.KIND_COLOURS["effects"]
         self._waveform: tuple[tuple, QImage] | None = None
         self._caption = ""
         self._elided: tuple[float, str] = (-1.0, "")
@@ -40,14 +44,21 @@ class ClipItem(QGraphicsItem):
 
     # -- geometry from the model -------------------------------------------------------
     def sync(self) -> None:
-        """Re-read the event: position, length, caption, tooltip."""
+        """Re-read the event: position, length, kind, caption, tooltip."""
         event = self.timeline.document.story.event(self.event_id)
-        self.set_geometry(event.start, event.duration, self.timeline.lane_of(event.track_id))
+        self._placement = (event.start, event.duration, self.timeline.lane_of(event.track_id))
+        self._kind_colour = style.KIND_COLOURS.get(self.timeline.kind_of(event.track_id),
+                                                   style.KIND_COLOURS["effects"])
+        self.set_geometry(*self._placement)
         if event.caption != self._caption:
             self._caption = event.caption
             self._elided = (-1.0, "")
         self.refresh_tooltip()
         self.update()
+
+    def relayout(self) -> None:
+        """The zoom changed: only the geometry does."""
+        self.set_geometry(*self._placement)
 
     def set_geometry(self, start: int, duration: int, lane: int) -> None:
         scale = self.timeline.scale
@@ -55,6 +66,11 @@ class ClipItem(QGraphicsItem):
         if width != self._width:
             self.prepareGeometryChange()
             self._width = width
+            self._rect = QRectF(0, 0, width, self._height)
+            # clips wide enough to show detail are cached as pixmaps between changes;
+            # slivers are a single fill and cheaper to draw than to cache
+            self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache
+                              if width >= SLIVER_PX else QGraphicsItem.CacheMode.NoCache)
         self.setPos(scale.x(start), lane * style.LANE_HEIGHT + 3)
 
     def refresh_tooltip(self) -> None:
@@ -64,7 +80,7 @@ class ClipItem(QGraphicsItem):
         self.setToolTip(f"{self._caption}\n{state.value}" + (f": {reason}" if reason else ""))
 
     def boundingRect(self) -> QRectF:
-        return QRectF(0, 0, self._width, self._height)
+        return self._rect
 
     def edge_at(self, x: float) -> str:
         """'left' or 'right' when x (item coordinates) is on a trim handle, else 'body'."""
@@ -88,6 +104,9 @@ class ClipItem(QGraphicsItem):
     def mouseDoubleClickEvent(self, event) -> None:
         self.timeline.clipActivated.emit(self.event_id)
 
+    def contextMenuEvent(self, event) -> None:
+        self.timeline.clipMenuRequested.emit(self.event_id, event.screenPos())
+
     def hoverMoveEvent(self, event) -> None:
         edge = self.edge_at(event.pos().x())
         self.setCursor(Qt.CursorShape.SizeHorCursor if edge != "body"
@@ -95,12 +114,14 @@ class ClipItem(QGraphicsItem):
 
     # -- painting ----------------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        colour = self._kind_colour
+        if self._width < SLIVER_PX:  # zoomed far out: a sliver of colour is all that shows
+            painter.fillRect(self._rect, colour.lighter(110) if self.isSelected() else colour)
+            return
         document = self.timeline.document
         event = document.story.event(self.event_id)
-        kind = self.timeline.kind_of(event.track_id)
         state = document.state(self.event_id)
-        colour = style.KIND_COLOURS.get(kind, style.KIND_COLOURS["effects"])
-        rect = self.boundingRect()
+        rect = self._rect
         exposed = option.exposedRect.intersected(rect)
         painter.setPen(Qt.PenStyle.NoPen)
         if state == ClipState.PLANNED:
@@ -108,8 +129,6 @@ class ClipItem(QGraphicsItem):
             painter.fillRect(exposed, QBrush(colour.darker(170), Qt.BrushStyle.BDiagPattern))
         else:
             painter.fillRect(exposed, colour.darker(260))
-        if self._width < 3:
-            return
         header = QRectF(0, 0, self._width, min(HEADER_PX, self._height))
         painter.fillRect(header.intersected(exposed), colour.darker(120))
         if self._width > 8 and state != ClipState.PLANNED:

@@ -30,6 +30,7 @@ TAIL_S = 10.0  # room after the story's end to drag clips into
 
 class TimelineScene(QGraphicsScene):
     clipActivated = Signal(str)  # event id (double click)
+    clipMenuRequested = Signal(str, object)  # event id, screen position (QPoint)
     message = Signal(str)
 
     def __init__(self, document: StoryDocument, scale: TimeScale, peak_cache, parent=None):
@@ -89,7 +90,7 @@ class TimelineScene(QGraphicsScene):
 
     def relayout(self) -> None:
         for item in self._items.values():
-            item.sync()
+            item.relayout()
         self._update_rect()
         self.set_playhead(self._playhead_samples)
 
