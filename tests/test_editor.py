@@ -407,3 +407,54 @@ def test_status_bar_counts_what_needs_rendering(qtbot, window):
     qtbot.waitUntil(lambda: window.summary.text() == f"{count} clips · {count} planned")
     render_all(qtbot, window)
     qtbot.waitUntil(lambda: window.summary.text() == f"{count} clips · {count} rendered")
+
+
+def test_drag_a_clip_to_another_track(qtbot, window):
+    plan(qtbot, window)
+    window.actions.snapping.setChecked(False)
+    story = window.document.story
+    event = effects_event(window, last=True)
+    lane = window.timeline.scene.lane_of(event.track_id)
+    assert lane > 0
+    centre = clip_centre(window, event.id)
+    up = centre - QPoint(0, 72)  # one lane up
+    viewport = window.timeline.view.viewport()
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, pos=centre)
+    QTest.mouseMove(viewport, up)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=up)
+    moved = window.document.story.event(event.id)
+    assert moved.track_id == story.tracks[lane - 1].id and moved.start == event.start
+
+
+def test_duplicate_and_delete_selected_clips(qtbot, window):
+    plan(qtbot, window)
+    story = window.document.story
+    count = len(story.events)
+    first = effects_event(window)
+    window.timeline.scene.select_events([first.id])
+    window.actions.duplicate.trigger()
+    story = window.document.story
+    copy = story.events[-1]
+    assert len(story.events) == count + 1
+    assert copy.caption == first.caption and copy.start == first.end
+    assert window.timeline.scene.selected_event_ids() == [copy.id]
+    window.select_all()
+    window.actions.delete.trigger()
+    assert window.document.story.events == []
+    window.actions.undo.trigger()
+    assert len(window.document.story.events) == count + 1
+
+
+def test_cancel_stops_rendering_and_keeps_the_clips(qtbot, window):
+    plan(qtbot, window, duration_s=60.0)
+    document = window.document
+    gate = threading.Event()
+    window.render_lane.submit(Job(lambda progress, cancel: gate.wait(30), "hold"))
+    window.actions.render_all.trigger()
+    assert all(document.state(e.id) == ClipState.RENDERING for e in document.story.events)
+    window.actions.cancel.trigger()
+    gate.set()
+    qtbot.waitUntil(lambda: not window.render_lane.busy(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: all(document.state(e.id) == ClipState.PLANNED
+                                for e in document.story.events), timeout=WAIT_MS)
+    assert all(e.takes == [] for e in document.story.events)

@@ -7,7 +7,7 @@ scene's drag controller, so moving several clips at once is one gesture and one 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
@@ -200,26 +200,30 @@ class ClipItem(QGraphicsItem):
         ratio = take.sample_rate / self.timeline.document.story.sample_rate
         take_start = event.offset * ratio
         take_span = event.duration * ratio
+        dpr = max(painter.device().devicePixelRatioF(), 1.0)  # sharp on HiDPI screens
         if self._width <= MAX_CACHED_WAVEFORM_PX:
             left, right = 0, int(np.ceil(self._width))
-            key = (str(path), event.offset, event.duration, right, height)
+            key = (str(path), event.offset, event.duration, right, height, dpr)
             if self._waveform is None or self._waveform[0] != key:
                 self._waveform = (key, waveform_image(peaks, take_start, take_span,
-                                                      self._width, 0, right, height, colour))
+                                                      self._width, 0, right, height, colour, dpr))
             image = self._waveform[1]
         else:  # very deep zoom: draw only what is exposed
             left, right = int(exposed.left()), int(np.ceil(exposed.right()))
             image = waveform_image(peaks, take_start, take_span, self._width, left, right, height,
-                                   colour)
-        painter.drawImage(left, HEADER_PX + 1, image)
+                                   colour, dpr)
+        painter.drawImage(QPointF(left, HEADER_PX + 1), image)
 
 
 def waveform_image(peaks: Peaks, take_start: float, take_span: float, width: float, left: int,
-                   right: int, height: int, colour: QColor) -> QImage:
+                   right: int, height: int, colour: QColor, dpr: float = 1.0) -> QImage:
     """Columns [left, right) of a clip `width` pixels wide showing take samples
-    [take_start, take_start + take_span), as a filled min/max envelope."""
-    columns = max(right - left, 1)
-    per_px = take_span / max(width, 1e-9)
+    [take_start, take_start + take_span), as a filled min/max envelope, drawn at `dpr`
+    device pixels per pixel."""
+    columns = max(int(round((right - left) * dpr)), 1)
+    height = max(int(round(height * dpr)), 1)
+    per_px = take_span / max(width * dpr, 1e-9)
+    left, right = int(round(left * dpr)), int(round(left * dpr)) + columns
     start = int(take_start + left * per_px)
     stop = max(int(take_start + right * per_px), start + 1)
     mins, maxs = peaks.envelope(start, min(stop, peaks.frames), columns)
@@ -234,7 +238,9 @@ def waveform_image(peaks: Peaks, take_start: float, take_span: float, width: flo
     pixels = np.zeros((height, columns), np.uint32)
     pixels[mask] = colour.lighter(135).rgba()
     image = QImage(pixels.data, columns, height, columns * 4, QImage.Format.Format_ARGB32)
-    return image.copy()  # own the pixels: the numpy buffer goes away
+    image = image.copy()  # own the pixels: the numpy buffer goes away
+    image.setDevicePixelRatio(dpr)
+    return image
 
 
 def _display_scale(values: np.ndarray) -> np.ndarray:

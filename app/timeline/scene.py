@@ -76,9 +76,12 @@ class TimelineScene(QGraphicsScene):
                 (d.clipStateChanged, self._on_state_changed)]
 
     def rebuild(self) -> None:
+        self.blockSignals(True)
         for item in self._items.values():
             self.removeItem(item)
         self._items.clear()
+        self.blockSignals(False)
+        self.selectionChanged.emit()
         story = self.document.story
         self._track_ids = [t.id for t in story.tracks]
         self._lanes = {t.id: i for i, t in enumerate(story.tracks)}
@@ -119,11 +122,14 @@ class TimelineScene(QGraphicsScene):
         self._update_rect()
 
     def _on_events_removed(self, event_ids: list) -> None:
+        self.blockSignals(True)  # one selection change at the end, when the model agrees
         for event_id in event_ids:
             item = self._items.pop(event_id, None)
             if item is not None:
                 self.removeItem(item)
+        self.blockSignals(False)
         self._update_rect()
+        self.selectionChanged.emit()
 
     def _on_track_changed(self, track_id: str) -> None:
         self._kinds[track_id] = self.document.story.track(track_id).kind.value
