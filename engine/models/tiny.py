@@ -50,7 +50,7 @@ TINY_DIT = {"num_layers": 1, "num_single_layers": 1, "in_channels": 8,
             "attention_head_dim": 16, "num_attention_heads": 2, "joint_attention_dim": 32,
             "audio_seq_len": 250, "max_duration": 4.0, "axes_dims_rope": [4, 6, 6],
             "text_encoder_name": "google/flan-t5-large"}
-TINY_VAE = {"encoder_hidden_size": 4, "downsampling_ratios": [2, 4, 4, 8],
+TINY_VAE = {"encoder_hidden_size": 16, "downsampling_ratios": [2, 4, 4, 8],
             "channel_multiples": [1, 1, 1, 1], "decoder_channels": 4,
             "decoder_input_channels": 8, "audio_channels": 2, "sampling_rate": 16000}
 
@@ -101,7 +101,7 @@ def tiny_stable_audio(folder: Path) -> Path:
         num_attention_heads=2, num_key_value_attention_heads=2, out_channels=8,
         cross_attention_dim=16, time_proj_dim=8, global_states_input_dim=32,
         cross_attention_input_dim=16)
-    vae = AutoencoderOobleck(encoder_hidden_size=4, downsampling_ratios=[2, 4, 4, 8],
+    vae = AutoencoderOobleck(encoder_hidden_size=16, downsampling_ratios=[2, 4, 4, 8],
                              channel_multiples=[1, 1, 1, 1], decoder_channels=4,
                              decoder_input_channels=8, audio_channels=2, sampling_rate=16000)
     projection = StableAudioProjectionModel(text_encoder_dim=32, conditioning_dim=16,

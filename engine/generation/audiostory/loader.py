@@ -29,7 +29,7 @@ import torch
 
 from ...errors import StudioError
 from ..diffusers_backends.components import (CheckpointError, T5TextEncoder, load_exact,
-                                             load_vae, read_weights)
+                                             load_vae, quiet_libraries, read_weights)
 from ..diffusers_backends.tangoflux_dit import DiTConfig, TangoFluxDiT
 from .config import AudioStoryConfig, read_config
 from .model import AudioStoryModel, StoryLLM
@@ -217,6 +217,7 @@ def weights_file(folder: Path) -> Path:
 def load_audiostory(folder: Path, placement) -> AudioStoryBundle:
     from ...models import resolve
 
+    quiet_libraries()
     config = read_config(folder)
     base = locate_base_llm(folder, config.base_llm)
     tokenizer = load_tokenizer(folder, base)

@@ -10,10 +10,12 @@ it); requests never change the loaded model's state.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import numpy as np
 
+from ...errors import StudioError
 from ...progress import CancelToken, Progress, no_progress, sub_progress
 from ..base import GeneratedAudio, RenderRequest
 from ..settings import CROSSFADE_S, DEVICE, DTYPE, OFFLOAD, Setting, parse_settings
@@ -26,6 +28,22 @@ RUNTIME_SETTINGS = (CROSSFADE_S, DEVICE, DTYPE, OFFLOAD)
 def model_setting(default: str) -> Setting:
     return Setting("model", "str", default, "catalogue name (`python main.py models list`) "
                    "or a folder holding the checkpoint")
+
+
+AI_MODULES = {"diffusers", "transformers", "peft", "accelerate", "huggingface_hub", "torchsde",
+              "yaml", "safetensors"}
+
+
+@contextmanager
+def needs_ai_extra(what: str) -> Iterator[None]:
+    """A missing optional library becomes one clear line, not a traceback."""
+    try:
+        yield
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in AI_MODULES:
+            raise
+        raise StudioError(f"{what} needs the `ai` extra ({exc.name} is not installed); "
+                          "install it with `pip install -e '.[ai]'`.") from None
 
 
 def window_seed(seed: int, window: Window) -> int:
@@ -69,7 +87,7 @@ class ModelGenerator:
         placement = choose_placement(values["device"], values["dtype"], values["offload"],
                                      self.MODEL_GB)
         key = (values["model"], placement)
-        with self._lock:
+        with self._lock, needs_ai_extra(f"the {self.name} generator"):
             if self._loaded is None or self._loaded[0] != key:
                 self._loaded = None  # free the old weights before loading new ones
                 self._loaded = (key, self.load(values["model"], placement, progress))

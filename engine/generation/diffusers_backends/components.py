@@ -20,6 +20,20 @@ from .tangoflux_dit import TEXT_TOKENS_MAX
 VAE_CONFIG_FILE = "vae_config.json"  # optional: absent for the published (default) Oobleck
 
 
+def quiet_libraries() -> None:
+    """Keep the libraries' progress bars and advice off the user's terminal: progress goes
+    through our callbacks, problems through our errors."""
+    import warnings
+
+    import diffusers.utils.logging as diffusers_logging
+    import transformers.utils.logging as transformers_logging
+
+    for logging_module in (transformers_logging, diffusers_logging):
+        logging_module.set_verbosity_error()
+        logging_module.disable_progress_bar()
+    warnings.filterwarnings("ignore", message=".*weight_norm.*deprecated.*")
+
+
 class CheckpointError(StudioError):
     """A checkpoint's files do not match the architecture that reads them."""
 

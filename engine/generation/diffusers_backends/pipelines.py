@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from ...progress import CancelToken, Progress
-from .components import CheckpointError
+from .components import CheckpointError, quiet_libraries
 
 
 def load_pipeline(pipeline_class, model: str, placement, progress: Progress):
     from ...models import resolve
 
+    quiet_libraries()
     folder = resolve(model)
     progress(0.0, f"loading {model}")
     try:

@@ -28,7 +28,8 @@ from ..conditioning import CaptionBridge, fuse_context
 from ..settings import CONTEXT_STRENGTH, NEGATIVE_PROMPT, Setting
 from ..windows import Window
 from .base import RUNTIME_SETTINGS, ModelGenerator, model_setting
-from .components import CheckpointError, T5TextEncoder, load_exact, load_vae, read_weights
+from .components import (CheckpointError, T5TextEncoder, load_exact, load_vae,
+                         quiet_libraries, read_weights)
 from .offload import on_device
 from .tangoflux_dit import DiTConfig, TangoFluxDiT
 
@@ -53,6 +54,7 @@ class TangoFluxParts:
 def load_tangoflux(folder: Path, placement) -> TangoFluxParts:
     from ...models import resolve
 
+    quiet_libraries()
     config_path = folder / CONFIG_FILE
     try:
         config = DiTConfig.from_json(json.loads(config_path.read_text()))
