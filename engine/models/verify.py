@@ -42,7 +42,7 @@ def verify(spec: ModelSpec, folder: Path | None = None) -> VerifyReport:
             elif path.suffix in (".bin", ".pt", ".pth"):
                 if not zipfile.is_zipfile(path):
                     report.problems.append(f"{relative}: not a readable torch archive")
-        except (OSError, ValueError, RuntimeError) as exc:
+        except Exception as exc:  # safetensors, json, zip: each has its own error type
             report.problems.append(f"{relative}: unreadable ({str(exc).splitlines()[0][:120]})")
     return report
 
