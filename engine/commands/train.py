@@ -25,7 +25,9 @@ def run(args: argparse.Namespace) -> int:
 
     config = read_train_config(args.config)
     result = train(config, StderrProgress(args.quiet, "training"))
-    first, last = result.history[0], result.history[-1]
-    print(f"trained {len(result.history)} steps: loss {first['total']:.4f} -> "
-          f"{last['total']:.4f}; checkpoint in {result.output}")
+    window = max(1, min(5, len(result.history) // 2))
+    first = sum(h["total"] for h in result.history[:window]) / window
+    last = sum(h["total"] for h in result.history[-window:]) / window
+    print(f"trained {len(result.history)} steps: mean loss {first:.4f} over the first {window} "
+          f"-> {last:.4f} over the last {window}; checkpoint in {result.output}")
     return 0

@@ -31,10 +31,12 @@ class StoryLoss(nn.Module):
             ids, torch.ones_like(ids), torch.tensor(item.sequence.semantic_positions, device=device),
             torch.tensor(item.sequence.residual_positions, device=device), labels)
         semantic = F.mse_loss(states.semantic.float(), item.semantic_targets.to(device).float())
-        dit = model.tangoflux
-        condition = dit.condition(model.fuse(states), None, item.durations_s.to(device))
-        flow = dit.flow_loss(item.latents.to(device, dit.weight_dtype), condition)
         text = states.lm_loss.float()
+        flow = text.new_zeros(())
+        if self.weights.flow > 0:  # the DiT pass is most of the cost: skip it when unused
+            dit = model.tangoflux
+            condition = dit.condition(model.fuse(states), None, item.durations_s.to(device))
+            flow = dit.flow_loss(item.latents.to(device, dit.weight_dtype), condition)
         total = (self.weights.text * text + self.weights.semantic * semantic
                  + self.weights.flow * flow)
         return {"total": total, "text": text, "semantic": semantic, "flow": flow}

@@ -1,7 +1,8 @@
 """The AudioStory generator: one event, conditioned on the story so far through the LLM.
 
 For event i the LLM reads the story prompt, a reasoning line, and every earlier event's
-block (caption, timestamp, queries) — the `before` neighbours of the render request — then
+block (caption, timestamp, queries) — the neighbours of the render request that began
+before it — then
 event i's own caption and queries, in one causal pass. The hidden states at event i's query
 positions are projected and fused into the DiT conditioning; the DiT samples with the event's
 seed and the VAE decodes. Regenerating an event therefore recomputes the story context up to
@@ -21,6 +22,14 @@ from ..settings import NEGATIVE_PROMPT, Setting
 from ..windows import Window
 from .loader import AudioStoryBundle, shared_bundle
 from .sequence import StoryEvent, build_sequence, default_reasoning
+
+
+def story_so_far(request: RenderRequest) -> list:
+    """The neighbours that began before this event (a bed that started earlier and still
+    plays counts), oldest first: the LLM reads them before this event's caption."""
+    return sorted((n for n in request.context
+                   if n.relation == "before" or n.start_s < request.start_s),
+                  key=lambda n: n.start_s)
 
 
 class AudioStoryGenerator(ModelGenerator):
@@ -54,12 +63,11 @@ class AudioStoryGenerator(ModelGenerator):
         """(1, n_semantic, text_dim): the fused conditioning of this event in its story."""
         if self._conditioning is not None and self._conditioning[0] is request:
             return self._conditioning[1]
-        earlier = sorted((n for n in request.context if n.relation == "before"),
-                         key=lambda n: n.start_s)
+        earlier = story_so_far(request)
         events = [StoryEvent(n.caption, n.duration_s) for n in earlier]
         events.append(StoryEvent(request.caption, request.duration_s))
         everything = events + [StoryEvent(n.caption, n.duration_s) for n in request.context
-                               if n.relation != "before"]
+                               if n not in earlier]
         total_s = max([request.start_s + request.duration_s]
                       + [n.start_s + n.duration_s for n in request.context])
         config = bundle.config
@@ -95,6 +103,6 @@ class AudioStoryGenerator(ModelGenerator):
         parts = TangoFluxParts(bundle.model.tangoflux, bundle.vae, bundle.text, bundle.device,
                                bundle.offload)
         audio = decode_latents(parts, latents, window.duration_s)
-        earlier = sum(1 for n in request.context if n.relation == "before")
+        earlier = len(story_so_far(request))
         return audio, {"steps": values["steps"], "guidance": values["guidance"],
                        "conditioning": "audiostory-llm-queries", "story_events_before": earlier}

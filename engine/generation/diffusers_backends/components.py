@@ -32,6 +32,8 @@ def quiet_libraries() -> None:
         logging_module.set_verbosity_error()
         logging_module.disable_progress_bar()
     warnings.filterwarnings("ignore", message=".*weight_norm.*deprecated.*")
+    warnings.filterwarnings("ignore", category=FutureWarning,
+                            module=r"(transformers|diffusers|peft|accelerate)\.")
 
 
 class CheckpointError(StudioError):
