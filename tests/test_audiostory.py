@@ -135,6 +135,7 @@ def test_the_models_writing_becomes_a_validated_plan(tiny_models):
     assert "scaled them to the story's 24 s" in plan.warnings[0]
 
 
+@pytest.mark.slow  # the random tiny LLM writes its full 1600-token budget first
 def test_planner_is_selectable_and_fails_clearly_when_the_model_writes_nothing(tiny_models):
     result = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "plan", "a storm over the sea", "--planner",
