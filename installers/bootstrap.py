@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".audiostory-install.json"
 TORCH_DEFAULT = "torch==2.13.0"
-EXTRAS_BY_MODE = {"run": set(), "test": {"test"}}
+EXTRAS_BY_MODE = {"run": {"ai"}, "test": {"test"}}  # `test` includes `ai`
 
 
 def main(argv: list[str]) -> int:

@@ -15,8 +15,10 @@ from pathlib import Path
 from .. import __version__
 from ..errors import Cancelled, InvalidInput, StudioError
 from . import plan, render
+from . import models, train
 
 COMMANDS = (plan, render)
+COMMANDS += (models, train)
 
 
 class UsageError(Exception):

@@ -9,6 +9,10 @@ from .base import GeneratedAudio, Generator, NeighbourEvent, RenderRequest
 # name -> "module:attribute" of a zero-argument factory
 _BACKENDS = {
     "procedural": "engine.generation.procedural:ProceduralGenerator",
+    "audioldm2": "engine.generation.diffusers_backends.audioldm2:AudioLDM2Generator",
+    "stable-audio-open": "engine.generation.diffusers_backends.stable_audio:StableAudioGenerator",
+    "tangoflux": "engine.generation.diffusers_backends.tangoflux:TangoFluxGenerator",
+    "audiostory": "engine.generation.audiostory.generator:AudioStoryGenerator",
 }
 _instances: dict[str, Generator] = {}
 

@@ -22,6 +22,7 @@ class Planner(Protocol):
 
 _BACKENDS = {
     "offline": "engine.planning.offline:OfflinePlanner",
+    "audiostory": "engine.planning.audiostory:AudioStoryPlanner",
 }
 
 

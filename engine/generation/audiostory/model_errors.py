@@ -1,0 +1,6 @@
+"""Errors of AudioStory checkpoints."""
+from ...errors import StudioError
+
+
+class CheckpointLayoutError(StudioError):
+    """An AudioStory checkpoint folder that does not have the released layout."""

@@ -1,0 +1,82 @@
+"""The AudioStory model's own reasoning as a planner.
+
+The LLM reads the narrative and the total duration, reasons, and writes one block per event
+(caption + duration). Events follow each other on the timeline in the order written, as in
+the paper's long-form stories; if the durations the model wrote do not add up to the story
+length, they are scaled to fit (and the plan says so). Each event goes to the music or speech
+track when its caption says so, to the effects track otherwise. The plan then passes the same
+validator as every other planner's.
+"""
+from __future__ import annotations
+
+import re
+
+from ..errors import InvalidInput
+from ..progress import CancelToken, Progress
+from .plan import Plan, PlanRequest
+from .validate import PlanError, validate_plan
+
+DEFAULT_EVENT_S = 5.0  # when the model writes an event without a timestamp
+_MUSIC = re.compile(r"\b(music|melod|song|piano|violin|guitar|orchestra|drum|choir)", re.I)
+_SPEECH = re.compile(r"\b(speak|says|said|talk|voice|narrat|interview|announc|convers)", re.I)
+
+
+class AudioStoryPlanner:
+    name = "audiostory"
+
+    def __init__(self, model: str = "audiostory-3b", device: str = "auto", dtype: str = "auto",
+                 max_new_tokens: int = 1600) -> None:
+        if max_new_tokens < 16:
+            raise InvalidInput("max_new_tokens must be at least 16.")
+        self.model, self.device, self.dtype = model, device, dtype
+        self.max_new_tokens = max_new_tokens
+
+    def plan(self, request: PlanRequest, progress: Progress | None = None,
+             cancel: CancelToken | None = None) -> Plan:
+        from ..generation.audiostory.loader import shared_bundle
+        from ..generation.diffusers_backends.base import needs_ai_extra
+        from ..generation.audiostory.reasoning import write_story
+        from ..models import choose_placement
+
+        if not re.search(r"\w", request.prompt):
+            raise InvalidInput("the prompt has no words to plan from; describe the scene.")
+        placement = choose_placement(self.device, self.dtype, "auto", 10.0)
+        if progress is not None:
+            progress(0.0, f"loading {self.model}")
+        with needs_ai_extra("the audiostory planner"):
+            bundle = shared_bundle(self.model, placement)
+        draft = write_story(bundle, request.prompt, request.duration_s, self.max_new_tokens,
+                            progress, cancel)
+        if not draft.events:
+            raise PlanError("the AudioStory model wrote no complete event for this prompt; "
+                            "rephrase it, or plan with another planner (--planner offline).")
+        return plan_from_draft(draft, request.duration_s, self.name)
+
+
+def plan_from_draft(draft, duration_s: float, planner: str) -> Plan:
+    lengths = [e.duration_s if e.duration_s and e.duration_s > 0 else DEFAULT_EVENT_S
+               for e in draft.events]
+    warnings = []
+    written = sum(lengths)
+    if abs(written - duration_s) > 0.05 * duration_s:
+        warnings.append(f"the model's events add up to {written:.1f} s; scaled them to the "
+                        f"story's {duration_s:g} s")
+    scale = duration_s / written
+    events, start = [], 0.0
+    for event, length in zip(draft.events, lengths):
+        events.append({"caption": event.caption, "track": _track(event.caption),
+                       "start_s": start, "duration_s": length * scale, "tone": "neutral"})
+        start += length * scale
+    if not draft.complete:
+        warnings.append("the model's reasoning was cut off by the token limit; later events "
+                        "may be missing")
+    return validate_plan({"reasoning": draft.reasoning, "events": events,
+                          "warnings": warnings}, duration_s, planner)
+
+
+def _track(caption: str) -> str:
+    if _MUSIC.search(caption):
+        return "music"
+    if _SPEECH.search(caption):
+        return "speech"
+    return "effects"
