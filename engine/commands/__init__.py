@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -60,6 +61,9 @@ def main(argv: list[str] | None = None, extra_commands=()) -> int:
         return _fail(str(exc), 1)
     except (Cancelled, KeyboardInterrupt):
         return _fail("cancelled", 130)
+    except BrokenPipeError:  # `main.py ... | head` closed the pipe: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except MemoryError:
         return _fail("out of memory; try a shorter --duration", 1)
     except Exception as exc:  # a bug: one line for the user, the traceback in the log
