@@ -40,6 +40,7 @@ class Phrase:
     participle: str   # "spooling"
     rest: str         # "up"
     passive: bool = False
+    existential: bool = False  # "there is a knock at the door": the rest is what is heard
 
     @property
     def caption(self) -> str:
@@ -170,6 +171,9 @@ def phrase_of(text: str, continuation: bool, previous: Phrase | None,
         if start < len(rest_tokens) and verb_lemma(rest_tokens[start]):
             lemma = verb_lemma(rest_tokens[start])
             rest_tokens = rest_tokens[start + 1:]
+    if lemma == "be" and [t.lower() for t in subject_tokens] == ["there"]:
+        noun = _noun_phrase(rest_tokens)  # "there is a knock at the door": "knock at the door"
+        return Phrase(subject=noun, verb="", participle="", rest="", existential=True)
     subject = _subject(subject_tokens, previous, character)
     rest = _rest(rest_tokens, previous)
     participle = "being" if lemma == "be" else (getInflection(lemma, "VBG") or (lemma,))[0]
@@ -214,8 +218,30 @@ def _subject(tokens: list[str], previous: Phrase | None, character: str) -> str:
             return previous_object(previous) or previous.subject
         if word in ("he", "she") and character:
             return character
+        if word in ("he", "she") and previous is not None and is_person(previous.subject):
+            return previous.subject
         return PRONOUNS[word]
     return " ".join(_lower_common(tokens))
+
+
+PERSON_NOUNS = frozenset(
+    "man woman boy girl child kid baby person captain chef cook pilot driver sailor soldier "
+    "king queen prince princess mother father mom dad grandmother grandfather teacher guard "
+    "doctor nurse farmer hunter knight wizard witch detective officer stranger lady gentleman "
+    "friend neighbour neighbor passenger crew narrator host hero villain thief monk priest "
+    "worker player singer dancer runner walker waiter waitress actor visitor conductor "
+    "announcer lifeguard janitor mailman postman commander sergeant general warrior giant "
+    "student professor scientist robot".split())
+_PERSON_SUFFIX = re.compile(r"\w{3,}(?:ist|ian|man|woman|smith)$")
+
+
+def is_person(noun_phrase: str) -> bool:
+    """A rough test that a subject is someone (whom "he"/"she" can mean)."""
+    words = noun_phrase.lower().split()
+    if not words:
+        return False
+    head = words[-1]
+    return head in PERSON_NOUNS or bool(_PERSON_SUFFIX.search(head)) and _is_noun(head)
 
 
 def previous_object(phrase: Phrase) -> str:

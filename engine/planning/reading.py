@@ -53,6 +53,8 @@ def read_story(text: str) -> Reading:
     candidates: list[tuple[DraftEvent, Clause]] = []
     previous: Phrase | None = None
     main: Phrase | None = None
+    scene_cues: dict[int, dict[str, str]] = {}
+    silent = set(language["silent_verbs"])
     for clause in clauses:
         subordinate = clause.connective in language["simultaneous"]
         carried = (previous if subordinate else main) if clause.continuation else None
@@ -60,12 +62,16 @@ def read_story(text: str) -> Reading:
         previous = phrase
         if not subordinate:
             main = phrase
-        cues = _cues(clause.text, scene_text[clause.paragraph])
+        if clause.paragraph not in scene_cues:
+            scene_cues[clause.paragraph] = _scene_cues(scene_text[clause.paragraph])
+        cues = {**scene_cues[clause.paragraph], **_intensity(clause.text)}
         if clause.quote:
             events.append(_speech(clause, phrase, cues))
             continue
         if phrase.verb in set(language["stop_verbs"]) and _stop_bed(events, phrase, clause):
             continue  # "the rain stops": the rain bed ends here
+        if phrase.verb in silent or phrase.verb == "be" and not phrase.existential:
+            continue  # "she stands on the deck", "it was a cold night": nothing is heard
         phenomenon = _phenomenon(clause.text)
         if phenomenon is not None and _names_phenomenon(phrase, phenomenon):
             events.extend(_implied(phenomenon, clause.rank, clause.paragraph, cues))
@@ -73,6 +79,8 @@ def read_story(text: str) -> Reading:
         if clause.heading or not phrase.verb and _is_place_only(clause.text):
             continue  # scene setting: its places give the beds below
         caption = _trim(phrase.caption or clause.text)
+        if not phrase.verb:
+            caption = _fuller(caption)
         event = DraftEvent(caption=caption, kind=TrackKind.EFFECTS, rank=clause.rank,
                            scene=clause.paragraph, cues=cues,
                            impulsive=phrase.verb in set(language["impulsive_verbs"]))
@@ -85,8 +93,9 @@ def read_story(text: str) -> Reading:
     for clause in clauses:
         low, high = ranks.get(clause.paragraph, (clause.rank, clause.rank))
         ranks[clause.paragraph] = (min(low, clause.rank), max(high, clause.rank))
+    tones = {scene: _tone(words) for scene, words in scene_text.items()}
     for event in events:
-        event.tone = _tone(scene_text.get(event.scene, text))
+        event.tone = tones.get(event.scene, "neutral")
     return Reading(events=events, scenes=len(scene_text), ranks_by_scene=ranks, notes=notes)
 
 
@@ -135,7 +144,7 @@ def _stop_bed(events: list[DraftEvent], phrase: Phrase, clause: Clause) -> bool:
         if event.bed and event.end_rank is None and subject & caption_words:
             event.end_rank = clause.rank + 0.5
             return True
-    return bool(subject) and not phrase.rest
+    return False
 
 
 def _phenomenon(text: str) -> ImpliedSounds | None:
@@ -185,6 +194,22 @@ def _judge(candidates: list[tuple[DraftEvent, Clause]], events: list[DraftEvent]
         event.bed = kind in (TrackKind.AMBIENCE, TrackKind.MUSIC)
         event.impulsive = event.impulsive and kind == TrackKind.EFFECTS
         events.append(event)
+
+
+def _fuller(noun_phrase: str) -> str:
+    """A bare sound noun ("rain", "a distant siren") said the way the catalogue says it."""
+    words = noun_phrase.lower().split()
+    if not words or len(words) > 3:
+        return noun_phrase
+    cat = catalogue()
+    scores = (embed_cached([noun_phrase]) @ cat.vectors.T)[0]
+    head = words[-1]
+    for index in scores.argsort()[::-1][:5]:
+        example = cat.captions[index]
+        if scores[index] >= 0.6 and re.search(rf"\b{re.escape(head)}", example):
+            extra = [w for w in words[:-1] if w not in example.split()]
+            return " ".join([*extra, example])
+    return noun_phrase
 
 
 def _caption_verb(caption: str) -> str:
@@ -285,22 +310,26 @@ def _dedupe(events: list[DraftEvent]) -> None:
     events[:] = [e for e, k in zip(events, keep) if k]
 
 
-def _cues(clause_text: str, scene_text: str) -> dict[str, str]:
-    language = vocabulary().language
+def _scene_cues(scene_text: str) -> dict[str, str]:
+    """Where and when a scene plays (the cues every event of the scene carries)."""
     cues: dict[str, str] = {}
     for entry in vocabulary().places:
         if mentions(scene_text, entry.words):
             cues["place"] = entry.place
             break
-    for name, words in language["time_of_day"].items():
+    for name, words in vocabulary().language["time_of_day"].items():
         if mentions(scene_text, words):
             cues["time_of_day"] = name
             break
-    for level in ("high", "low"):
-        if mentions(clause_text, language["intensity"][level]):
-            cues["intensity"] = level
-            break
     return cues
+
+
+def _intensity(clause_text: str) -> dict[str, str]:
+    levels = vocabulary().language["intensity"]
+    for level in ("high", "low"):
+        if mentions(clause_text, levels[level]):
+            return {"intensity": level}
+    return {}
 
 
 def _tone(text: str) -> str:
