@@ -30,6 +30,7 @@ class LLMPlanner:
              cancel: CancelToken | None = None) -> Plan:
         report = progress or (lambda fraction, message: None)
         chat = messages(request)
+        self.answers: list[str] = []  # the model's raw answers to this request, kept to inspect
         problem = ""
         for attempt in (1, 2):
             if cancel is not None:
@@ -41,6 +42,7 @@ class LLMPlanner:
             except BackendFailure as exc:
                 problem = str(exc)
                 break  # the model is not answering; a repair round would not help
+            self.answers.append(reply)
             try:
                 plan = validate_plan(parse_reply(reply), request.duration_s, self.name)
             except PlanError as exc:

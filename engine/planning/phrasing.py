@@ -28,6 +28,8 @@ AUXILIARIES = frozenset("is are was were be been has have had will would can cou
                         "must shall should does do did".split())
 ASPECT_VERBS = frozenset({"begin", "start", "continue", "keep", "resume", "seem", "try",
                          "appear", "stop", "cease", "finish"})
+RESULT_WORDS = frozenset({"open", "shut", "closed", "loose", "free", "apart", "awake", "off",
+                          "down", "up", "away", "out", "back", "in"})  # "squeaks open"
 FILLERS = frozenset({"suddenly", "then", "finally", "later", "eventually", "soon", "again",
                      "still", "just", "also", "once", "now", "slowly", "gradually"})
 NAME_THE = re.compile(r"^[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+the\s+", re.UNICODE)
@@ -84,7 +86,7 @@ def _is_plural_noun(word: str) -> bool:
     lemmas = _lemmas(w).get("NOUN")
     if not lemmas:  # a word the lists do not know ("seagulls"): go by its ending
         return not _lemmas(w) and w.endswith("s") and not w.endswith("ss")
-    return w not in lemmas and any(w in getInflection(lemma, "NNS") for lemma in lemmas)
+    return any(lemma != w and w in getInflection(lemma, "NNS") for lemma in lemmas)
 
 
 def _form(word: str, lemma: str) -> str:
@@ -127,7 +129,7 @@ def find_verb(tokens: list[str], continuation: bool = False) -> int | None:
         if previous in PRONOUNS and form in ("VBZ", "VBD", "VBG"):
             return i  # "it creaks", "he ran"
         if (form == "VBZ" and _is_plural_noun(word) and following
-                and not (previous and _is_noun(previous) and not _is_function_word(previous))
+                and following not in RESULT_WORDS
                 and not _is_function_word(following) and verb_lemma(following)
                 and _form(following, verb_lemma(following)) == "VB"):
             continue  # "tires squeal", "birds sing": a plural subject, then its verb

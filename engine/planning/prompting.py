@@ -107,7 +107,7 @@ def plan_grammar(max_events: int) -> str:
         f'", \\"start_s\\": " number ", \\"duration_s\\": " number '
         f'", \\"tone\\": " text{BOUNDS["tone"]} ", \\"cues\\": {{{cues}}}}}"',
         f"track ::= {tracks}",
-        'number ::= [0-9]{1,4} ("." [0-9]{1,2})?',
+        'number ::= ("0" | [1-9] [0-9]{0,3}) ("." [0-9]{1,2})?',  # JSON: no leading zeros
         f'caption ::= "\\"" char{{3,{BOUNDS["caption"]}}} "\\""',
         *(f'text{n} ::= "\\"" char{{0,{n}}} "\\""'
           for n in sorted({BOUNDS["reasoning"], BOUNDS["tone"], BOUNDS["cue"]})),

@@ -17,6 +17,7 @@ from .vocabulary import ImpliedSounds, mentions, vocabulary
 MIN_SOUNDNESS = 0.32      # below this a phrase names no sound ("he thinks about life")
 DUPLICATE_SIMILARITY = 0.62  # an implied sound this close to one the text names is that one
 MAX_CAPTION_WORDS = 25
+STOP_OFFSET = 0.5  # a bed the text stops ends half way through that clause's slot
 
 
 @dataclass
@@ -54,6 +55,7 @@ def read_story(text: str) -> Reading:
     previous: Phrase | None = None
     main: Phrase | None = None
     scene_cues: dict[int, dict[str, str]] = {}
+    stops: dict[int, Phrase] = {}
     silent = set(language["silent_verbs"])
     for clause in clauses:
         subordinate = clause.connective in language["simultaneous"]
@@ -68,8 +70,6 @@ def read_story(text: str) -> Reading:
         if clause.quote:
             events.append(_speech(clause, phrase, cues))
             continue
-        if phrase.verb in set(language["stop_verbs"]) and _stop_bed(events, phrase, clause):
-            continue  # "the rain stops": the rain bed ends here
         if phrase.verb in silent or phrase.verb == "be" and not phrase.existential:
             continue  # "she stands on the deck", "it was a cold night": nothing is heard
         phenomenon = _phenomenon(clause.text)
@@ -84,8 +84,13 @@ def read_story(text: str) -> Reading:
         event = DraftEvent(caption=caption, kind=TrackKind.EFFECTS, rank=clause.rank,
                            scene=clause.paragraph, cues=cues,
                            impulsive=phrase.verb in set(language["impulsive_verbs"]))
+        if phrase.verb in set(language["stop_verbs"]):
+            stops[id(event)] = phrase
         candidates.append((event, clause))
     _judge(candidates, events)
+    for event in [e for e in events if id(e) in stops]:
+        if _stop_bed(events, stops[id(event)], event.rank):
+            events.remove(event)  # "the rain stops": the rain bed ends here, no new sound
     _add_scene_beds(events, clauses, scene_text)
     _dedupe(events)
     notes: list[str] = []
@@ -136,13 +141,14 @@ def _speech(clause: Clause, phrase: Phrase, cues: dict) -> DraftEvent:
                       rank=clause.rank, scene=clause.paragraph, cues=cues)
 
 
-def _stop_bed(events: list[DraftEvent], phrase: Phrase, clause: Clause) -> bool:
+def _stop_bed(events: list[DraftEvent], phrase: Phrase, rank: float) -> bool:
     """End the bed the clause's subject names ("the rain stops"); False if none matches."""
     subject = set(words_of(phrase.subject.lower()))
     for event in reversed(events):
         caption_words = set(words_of(event.caption.lower()))
-        if event.bed and event.end_rank is None and subject & caption_words:
-            event.end_rank = clause.rank + 0.5
+        if (event.bed and event.end_rank is None and event.rank < rank
+                and subject & caption_words):
+            event.end_rank = rank + STOP_OFFSET
             return True
     return False
 
@@ -188,7 +194,7 @@ def _judge(candidates: list[tuple[DraftEvent, Clause]], events: list[DraftEvent]
             kind = TrackKind.MUSIC
         elif kind in (TrackKind.MUSIC, TrackKind.SPEECH):
             kind = TrackKind.EFFECTS  # music and speech need their words (above) or quotes
-        if kind == TrackKind.AMBIENCE and event.impulsive:
+        if kind == TrackKind.AMBIENCE and event.impulsive and judgement.kind_margin < 0.8:
             kind = TrackKind.EFFECTS  # "the crowd gasps": a moment, not a bed
         event.kind = kind
         event.bed = kind in (TrackKind.AMBIENCE, TrackKind.MUSIC)
@@ -227,8 +233,10 @@ def _add_scene_beds(events: list[DraftEvent], clauses: list[Clause],
     vocab = vocabulary()
     for scene, text in scene_text.items():
         first = {c.paragraph: c.rank for c in reversed(clauses)}[scene]
+        # a bed from the scene's first moment: later beds ("later, rain begins") leave the
+        # opening bare, and a generic bed for the place fills it
         has_bed = any(e.bed and e.scene == scene and e.kind == TrackKind.AMBIENCE
-                      for e in events)
+                      and e.rank <= first for e in events)
         implied: list[DraftEvent] = []
         for entry in (*vocab.places, *vocab.combinations):
             if entry.all_of:

@@ -8,10 +8,10 @@ ends them, or to the end of their scene, so they lie under the foreground events
 from __future__ import annotations
 
 from ..story import TrackKind
-from .reading import DraftEvent
+from .reading import STOP_OFFSET, DraftEvent
 
 IMPULSE_S = (1.0, 3.0)          # a knock, a crash: at least / at most
-PROCESS_MAX_S = 30.0            # a foreground process longer than this is a bed's job
+PROCESS_MAX_S = 15.0            # a foreground process longer than this is a bed's job
 LEAD_IN = 0.08                  # foreground starts this far into its slot (fraction)
 STAGGER = 0.15                  # events at one rank start this far apart (fraction of a slot)
 MIN_SLOT_S = 1.5                # shorter slots than this crowd the timeline
@@ -24,14 +24,16 @@ def max_ranks(duration_s: float) -> int:
 def schedule(events: list[DraftEvent], duration_s: float,
              scene_ranks: dict[int, tuple[float, float]]) -> list[dict]:
     """Plan events (plain dicts for the validator) from ranked drafts."""
-    ranks = sorted({e.rank for e in events} | {r for pair in scene_ranks.values() for r in pair})
+    stops = {e.end_rank - STOP_OFFSET for e in events if e.end_rank is not None}
+    ranks = sorted({e.rank for e in events} | stops
+                   | {r for pair in scene_ranks.values() for r in pair})
     position = {rank: index for index, rank in enumerate(ranks)}
     slot = duration_s / max(len(ranks), 1)
 
     def at(rank: float) -> float:  # a rank (possibly between ranks, e.g. 2.5) in seconds
         below = max((r for r in ranks if r <= rank), default=ranks[0])
-        fraction = rank - below if rank - below < 1 else 0.0
-        return (position[below] + fraction) * slot
+        above = min((r for r in ranks if r > rank), default=below + 1)
+        return (position[below] + (rank - below) / (above - below)) * slot
 
     out: list[dict] = []
     started: dict[float, int] = {}
