@@ -8,6 +8,8 @@
 """
 from __future__ import annotations
 
+import hashlib
+import io
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,7 +17,10 @@ from functools import lru_cache
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ..embeddings import embed
+from platformdirs import user_cache_path
+
+from ..atomic import write_bytes_atomic
+from ..embeddings import embed, model_folder
 from ..story import TrackKind
 from .vocabulary import vocabulary
 
@@ -35,8 +40,7 @@ class SoundCatalogue:
         examples = vocabulary().examples
         self.kinds = [TrackKind(kind) for kind, captions in examples.items() for _ in captions]
         self.captions = [caption for captions in examples.values() for caption in captions]
-        with threadpool_limits(1):
-            self.vectors = embed(self.captions)
+        self.vectors = cached_embeddings(self.captions)
 
     def judge(self, vectors: np.ndarray) -> list[Judgement]:
         if len(vectors) == 0:
@@ -55,6 +59,34 @@ class SoundCatalogue:
         return out
 
 
+def cached_embeddings(texts: list[str]) -> np.ndarray:
+    """Embeddings of fixed texts (the curated examples), kept on disk between runs: embedding
+    them takes seconds, reading them back a millisecond."""
+    try:
+        weights = model_folder() / "model.safetensors"
+        identity = f"{weights}:{weights.stat().st_size}"
+    except (OSError, RuntimeError):
+        identity = "unknown"
+    digest = hashlib.sha256("\n".join([identity, *texts]).encode()).hexdigest()[:20]
+    path = user_cache_path("AudioStory Studio", appauthor=False) / "planning" / f"{digest}.npy"
+    try:
+        vectors = np.load(path, allow_pickle=False)
+        if vectors.shape[0] == len(texts):
+            return vectors
+    except (OSError, ValueError):
+        pass
+    with threadpool_limits(1):  # small matrices: BLAS threads only contend
+        vectors = embed(texts)
+    try:
+        buffer = io.BytesIO()
+        np.save(buffer, vectors, allow_pickle=False)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(path, buffer.getvalue())
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return vectors
+
+
 @lru_cache(maxsize=1)
 def _catalogue() -> SoundCatalogue:
     return SoundCatalogue()
@@ -67,7 +99,8 @@ def catalogue() -> SoundCatalogue:
             vocab = vocabulary()
             implied = [c for entry in (*vocab.phenomena, *vocab.places, *vocab.combinations)
                        for c in (*entry.beds, *entry.effects)]
-            embed_cached(implied)  # the sounds scenes imply recur: embed them once
+            for text, vector in zip(implied, cached_embeddings(implied)):
+                _cache[text] = vector  # the sounds scenes imply recur: embed them once
         return _catalogue()
 
 
