@@ -81,6 +81,8 @@ def read_story(text: str) -> Reading:
         caption = _trim(phrase.caption or clause.text)
         if not phrase.verb:
             caption = _fuller(caption)
+        else:
+            caption = _with_quality(caption, phrase)
         event = DraftEvent(caption=caption, kind=TrackKind.EFFECTS, rank=clause.rank,
                            scene=clause.paragraph, cues=cues,
                            impulsive=phrase.verb in set(language["impulsive_verbs"]))
@@ -202,6 +204,17 @@ def _judge(candidates: list[tuple[DraftEvent, Clause]], events: list[DraftEvent]
         events.append(event)
 
 
+def _with_quality(caption: str, phrase: Phrase) -> str:
+    """A short caption gets how the action sounds: "dog barking" -> "dog barking loudly"."""
+    quality = vocabulary().language["verb_qualities"].get(phrase.verb)
+    words = caption.split()
+    if not quality or len(words) > 4 or phrase.rest and len(phrase.rest.split()) > 1:
+        return caption
+    if any(w.endswith("ly") for w in words) or phrase.passive:
+        return caption
+    return f"{caption} {quality}"
+
+
 def _fuller(noun_phrase: str) -> str:
     """A bare sound noun ("rain", "a distant siren") said the way the catalogue says it."""
     words = noun_phrase.lower().split()
@@ -283,7 +296,7 @@ def _described_as(text: str, words) -> str:
         match = re.search(rf"\b([a-z]+)\s+{re.escape(word)}s?\b", text, re.I)
         if match:
             candidate = match.group(1).lower()
-            if "ADJ" in _lemmas(candidate) and "VERB" not in _lemmas(candidate):
+            if "ADJ" in _lemmas(candidate):
                 return candidate
     return ""
 

@@ -106,21 +106,23 @@ def catalogue() -> SoundCatalogue:
 
 _cache: dict[str, np.ndarray] = {}
 CACHE_SIZE = 4096
+EMBEDDING_WIDTH = 384
 
 
 def embed_cached(texts: list[str]) -> np.ndarray:
     """`embed`, remembering captions seen before (implied beds recur in every story)."""
-    missing = list(dict.fromkeys(t for t in texts if t not in _cache))
-    if missing:
-        with _lock:
+    if not texts:
+        return np.zeros((0, EMBEDDING_WIDTH), np.float32)
+    with _lock:  # one planner thread at a time fills and reads the cache
+        missing = list(dict.fromkeys(t for t in texts if t not in _cache))
+        if missing:
             if len(_cache) + len(missing) > CACHE_SIZE:
                 _cache.clear()
             with threadpool_limits(1):  # small matrices: BLAS threads only contend
                 vectors = embed(missing)
             for text, vector in zip(missing, vectors):
                 _cache[text] = vector
-    width = next(iter(_cache.values())).shape[0] if _cache else 384
-    return np.stack([_cache[t] for t in texts]) if texts else np.zeros((0, width), np.float32)
+        return np.stack([_cache[t] for t in texts])
 
 
 def similar(a: np.ndarray, b: np.ndarray) -> np.ndarray:
