@@ -112,7 +112,7 @@ def _split_on_and(text: str) -> list[str]:
     """Split at "and" only where a new clause follows (its own verb and more words)."""
     from .phrasing import find_verb  # phrasing reads clauses' words; import late
 
-    pieces = re.split(r"\s+and\s+", text)
+    pieces = re.split(r"\s+and\s+", text, flags=re.I)
     if len(pieces) == 1:
         return pieces
     out = [pieces[0]]
@@ -128,9 +128,16 @@ def _split_on_and(text: str) -> list[str]:
 
 def _rejoin_fragments(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """A comma inside a list of adjectives or a place ("a dark, cold cave") is no clause."""
+    from .phrasing import find_verb
+
     out: list[tuple[str, str]] = []
     for connective, text in pieces:
         tokens = words_of(text)
+        if (out and not connective and out[-1][1] and len(words_of(out[-1][1])) <= 4
+                and find_verb(words_of(out[-1][1])) is None
+                and re.match(r"^(?:an?|the|some|two|three)?\s*\w+\s+and\s+", text, re.I)):
+            out[-1] = (out[-1][0], f"{out[-1][1]}, {text}")  # "a dog, a cat and a cow bark"
+            continue
         if out and not connective and len(tokens) == 1 and tokens[0].lower() in _ADVERB_STARTS:
             out.append((tokens[0].lower(), ""))
             continue

@@ -20,7 +20,7 @@ from .timing import max_ranks, schedule
 from .validate import validate_plan
 
 MAX_PROMPT_CHARS = 100_000
-FOREIGN_BED_MIN_SIMILARITY = 0.25
+FOREIGN_BED_MIN_SIMILARITY = 0.4
 
 
 class OfflinePlanner:
@@ -85,6 +85,9 @@ def check_prompt_text(prompt: str) -> str:
     if not re.search(r"[^\W_]", text):
         raise InvalidInput("the prompt has no words to plan from (only punctuation or "
                            "symbols); describe the scene in words.")
+    letters = [c for c in text if c.isalpha()]
+    if sum(c.isupper() for c in letters) > 0.6 * len(letters) > 10:
+        text = text.lower()  # SHOUTED TEXT reads as ordinary words
     return text
 
 

@@ -106,8 +106,15 @@ def _is_function_word(word: str) -> bool:
     return w in DETERMINERS or w in PREPOSITIONS or w in PRONOUNS or w in AUXILIARIES
 
 
-def find_verb(tokens: list[str], continuation: bool = False) -> int | None:
-    """Index of the main verb of a clause, or None for a verbless phrase."""
+def find_verb(tokens: list[str], continuation: bool = False,
+              plural_subject: bool = True) -> int | None:
+    """Index of the main verb of a clause, or None for a verbless phrase.
+
+    "Bells ring" and "plays jazz" look alike to word lists: with `plural_subject` a word that
+    can be a plural noun, followed by a base-form verb, is read as the subject ("church bells
+    ring"); without it, as the verb ("radio plays jazz"). `is_ambiguous` says when the two
+    readings differ, and the reader keeps the one that sounds more like a sound.
+    """
     lowered = [t.lower() for t in tokens]
     for i, word in enumerate(lowered):
         if word in DETERMINERS or word in PREPOSITIONS or word in PRONOUNS:
@@ -128,10 +135,10 @@ def find_verb(tokens: list[str], continuation: bool = False) -> int | None:
         form = _form(word, lemma)
         if previous in PRONOUNS and form in ("VBZ", "VBD", "VBG"):
             return i  # "it creaks", "he ran"
-        if (form == "VBZ" and _is_plural_noun(word) and following
+        if (plural_subject and form == "VBZ" and _is_plural_noun(word) and following
                 and following not in RESULT_WORDS
                 and not _is_function_word(following) and verb_lemma(following)
-                and _form(following, verb_lemma(following)) == "VB"):
+                and following in _forms(verb_lemma(following)).get("VB", ())):
             continue  # "tires squeal", "birds sing": a plural subject, then its verb
         if i == 0:
             if continuation and form in ("VBZ", "VBD", "VBG"):
@@ -144,8 +151,13 @@ def find_verb(tokens: list[str], continuation: bool = False) -> int | None:
     return None
 
 
+def is_ambiguous(text: str, continuation: bool) -> bool:
+    tokens = _words(NAME_THE.sub("", text.strip()))
+    return (find_verb(tokens, continuation, True) != find_verb(tokens, continuation, False))
+
+
 def phrase_of(text: str, continuation: bool, previous: Phrase | None,
-              character: str = "") -> Phrase:
+              character: str = "", plural_subject: bool = True) -> Phrase:
     """The clause as subject + participle + rest.
 
     `previous` is the clause this one continues (its subject carries on, "it" is its object);
@@ -154,7 +166,7 @@ def phrase_of(text: str, continuation: bool, previous: Phrase | None,
     tokens = _words(NAME_THE.sub("", text.strip()))  # "Jerry the mouse sneaks": "mouse sneaks"
     while tokens and tokens[0].lower() in ("and", "but", "so", "or", "yet"):
         tokens = tokens[1:]
-    index = find_verb(tokens, continuation)
+    index = find_verb(tokens, continuation, plural_subject)
     if index is None:
         return Phrase(subject=_noun_phrase(tokens), verb="", participle="", rest="")
     subject_tokens, verb_word, rest_tokens = tokens[:index], tokens[index], tokens[index + 1:]
@@ -178,11 +190,29 @@ def phrase_of(text: str, continuation: bool, previous: Phrase | None,
         return Phrase(subject=noun, verb="", participle="", rest="", existential=True)
     subject = _subject(subject_tokens, previous, character)
     rest = _rest(rest_tokens, previous)
-    participle = "being" if lemma == "be" else (getInflection(lemma, "VBG") or (lemma,))[0]
+    participle = "being" if lemma == "be" else _participle(lemma, verb_word)
     if passive:
         participle = (getInflection(lemma, "VBN") or (lemma,))[0]
     return Phrase(subject=subject, verb=lemma, participle=participle, rest=rest,
                   passive=passive)
+
+
+def _participle(lemma: str, word: str) -> str:
+    """The -ing form; for verbs the word lists do not know ("dinged"), by spelling rules."""
+    if verb_lemma(word) or verb_lemma(lemma):
+        return (getInflection(lemma, "VBG") or (lemma,))[0]
+    w = word.lower()
+    if w.endswith("ed"):
+        stem = w[:-2]
+        if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "ls":
+            stem = stem[:-1]  # "dinned" -> "din"
+    elif w.endswith("es") and w[-3:-2] in ("s", "x", "z", "h"):
+        stem = w[:-2]
+    elif w.endswith("s"):
+        stem = w[:-1]
+    else:
+        stem = w
+    return stem[:-1] + "ing" if stem.endswith("e") and not stem.endswith("ee") else stem + "ing"
 
 
 def _words(text: str) -> list[str]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..story import TrackKind
 from .clauses import BEFORE, SAME, Clause, split_clauses, words_of
-from .phrasing import Phrase, named_character, phrase_of, verb_lemma
+from .phrasing import Phrase, is_ambiguous, named_character, phrase_of, verb_lemma
 from .semantics import catalogue, embed_cached, similar
 from .vocabulary import ImpliedSounds, mentions, vocabulary
 
@@ -60,7 +60,7 @@ def read_story(text: str) -> Reading:
     for clause in clauses:
         subordinate = clause.connective in language["simultaneous"]
         carried = (previous if subordinate else main) if clause.continuation else None
-        phrase = phrase_of(clause.text, clause.continuation, carried or previous, character)
+        phrase = _best_reading(clause, carried or previous, character)
         previous = phrase
         if not subordinate:
             main = phrase
@@ -104,6 +104,18 @@ def read_story(text: str) -> Reading:
     for event in events:
         event.tone = tones.get(event.scene, "neutral")
     return Reading(events=events, scenes=len(scene_text), ranks_by_scene=ranks, notes=notes)
+
+
+def _best_reading(clause: Clause, previous: Phrase | None, character: str) -> Phrase:
+    """The clause's phrase; where word order allows two readings ("church bells ring" /
+    "the radio plays jazz"), the one whose caption sounds more like a sound."""
+    phrase = phrase_of(clause.text, clause.continuation, previous, character)
+    if not is_ambiguous(clause.text, clause.continuation):
+        return phrase
+    other = phrase_of(clause.text, clause.continuation, previous, character,
+                      plural_subject=False)
+    first, second = catalogue().judge(embed_cached([phrase.caption, other.caption]))
+    return other if second.soundness > first.soundness else phrase
 
 
 def _assign_ranks(clauses: list[Clause]) -> None:
@@ -208,7 +220,7 @@ def _with_quality(caption: str, phrase: Phrase) -> str:
     """A short caption gets how the action sounds: "dog barking" -> "dog barking loudly"."""
     quality = vocabulary().language["verb_qualities"].get(phrase.verb)
     words = caption.split()
-    if not quality or len(words) > 4 or phrase.rest and len(phrase.rest.split()) > 1:
+    if not quality or len(words) > 4 or phrase.rest:
         return caption
     if any(w.endswith("ly") for w in words) or phrase.passive:
         return caption
