@@ -128,6 +128,8 @@ def find_verb(tokens: list[str], continuation: bool = False,
         if lemma is None:
             if _unknown_verb(word, previous) and i > 0 and previous not in DETERMINERS:
                 return i
+            if i > 0 and not _lemmas(word) and _is_plural_noun(previous) and plural_subject:
+                return i  # "chickens cluck": a verb the word lists do not know
             continue
         if previous in DETERMINERS or previous in PREPOSITIONS:
             continue  # "the jet", "on fire": a noun after a determiner or preposition
@@ -137,8 +139,9 @@ def find_verb(tokens: list[str], continuation: bool = False,
             return i  # "it creaks", "he ran"
         if (plural_subject and form == "VBZ" and _is_plural_noun(word) and following
                 and following not in RESULT_WORDS
-                and not _is_function_word(following) and verb_lemma(following)
-                and following in _forms(verb_lemma(following)).get("VB", ())):
+                and not _is_function_word(following)
+                and (following in _forms(verb_lemma(following)).get("VB", ())
+                     if verb_lemma(following) else not _lemmas(following))):
             continue  # "tires squeal", "birds sing": a plural subject, then its verb
         if i == 0:
             if continuation and form in ("VBZ", "VBD", "VBG"):
@@ -172,6 +175,8 @@ def phrase_of(text: str, continuation: bool, previous: Phrase | None,
     subject_tokens, verb_word, rest_tokens = tokens[:index], tokens[index], tokens[index + 1:]
     passive = False
     lemma = verb_lemma(verb_word) or verb_word.lower()
+    if lemma == verb_word.lower() and not verb_lemma(verb_word):
+        lemma = _unknown_lemma(verb_word)
     if verb_word.lower() in AUXILIARIES and rest_tokens:  # "is pulled out", "was ringing"
         main = next((j for j, t in enumerate(rest_tokens) if verb_lemma(t)), None)
         if main is not None and main <= 1:
@@ -195,6 +200,11 @@ def phrase_of(text: str, continuation: bool, previous: Phrase | None,
         participle = (getInflection(lemma, "VBN") or (lemma,))[0]
     return Phrase(subject=subject, verb=lemma, participle=participle, rest=rest,
                   passive=passive)
+
+
+def _unknown_lemma(word: str) -> str:
+    lemmas = getAllLemmasOOV(word.lower(), "VERB").get("VERB")
+    return lemmas[0] if lemmas else word.lower()
 
 
 def _participle(lemma: str, word: str) -> str:
