@@ -211,3 +211,13 @@ def test_the_command_line_needs_a_model_for_openai():
     result = run_cli("plan", "rain", "--planner", "openai", timeout=120)
     assert result.returncode == 2
     assert "needs a model name" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_render_takes_the_planner_options_and_shows_the_fallback(tmp_path):
+    with Server(lambda n, body: (200, completion("not a plan"))) as server:
+        result = run_cli("render", "A dog barks, then a door slams.", "--duration", "4",
+                         "-o", str(tmp_path / "out.wav"), "--planner", "openai", "--model",
+                         "test-model", "--base-url", server.base_url, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "openai planner gave no usable plan" in result.stderr
+    assert (tmp_path / "out.wav").stat().st_size > 0
