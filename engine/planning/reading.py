@@ -41,7 +41,6 @@ class Reading:
     events: list[DraftEvent]
     scenes: int
     ranks_by_scene: dict[int, tuple[float, float]]  # first and last rank of each scene
-    notes: list[str]                               # what a user should know (warnings)
 
 
 def read_story(text: str) -> Reading:
@@ -95,7 +94,6 @@ def read_story(text: str) -> Reading:
             events.remove(event)  # "the rain stops": the rain bed ends here, no new sound
     _add_scene_beds(events, clauses, scene_text)
     _dedupe(events)
-    notes: list[str] = []
     ranks: dict[int, tuple[float, float]] = {}
     for clause in clauses:
         low, high = ranks.get(clause.paragraph, (clause.rank, clause.rank))
@@ -103,7 +101,7 @@ def read_story(text: str) -> Reading:
     tones = {scene: _tone(words) for scene, words in scene_text.items()}
     for event in events:
         event.tone = tones.get(event.scene, "neutral")
-    return Reading(events=events, scenes=len(scene_text), ranks_by_scene=ranks, notes=notes)
+    return Reading(events=events, scenes=len(scene_text), ranks_by_scene=ranks)
 
 
 def _best_reading(clause: Clause, previous: Phrase | None, character: str) -> Phrase:
@@ -241,15 +239,6 @@ def _fuller(noun_phrase: str) -> str:
             extra = [w for w in words[:-1] if w not in example.split()]
             return " ".join([*extra, example])
     return noun_phrase
-
-
-def _caption_verb(caption: str) -> str:
-    for word in caption.split():
-        if word.endswith("ing"):
-            lemma = verb_lemma(word)
-            if lemma:
-                return lemma
-    return ""
 
 
 def _add_scene_beds(events: list[DraftEvent], clauses: list[Clause],
