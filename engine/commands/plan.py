@@ -4,8 +4,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..planning import PlanRequest, get_planner, planner_names
+from ..planning import PlanRequest
 from .common import StderrProgress, check_prompt, duration_arg, seed_arg
+from .planner_options import add_planner_arguments, planner_from
 
 
 def register(commands) -> None:
@@ -15,7 +16,7 @@ def register(commands) -> None:
     parser.add_argument("--duration", type=duration_arg, default=60.0, metavar="S",
                         help="story length in seconds (default 60)")
     parser.add_argument("--seed", type=seed_arg, default=1, help="seed for planners that sample")
-    parser.add_argument("--planner", choices=planner_names(), default="offline")
+    add_planner_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.set_defaults(run=run)
@@ -24,7 +25,7 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     prompt = check_prompt(args.prompt)
     progress = StderrProgress(args.quiet or args.json, "planning")
-    plan = get_planner(args.planner).plan(PlanRequest(prompt, args.duration, args.seed), progress)
+    plan = planner_from(args).plan(PlanRequest(prompt, args.duration, args.seed), progress)
     if args.json:
         print(json.dumps(plan.model_dump(mode="json"), indent=1, ensure_ascii=False))
         return 0

@@ -13,10 +13,11 @@ from ..errors import InvalidInput, RenderError
 from ..generation import generator_names
 from ..loudness import integrated_lufs
 from ..mixing import Mixer
-from ..planning import PlanRequest, get_planner, planner_names, story_from_plan
+from ..planning import PlanRequest, story_from_plan
 from ..project import Project, project_folder, STORY_FILE
 from ..render import render_events
 from .common import StderrProgress, check_output_file, check_prompt, duration_arg, seed_arg
+from .planner_options import add_planner_arguments, planner_from
 
 
 def register(commands) -> None:
@@ -32,7 +33,7 @@ def register(commands) -> None:
     parser.add_argument("--duration", type=duration_arg, default=60.0, metavar="S",
                         help="story length in seconds (default 60)")
     parser.add_argument("--seed", type=seed_arg, default=1, help="story seed (default 1)")
-    parser.add_argument("--planner", choices=planner_names(), default="offline")
+    add_planner_arguments(parser)
     parser.add_argument("--generator", choices=generator_names(), default="procedural")
     parser.add_argument("--force", action="store_true", help="overwrite an existing output")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
@@ -69,7 +70,7 @@ def _new_project(args, progress: StderrProgress, cleanup: ExitStack) -> Project:
     if args.project is not None and (project_folder(args.project) / STORY_FILE).exists():
         raise InvalidInput(f"{project_folder(args.project)} already holds a project; leave out "
                            "the PROMPT to re-render it, or choose a new folder.")
-    plan = get_planner(args.planner).plan(PlanRequest(prompt, args.duration, args.seed),
+    plan = planner_from(args).plan(PlanRequest(prompt, args.duration, args.seed),
                                           progress.stage("planning"))
     for warning in plan.warnings:
         progress.note(f"warning: {warning}")

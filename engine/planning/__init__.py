@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import Protocol
 
 from ..errors import InvalidInput
@@ -22,6 +23,8 @@ class Planner(Protocol):
 
 _BACKENDS = {
     "offline": "engine.planning.offline:OfflinePlanner",
+    "transformers": "engine.planning.transformers_planner:TransformersPlanner",
+    "openai": "engine.planning.openai_compatible:OpenAICompatiblePlanner",
     "audiostory": "engine.planning.audiostory:AudioStoryPlanner",
 }
 
@@ -31,10 +34,18 @@ def planner_names() -> list[str]:
 
 
 def get_planner(name: str, **options) -> Planner:
+    """The planner called `name`, built with `options` (None values are left out)."""
     if name not in _BACKENDS:
         raise InvalidInput(f"unknown planner {name!r}; choose one of: {', '.join(_BACKENDS)}.")
     module_name, attribute = _BACKENDS[name].split(":")
-    return getattr(importlib.import_module(module_name), attribute)(**options)
+    backend = getattr(importlib.import_module(module_name), attribute)
+    options = {key: value for key, value in options.items() if value is not None}
+    accepted = inspect.signature(backend).parameters
+    unknown = [key for key in options if key not in accepted]
+    if unknown and not any(p.kind == p.VAR_KEYWORD for p in accepted.values()):
+        flags = ", ".join("--" + key.replace("_", "-") for key in unknown)
+        raise InvalidInput(f"the {name} planner does not take {flags}.")
+    return backend(**options)
 
 
 __all__ = ["Plan", "PlanError", "PlanRequest", "PlannedEvent", "Planner", "get_planner",

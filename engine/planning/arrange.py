@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ..story import DEFAULT_SAMPLE_RATE, Event, Story, Track, TrackKind
 from .plan import Plan
+from .validate import validate_plan
 
 KIND_ORDER = (TrackKind.AMBIENCE, TrackKind.EFFECTS, TrackKind.MUSIC, TrackKind.SPEECH)
 KIND_NAMES = {TrackKind.AMBIENCE: "Ambience", TrackKind.EFFECTS: "Effects",
@@ -22,6 +23,7 @@ def event_seed(story_seed: int, index: int) -> int:
 
 def story_from_plan(plan: Plan, prompt: str, title: str = "", seed: int = 0,
                     sample_rate: int = DEFAULT_SAMPLE_RATE, generator: str = "procedural") -> Story:
+    plan = validate_plan(plan, plan.duration_s, plan.planner)  # nothing unvalidated gets in
     story = Story(title=title or _title_from(prompt), prompt=prompt, sample_rate=sample_rate,
                   duration=int(round(plan.duration_s * sample_rate)), seed=seed)
     lanes: dict[TrackKind, list[_Lane]] = {kind: [] for kind in KIND_ORDER}

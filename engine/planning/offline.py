@@ -1,9 +1,11 @@
-"""The offline planner: no network, no model, deterministic.
+"""The offline planner: no network, no model download, deterministic.
 
-This first version reads the narrative clause by clause: each clause becomes a foreground
-event in the order the text gives it, quoted words go to the speech track, musical words to
-the music track, and a bed spans the story under them (weather or place words when the text
-has them, room tone when it does not).
+It reads the narrative clause by clause (engine.planning.reading): sounds the text names,
+sounds its scenes imply (a storm is rain, wind and thunder; a harbour is lapping water),
+speech in quotes, music where the text names it; "then", "as", "while", "until" set the order
+and what overlaps. engine.planning.timing then fills the requested length: beds span their
+scenes, foreground events sit inside them. Meaning (is this a sound? which track?) comes
+from the sentence-embedding model and the curated data in resources/planning/.
 """
 from __future__ import annotations
 
@@ -11,21 +13,14 @@ import re
 
 from ..errors import InvalidInput
 from ..progress import CancelToken, Progress
+from ..story import TrackKind
 from .plan import Plan, PlanRequest
+from .reading import DraftEvent, looks_english, nearest_bed, read_story, soundless_reason
+from .timing import max_ranks, schedule
 from .validate import validate_plan
 
-_CLAUSE_SPLIT = re.compile(r"[.!?;]+\s*|,\s*(?:and\s+)?then\s+|\s+then\s+|,\s+(?:as|while)\s+")
-_LEADING = re.compile(r"^(?:and|then|as|while|but|so|meanwhile|until|finally)\s+", re.I)
-_QUOTE = re.compile(r"[\"“”]([^\"“”]+)[\"“”]")
-_MUSIC = ("music", "melody", "song", "piano", "violin", "guitar", "drum", "orchestra", "lullaby")
-_BEDS = {
-    "rain": "steady rain falling", "storm": "storm wind and rain", "wind": "wind blowing",
-    "sea": "sea waves washing ashore", "ocean": "ocean waves", "harbor": "water lapping in a harbor",
-    "harbour": "water lapping in a harbour", "river": "river flowing", "forest": "forest ambience",
-    "city": "city traffic ambience", "night": "quiet night ambience with insects",
-    "fire": "fire crackling",
-}
-FOREGROUND_MAX_S = 8.0
+MAX_PROMPT_CHARS = 100_000
+FOREIGN_BED_MIN_SIMILARITY = 0.4
 
 
 class OfflinePlanner:
@@ -33,35 +28,93 @@ class OfflinePlanner:
 
     def plan(self, request: PlanRequest, progress: Progress | None = None,
              cancel: CancelToken | None = None) -> Plan:
-        text = " ".join(request.prompt.split())
-        if not re.search(r"\w", text):
-            raise InvalidInput("the prompt has no words to plan from; describe the scene.")
-        total = request.duration_s
-        speech = [q.strip() for q in _QUOTE.findall(text) if q.strip()]
-        narrative = _QUOTE.sub(" ", text)
-        clauses = [_LEADING.sub("", c.strip(" ,")) for c in _CLAUSE_SPLIT.split(narrative)]
-        clauses = [c for c in clauses if re.search(r"\w", c)]
-        events = [_bed(caption, total) for caption in _beds_for(text.lower())]
-        foreground = [(c, "music" if any(w in c.lower() for w in _MUSIC) else "effects")
-                      for c in clauses] + [(f'a voice says "{q}"', "speech") for q in speech]
-        slot = total / max(len(foreground), 1)
-        for index, (caption, kind) in enumerate(foreground):
-            length = min(slot * 0.9, FOREGROUND_MAX_S) if kind != "music" else slot
-            events.append({"caption": caption, "track": kind, "start_s": index * slot,
-                           "duration_s": length, "tone": "neutral"})
-        reasoning = (f"{len(foreground)} foreground events in the order the text gives them, "
-                     f"one every {slot:.1f} s, over {len(events) - len(foreground)} "
-                     f"ambience bed(s) spanning the whole {total:g} s.")
-        if progress is not None:
-            progress(1.0, "planned")
-        return validate_plan({"reasoning": reasoning, "events": events}, total, self.name)
+        text = check_prompt_text(request.prompt)
+        report = progress or (lambda fraction, message: None)
+        report(0.0, "reading the story")
+        warnings: list[str] = []
+        if not looks_english(text):
+            return self._plan_foreign(text, request.duration_s)
+        reading = read_story(text)
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        events = reading.events
+        if not events:
+            warnings.append(soundless_reason(text))
+            events = [DraftEvent(caption="quiet room tone with a faint air hum",
+                                 kind=TrackKind.AMBIENCE, rank=0.0, scene=0, bed=True,
+                                 implied=True)]
+        events, dropped = _fit(events, request.duration_s)
+        if dropped:
+            warnings.append(
+                f"the text names more sounds than a {request.duration_s:g} s story has room "
+                f"for; kept {len(events)} events and left out {dropped}. Give a longer "
+                "--duration to keep them all.")
+        report(0.8, "timing the events")
+        planned = schedule(events, request.duration_s, reading.ranks_by_scene)
+        plan = validate_plan({"reasoning": reasoning(planned, request.duration_s),
+                              "events": planned, "warnings": warnings},
+                             request.duration_s, self.name)
+        report(1.0, f"planned {len(plan.events)} events")
+        return plan
+
+    def _plan_foreign(self, text: str, duration_s: float) -> Plan:
+        caption, score = nearest_bed(text)
+        if score < FOREIGN_BED_MIN_SIMILARITY:
+            caption = "quiet room tone with a faint air hum"
+        warning = ("the prompt does not look like English, which is all the offline planner "
+                   f"reads; planned one general bed (\"{caption}\"). Write the prompt in "
+                   "English, or use --planner openai or transformers with a model that reads "
+                   "its language.")
+        events = [{"caption": caption, "track": "ambience", "start_s": 0.0,
+                   "duration_s": duration_s, "tone": "neutral"}]
+        return validate_plan({"reasoning": reasoning(events, duration_s), "events": events,
+                              "warnings": [warning]}, duration_s, self.name)
 
 
-def _beds_for(lowered: str) -> list[str]:
-    beds = [caption for word, caption in _BEDS.items() if re.search(rf"\b{word}", lowered)]
-    return beds[:2] or ["quiet room tone"]
+def check_prompt_text(prompt: str) -> str:
+    """The prompt with its spacing tidied, or InvalidInput saying what is wrong with it."""
+    if not isinstance(prompt, str):
+        raise InvalidInput("the prompt must be text.")
+    if len(prompt) > MAX_PROMPT_CHARS:
+        raise InvalidInput(f"the prompt is {len(prompt):,} characters long; the planner reads "
+                           f"at most {MAX_PROMPT_CHARS:,}. Split the story into parts.")
+    text = re.sub(r"[ \t\r\f\v]+", " ", prompt).strip()
+    if not text:
+        raise InvalidInput('the prompt is empty; describe the story, e.g. "rain on a tin roof '
+                           'as a train passes".')
+    if not re.search(r"[^\W_]", text):
+        raise InvalidInput("the prompt has no words to plan from (only punctuation or "
+                           "symbols); describe the scene in words.")
+    letters = [c for c in text if c.isalpha()]
+    if sum(c.isupper() for c in letters) > 0.6 * len(letters) > 10:
+        text = text.lower()  # SHOUTED TEXT reads as ordinary words
+    return text
 
 
-def _bed(caption: str, total: float) -> dict:
-    return {"caption": caption, "track": "ambience", "start_s": 0.0, "duration_s": total,
-            "tone": "neutral"}
+def _fit(events: list[DraftEvent], duration_s: float) -> tuple[list[DraftEvent], int]:
+    """Keep at most as many foreground ranks as the story has room for, spread evenly."""
+    ranks = sorted({e.rank for e in events})
+    room = max_ranks(duration_s)
+    if len(ranks) <= room:
+        return events, 0
+    step = len(ranks) / room
+    kept = {ranks[int(i * step)] for i in range(room)}
+    fitted = [e for e in events if e.rank in kept]
+    return fitted, len(events) - len(fitted)
+
+
+def reasoning(events: list[dict], duration_s: float) -> str:
+    """AudioStory-style reasoning: how many events, in what order, when."""
+    beds = [e for e in events if e["track"] == "ambience"]
+    foreground = sorted((e for e in events if e["track"] != "ambience"),
+                        key=lambda e: e["start_s"])
+    parts = [f"A {duration_s:g} s story with {len(events)} sound events: "
+             f"{len(beds)} ambience bed(s) and {len(foreground)} foreground event(s)."]
+    if beds:
+        parts.append("Beds: " + "; ".join(
+            f"{e['caption']} ({e['start_s']:g}-{e['start_s'] + e['duration_s']:g} s)"
+            for e in beds[:6]) + ".")
+    if foreground:
+        parts.append("Then, in order: " + "; ".join(
+            f"{e['caption']} at {e['start_s']:g} s" for e in foreground[:12]) + ".")
+    return " ".join(parts)

@@ -14,6 +14,9 @@ from ..story import TrackKind
 from .plan import Plan, PlannedEvent
 
 MIN_EVENT_S = 0.05
+MAX_CAPTION_WORDS = 25     # text-to-audio models read short descriptions best
+MAX_EVENTS = 500           # more than a timeline can show or a render can finish
+MAX_REASONING_CHARS = 4000
 KIND_ALIASES = {
     "ambience": TrackKind.AMBIENCE, "ambient": TrackKind.AMBIENCE, "ambiance": TrackKind.AMBIENCE,
     "background": TrackKind.AMBIENCE, "bed": TrackKind.AMBIENCE, "atmosphere": TrackKind.AMBIENCE,
@@ -23,6 +26,9 @@ KIND_ALIASES = {
     "speech": TrackKind.SPEECH, "dialogue": TrackKind.SPEECH, "dialog": TrackKind.SPEECH,
     "voice": TrackKind.SPEECH, "narration": TrackKind.SPEECH,
 }
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class PlanError(StudioError):
@@ -41,6 +47,8 @@ def validate_plan(raw: Plan | Mapping[str, Any], duration_s: float, planner: str
         raise PlanError("the plan has no 'events' list")
     if not items:
         raise PlanError("the plan has no events")
+    if len(items) > MAX_EVENTS:
+        raise PlanError(f"the plan has {len(items)} events; at most {MAX_EVENTS} fit a story")
     warnings = [str(w) for w in data.get("warnings", []) or []]
     events: list[PlannedEvent] = []
     seen: set[tuple] = set()
@@ -53,7 +61,8 @@ def validate_plan(raw: Plan | Mapping[str, Any], duration_s: float, planner: str
         seen.add(identity)
         events.append(event)
     events.sort(key=lambda e: (e.start_s, e.track != TrackKind.AMBIENCE))
-    return Plan(duration_s=float(duration_s), reasoning=str(data.get("reasoning") or "").strip(),
+    reasoning = re.sub(r"\s+", " ", str(data.get("reasoning") or "")).strip()
+    return Plan(duration_s=float(duration_s), reasoning=reasoning[:MAX_REASONING_CHARS],
                 events=events, planner=planner or str(data.get("planner") or ""),
                 warnings=warnings)
 
@@ -62,16 +71,25 @@ def _validate_event(item: Any, index: int, duration_s: float, warnings: list[str
     where = f"event {index}"
     if not isinstance(item, Mapping):
         raise PlanError(f"{where} is not an object")
-    caption = re.sub(r"\s+", " ", str(item.get("caption") or "")).strip()
+    caption = _CONTROL.sub(" ", str(item.get("caption") or ""))
+    caption = re.sub(r"\s+", " ", caption).strip()
     if not caption:
         raise PlanError(f"{where} has an empty caption")
     where = f"{where} ({caption[:40]!r})"
+    words = caption.split()
+    if len(words) > MAX_CAPTION_WORDS:
+        warnings.append(f"{where} had a caption of {len(words)} words; kept the first "
+                        f"{MAX_CAPTION_WORDS}")
+        caption = " ".join(words[:MAX_CAPTION_WORDS])
     kind = KIND_ALIASES.get(str(item.get("track") or item.get("kind") or "").strip().lower())
     if kind is None:
         raise PlanError(f"{where} has unknown track {item.get('track')!r}; use one of "
                         "ambience, effects, music, speech")
     start = _number(item.get("start_s"), f"{where} start_s")
-    length = _number(item.get("duration_s"), f"{where} duration_s")
+    if item.get("duration_s") is None and item.get("end_s") is not None:  # unambiguous
+        length = _number(item.get("end_s"), f"{where} end_s") - start
+    else:
+        length = _number(item.get("duration_s"), f"{where} duration_s")
     if length <= 0:
         raise PlanError(f"{where} has a duration of {length} s; durations must be positive")
     if start >= duration_s:
@@ -87,6 +105,7 @@ def _validate_event(item: Any, index: int, duration_s: float, warnings: list[str
     cues = item.get("cues") or {}
     if not isinstance(cues, Mapping):
         raise PlanError(f"{where} has cues that are not an object of text values")
+    cues = {k: v for k, v in cues.items() if v not in (None, "")}
     return PlannedEvent(caption=caption, track=kind, start_s=round(start, 6),
                         duration_s=round(length, 6),
                         tone=str(item.get("tone") or "neutral").strip().lower() or "neutral",
@@ -94,6 +113,8 @@ def _validate_event(item: Any, index: int, duration_s: float, warnings: list[str
 
 
 def _number(value: Any, what: str) -> float:
+    if isinstance(value, bool):
+        raise PlanError(f"{what} is not a number ({value!r})")
     try:
         number = float(value)
     except (TypeError, ValueError):

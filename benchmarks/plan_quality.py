@@ -1,0 +1,173 @@
+"""How well a planner gets a story's sounds right, against reference events.
+
+    .venv/bin/python benchmarks/plan_quality.py                    # offline planner, both sets
+    .venv/bin/python benchmarks/plan_quality.py --stories FILE.json --planner openai --model M
+
+Story sets: ../shared/eval/stories.json (development) and benchmarks/data/
+heldout_stories.json (written for this project, to check generalisation). Each reference
+event has a caption, a kind and an order rank (equal ranks may overlap).
+
+The rules:
+- Matching: a predicted event matches a reference event when their captions agree in
+  meaning: all-MiniLM-L6-v2 cosine similarity >= 0.6. Matches are one-to-one, chosen to
+  maximise the total similarity (Hungarian assignment over the pairs at or above 0.6).
+- Recall = matched / reference events; precision = matched / predicted events.
+- Order agreement: over every pair of matched reference events with different order ranks,
+  the share whose predicted start times are in the same order (a tie counts as wrong).
+- Kind accuracy: the share of matched events whose track kind equals the reference kind
+  (the reference's "effect" is the track kind "effects").
+- Coverage: the share of the requested duration during which at least one event sounds.
+- Planning time: per story, after the models are loaded; the load is timed apart.
+Totals pool every story's events and pairs (micro averages); coverage and time are means.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from engine.embeddings import embed  # noqa: E402
+from engine.planning import PlanRequest, get_planner  # noqa: E402
+
+MATCH_THRESHOLD = 0.6
+KIND_NAMES = {"effect": "effects"}
+SETS = {"dev": ROOT.parent / "shared" / "eval" / "stories.json",
+        "heldout": ROOT / "benchmarks" / "data" / "heldout_stories.json"}
+
+
+def match(predicted: list[str], reference: list[str]) -> list[tuple[int, int, float]]:
+    """One-to-one (predicted, reference, similarity) pairs with similarity >= threshold."""
+    if not predicted or not reference:
+        return []
+    similarity = embed(predicted) @ embed(reference).T
+    benefit = np.where(similarity >= MATCH_THRESHOLD, similarity, 0.0)
+    rows, cols = linear_sum_assignment(-benefit)
+    return [(int(r), int(c), float(similarity[r, c])) for r, c in zip(rows, cols)
+            if similarity[r, c] >= MATCH_THRESHOLD]
+
+
+def score(plan, story: dict) -> dict:
+    reference = story["events"]
+    events = plan.events
+    pairs = match([e.caption for e in events], [r["caption"] for r in reference])
+    agree = comparable = 0
+    for a in range(len(pairs)):
+        for b in range(a + 1, len(pairs)):
+            (pa, ra, _), (pb, rb, _) = pairs[a], pairs[b]
+            order_a, order_b = reference[ra]["order"], reference[rb]["order"]
+            if order_a == order_b:
+                continue
+            comparable += 1
+            delta = events[pa].start_s - events[pb].start_s
+            agree += int(delta != 0 and (delta < 0) == (order_a < order_b))
+    kinds_right = sum(events[p].track.value == KIND_NAMES.get(reference[r]["kind"],
+                                                                reference[r]["kind"])
+                      for p, r, _ in pairs)
+    return {"id": story["id"], "reference": len(reference), "predicted": len(events),
+            "matched": len(pairs), "order_agree": agree, "order_pairs": comparable,
+            "kind_right": kinds_right, "coverage": coverage(plan),
+            "pairs": [(events[p].caption, reference[r]["caption"], round(s, 2))
+                      for p, r, s in pairs],
+            "missed": [reference[r]["caption"] for r in range(len(reference))
+                       if r not in {r for _, r, _ in pairs}],
+            "extra": [events[p].caption for p in range(len(events))
+                      if p not in {p for p, _, _ in pairs}]}
+
+
+def coverage(plan) -> float:
+    spans = sorted((e.start_s, e.start_s + e.duration_s) for e in plan.events)
+    covered, end = 0.0, 0.0
+    for start, stop in spans:
+        if stop > end:
+            covered += stop - max(start, end)
+            end = stop
+    return covered / plan.duration_s
+
+
+def ratio(a: float, b: float) -> float:
+    return a / b if b else float("nan")
+
+
+def run_set(name: str, path: Path, planner, verbose: bool) -> dict:
+    stories = json.loads(path.read_text())["stories"]
+    rows, times = [], []
+    print(f"\n== {name}: {path} ({len(stories)} stories)")
+    print(f"{'story':<6} {'recall':>6} {'prec':>6} {'order':>6} {'kind':>6} {'cover':>6} "
+          f"{'ms':>7}  warnings")
+    for story in stories:
+        started = time.perf_counter()
+        plan = planner.plan(PlanRequest(story["prompt"], float(story["duration"])))
+        times.append(time.perf_counter() - started)
+        row = score(plan, story)
+        rows.append(row)
+        print(f"{row['id']:<6} {ratio(row['matched'], row['reference']):6.2f} "
+              f"{ratio(row['matched'], row['predicted']):6.2f} "
+              f"{ratio(row['order_agree'], row['order_pairs']):6.2f} "
+              f"{ratio(row['kind_right'], row['matched']):6.2f} {row['coverage']:6.2f} "
+              f"{times[-1] * 1000:7.1f}  {len(plan.warnings)}")
+        if verbose:
+            for predicted, reference, similarity in row["pairs"]:
+                print(f"         = {similarity:.2f} {predicted!r} ~ {reference!r}")
+            for caption in row["missed"]:
+                print(f"         - missed {caption!r}")
+            for caption in row["extra"]:
+                print(f"         + extra  {caption!r}")
+            for warning in plan.warnings:
+                print(f"         ! {warning}")
+    total = {key: sum(r[key] for r in rows) for key in
+             ("reference", "predicted", "matched", "order_agree", "order_pairs", "kind_right")}
+    summary = {"recall": ratio(total["matched"], total["reference"]),
+               "precision": ratio(total["matched"], total["predicted"]),
+               "order": ratio(total["order_agree"], total["order_pairs"]),
+               "kind": ratio(total["kind_right"], total["matched"]),
+               "coverage": float(np.mean([r["coverage"] for r in rows])),
+               "mean_ms": 1000 * float(np.mean(times)), "max_ms": 1000 * float(np.max(times))}
+    print(f"{'TOTAL':<6} {summary['recall']:6.2f} {summary['precision']:6.2f} "
+          f"{summary['order']:6.2f} {summary['kind']:6.2f} {summary['coverage']:6.2f} "
+          f"{summary['mean_ms']:7.1f}  (max {summary['max_ms']:.1f} ms per story)")
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--planner", default="offline")
+    parser.add_argument("--model", help="model id or folder (transformers, openai)")
+    parser.add_argument("--base-url", help="OpenAI-compatible endpoint (openai planner)")
+    parser.add_argument("--stories", type=Path, action="append",
+                        help="a story set (repeatable); default: the dev and held-out sets")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="show matches, misses and extras per story")
+    args = parser.parse_args(argv)
+    options = {k: v for k, v in (("model", args.model), ("base_url", args.base_url)) if v}
+
+    started = time.perf_counter()
+    embed(["warm up"])
+    embed_load = time.perf_counter() - started
+    planner = get_planner(args.planner, **options)
+    started = time.perf_counter()
+    planner.plan(PlanRequest("rain on a tin roof", 10.0))  # loads what the planner needs
+    planner_load = time.perf_counter() - started
+    print(f"planner: {args.planner}; embedding model load {embed_load:.2f} s; planner warm-up "
+          f"(data, models, first plan) {planner_load:.2f} s")
+    sets = ({p.stem: p for p in args.stories} if args.stories
+            else {name: path for name, path in SETS.items() if path.exists()})
+    summaries = {name: run_set(name, path, planner, args.verbose) for name, path in sets.items()}
+    print("\ntargets (offline, dev): recall >= 0.80, precision >= 0.65, order >= 0.90, "
+          "kind >= 0.80, <= 500 ms per story")
+    for name, s in summaries.items():
+        print(f"{name:<8} recall {s['recall']:.2f}  precision {s['precision']:.2f}  order "
+              f"{s['order']:.2f}  kind {s['kind']:.2f}  coverage {s['coverage']:.2f}  "
+              f"{s['mean_ms']:.0f} ms/story (max {s['max_ms']:.0f})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
