@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 
 from engine.generation import get_generator
-from engine.planning import Plan, PlanRequest, get_planner, story_from_plan
+from engine.errors import StudioError
+from engine.planning import Plan, PlanRequest, get_planner, planner_options, story_from_plan
 from engine.progress import CancelToken
 from engine.render import check_generated, render_request
 from engine.story import Take
@@ -62,8 +63,14 @@ class EngineController(QObject):
         self.document = document
 
     # -- planning ----------------------------------------------------------------------
-    def plan(self, prompt: str, duration_s: float, seed: int = 1) -> Job:
-        planner = get_planner(self.planner_name, **self.planner_options)
+    def plan(self, prompt: str, duration_s: float, seed: int = 1) -> Job | None:
+        accepted = planner_options(self.planner_name)
+        options = {k: v for k, v in self.planner_options.items() if k in accepted and v}
+        try:
+            planner = get_planner(self.planner_name, **options)
+        except StudioError as exc:
+            self.error.emit(f"Planning failed: {exc}")
+            return None
         request = PlanRequest(prompt, duration_s, seed)
 
         def run(progress, cancel: CancelToken) -> Plan:

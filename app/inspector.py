@@ -16,6 +16,7 @@ from engine.generation import generator_names
 from engine.story import MAX_DURATION_S
 
 from .commands import PickTake, SetEventFields
+from .generator_settings import GeneratorSettingsForm
 
 TONES = ("neutral", "calm", "tense", "joyful", "sad", "mysterious", "eerie", "epic",
          "playful", "romantic", "triumphant")
@@ -79,6 +80,9 @@ class Inspector(QWidget):
         self.generator.addItems(generator_names())
         self.generator.activated.connect(
             lambda _: self._commit("generator", self.generator.currentText()))
+        self.generator_settings = GeneratorSettingsForm()
+        self.generator_settings.changed.connect(
+            lambda values: self._commit("generator_settings", values))
         self.takes = QListWidget()
         self.takes.setToolTip("Takes of this clip; click one to use it (or press its number)")
         self.takes.itemClicked.connect(self._take_clicked)
@@ -102,6 +106,7 @@ class Inspector(QWidget):
         form.addRow("Fade out", self.fade_out)
         form.addRow("Seed", seed_row)
         form.addRow("Generator", self.generator)
+        form.addRow(self.generator_settings)
         buttons = QHBoxLayout()
         buttons.addWidget(self.regenerate)
         buttons.addWidget(self.render_button)
@@ -191,6 +196,12 @@ class Inspector(QWidget):
         self.generator.setCurrentText(event.generator)
         for widget in widgets:
             widget.blockSignals(False)
+        shown = (event.generator, tuple(sorted(event.generator_settings.items())))
+        if getattr(self, "_settings_shown", None) != shown:  # rebuilding would drop focus
+            self._settings_shown = shown
+            self.generator_settings.blockSignals(True)
+            self.generator_settings.show_settings(event.generator, event.generator_settings)
+            self.generator_settings.blockSignals(False)
         self.takes.clear()
         for number, take in enumerate(event.takes, start=1):
             loud = f"{take.loudness_lufs:.1f} LUFS" if take.loudness_lufs is not None else "—"

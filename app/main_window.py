@@ -45,8 +45,8 @@ class MainWindow(QMainWindow):
             self.projects.ask = ask
         document = self._first_document(project, recover)
         self.engine = EngineController(document, self.render_lane, self)
-        self.engine.planner_name = settings.planner
         self.engine.generator_name = settings.generator
+        self._apply_planner_settings()
         self.mix = MixPlayer(document, self.player, self.quick_pool, self)
         self._build_widgets(document)
         self.actions = build_actions(self)
@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
     # -- building ----------------------------------------------------------------------
     def _build_widgets(self, document: StoryDocument) -> None:
         self.timeline = TimelineWidget(document, self.peaks, self)
+        self.timeline.scene.default_generator = self.settings.generator
         self.setCentralWidget(self.timeline)
         self.story_panel = StoryPanel()
         self.story_panel.select(self.settings.planner, self.settings.generator)
@@ -231,6 +232,7 @@ class MainWindow(QMainWindow):
 
         if PreferencesDialog(self.settings, self).exec():
             self.story_panel.select(self.settings.planner, self.settings.generator)
+            self._apply_planner_settings()
 
     def closeEvent(self, event) -> None:
         if not self.projects.confirm_close():
@@ -261,8 +263,13 @@ class MainWindow(QMainWindow):
         self.engine.cancel()
 
     def _planner_changed(self, name: str) -> None:
-        self.engine.planner_name = name
         self.settings.planner = name
+        self._apply_planner_settings()
+
+    def _apply_planner_settings(self) -> None:
+        self.engine.planner_name = self.settings.planner
+        self.engine.planner_options = {"model": self.settings.planner_model,
+                                       "base_url": self.settings.planner_base_url}
 
     def _generator_changed(self, name: str) -> None:
         self.engine.generator_name = name

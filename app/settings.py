@@ -57,6 +57,24 @@ class AppSettings:
         self._set("engine/generator", name)
 
     @property
+    def planner_model(self) -> str:
+        """For the transformers and openai planners: a model id, folder or .gguf file."""
+        return self._get("engine/planner_model", "")
+
+    @planner_model.setter
+    def planner_model(self, value: str) -> None:
+        self._set("engine/planner_model", value)
+
+    @property
+    def planner_base_url(self) -> str:
+        """For the openai planner: the endpoint (empty: $OPENAI_BASE_URL or OpenAI's)."""
+        return self._get("engine/planner_base_url", "")
+
+    @planner_base_url.setter
+    def planner_base_url(self, value: str) -> None:
+        self._set("engine/planner_base_url", value)
+
+    @property
     def model_folder(self) -> str:
         return self._get("engine/model_folder", "")
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy.special import erf
+from threadpoolctl import threadpool_limits
 
 MAX_TOKENS = 256  # the model's sentence_bert_config max_seq_length
 _EPS = 1e-12
@@ -115,5 +116,7 @@ def encoder() -> MiniLMEncoder:
 
 def embed(texts: list[str] | tuple[str, ...]) -> np.ndarray:
     """Unit-length embeddings, one row per text; cosine similarity is a dot product."""
-    with _lock:  # numpy releases the GIL; one batch at a time keeps memory predictable
+    # one batch at a time keeps memory predictable; BLAS threads only contend on matrices
+    # this small (many times slower on a busy machine), so they are limited to one
+    with _lock, threadpool_limits(1):
         return encoder()(list(texts))

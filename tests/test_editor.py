@@ -458,3 +458,21 @@ def test_cancel_stops_rendering_and_keeps_the_clips(qtbot, window):
     qtbot.waitUntil(lambda: all(document.state(e.id) == ClipState.PLANNED
                                 for e in document.story.events), timeout=WAIT_MS)
     assert all(e.takes == [] for e in document.story.events)
+
+
+def test_inspector_shows_and_edits_a_generators_own_settings(qtbot, window):
+    plan(qtbot, window)
+    target = effects_event(window)
+    window.timeline.scene.select_events([target.id])
+    inspector = window.inspector
+    assert not inspector.generator_settings.isVisibleTo(inspector)  # procedural: none
+    inspector.generator.setCurrentText("tangoflux")
+    inspector.generator.activated.emit(inspector.generator.currentIndex())
+    assert window.document.story.event(target.id).generator == "tangoflux"
+    fields = inspector.generator_settings._widgets
+    assert {"steps", "guidance", "device", "dtype"} <= set(fields)
+    fields["steps"].setValue(12)
+    assert window.document.story.event(target.id).generator_settings == {"steps": 12}
+    assert window.document.state(target.id) == ClipState.PLANNED
+    window.actions.undo.trigger()
+    assert window.document.story.event(target.id).generator_settings == {}

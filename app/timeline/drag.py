@@ -157,16 +157,15 @@ class DragController:
         return sorted(targets)
 
     def _snap_offset(self, positions: list[int], targets: list[int]) -> int:
-        """The smallest shift that puts one of `positions` on a target or grid line."""
+        """The smallest shift that puts one of `positions` on a target (clip edges, the
+        playhead, the story's ends) or, when none is in reach, on a grid line."""
         scale = self.scene.scale
         reach = SNAP_PX / scale.px_per_sample
         grid = max(int(scale.tick_step_s(80.0) / 4 * scale.sample_rate), 1)
-        best = None
-        for position in positions:
-            candidates = [t for t in targets if abs(t - position) <= reach]
-            candidates.append(int(round(position / grid)) * grid)
-            for target in candidates:
-                shift = target - position
-                if abs(shift) <= reach and (best is None or abs(shift) < abs(best)):
-                    best = shift
-        return best or 0
+        for candidates in (
+                [(t - p) for p in positions for t in targets],
+                [(int(round(p / grid)) * grid - p) for p in positions]):
+            in_reach = [shift for shift in candidates if abs(shift) <= reach]
+            if in_reach:
+                return min(in_reach, key=abs)
+        return 0

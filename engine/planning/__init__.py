@@ -33,6 +33,16 @@ def planner_names() -> list[str]:
     return list(_BACKENDS)
 
 
+def planner_options(name: str) -> set[str]:
+    """The options a planner takes (e.g. {'model', 'base_url'}), for settings dialogs."""
+    if name not in _BACKENDS:
+        return set()
+    module_name, attribute = _BACKENDS[name].split(":")
+    backend = getattr(importlib.import_module(module_name), attribute)
+    return {key for key, p in inspect.signature(backend).parameters.items()
+            if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)}
+
+
 def get_planner(name: str, **options) -> Planner:
     """The planner called `name`, built with `options` (None values are left out)."""
     if name not in _BACKENDS:
@@ -49,4 +59,4 @@ def get_planner(name: str, **options) -> Planner:
 
 
 __all__ = ["Plan", "PlanError", "PlanRequest", "PlannedEvent", "Planner", "get_planner",
-           "planner_names", "story_from_plan", "validate_plan"]
+           "planner_names", "planner_options", "story_from_plan", "validate_plan"]

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from platformdirs import user_cache_path
 
@@ -75,8 +74,7 @@ def cached_embeddings(texts: list[str]) -> np.ndarray:
             return vectors
     except (OSError, ValueError):
         pass
-    with threadpool_limits(1):  # small matrices: BLAS threads only contend
-        vectors = embed(texts)
+    vectors = embed(texts)
     try:
         buffer = io.BytesIO()
         np.save(buffer, vectors, allow_pickle=False)
@@ -118,8 +116,7 @@ def embed_cached(texts: list[str]) -> np.ndarray:
         if missing:
             if len(_cache) + len(missing) > CACHE_SIZE:
                 _cache.clear()
-            with threadpool_limits(1):  # small matrices: BLAS threads only contend
-                vectors = embed(missing)
+            vectors = embed(missing)
             for text, vector in zip(missing, vectors):
                 _cache[text] = vector
         return np.stack([_cache[t] for t in texts])
