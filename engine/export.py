@@ -1,0 +1,422 @@
+"""Export a project: master, stems, markers, labels and an OTIO timeline, with a loudness
+report for every audio file.
+
+Order of work: check every output before anything else (an existing file without `force`
+is refused at once), mix, decide the master bus (loudness target, true-peak limiter), then
+write every file to a temporary name (audio files in parallel) and rename them all into
+place at the end. A failure or cancel at any point removes every temporary: no partial file
+is ever left, and existing files are only replaced by complete new ones.
+
+Stems carry the master bus too (the same gain and limiter curve), so they line up with the
+master sample for sample and, imported at unity gain, sum to it.
+"""
+from __future__ import annotations
+
+import errno
+import math
+import os
+import tempfile
+import threading
+import time
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import soundfile as sf
+
+from .atomic import StagedFiles, staged_files
+from .audio_writer import BusSignal, ClipSignal, Signal, WrittenAudio, measure_file, write_signal
+from .errors import Cancelled, InvalidInput, ProjectError
+from .export_formats import AudioFormat, available_formats, get_format
+from .export_naming import UCS_CREATOR_ID, event_stem_name, safe_name, stem_name, unique
+from .interchange import audacity_labels, otio_text, otio_timeline
+from .loudness import LoudnessStats
+from .mastering import LOUDNESS_TARGETS, MasterBus, plan_master_bus, target_lufs
+from .mixing import MixResult, MixSettings, Mixer, audible_tracks, clip_gains, render_clip, story_rate_audio
+from .progress import CancelToken, Progress, no_progress, sub_progress
+from .project import Project
+from .story import Event, Story
+from .wav_markers import Marker, append_markers
+
+__all__ = ["ExportSettings", "ExportReport", "ExportedFile", "available_formats",
+           "check_export", "export_project", "LOUDNESS_TARGETS"]
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    master_path: Path | None  # None: no master file
+    format: str = "wav24"  # wav16 | wav24 | wav32f | flac | mp3 | ogg (see available_formats)
+    loudness: str = "ebu"  # ebu (-23 LUFS) | podcast (-16) | streaming (-14) | none
+    true_peak_db: float = -1.0
+    stems_dir: Path | None = None
+    stems_per_event: bool = False
+    markers: bool = True  # cue points + labels in a WAV master
+    labels_path: Path | None = None  # Audacity label file
+    otio_path: Path | None = None
+    ucs_naming: bool = False
+    force: bool = False
+    ucs_creator_id: str = UCS_CREATOR_ID
+    mix: MixSettings = MixSettings(headroom_trim=False)  # peaks are the limiter's job
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    path: Path
+    kind: str  # master | stem | event stem | labels | timeline
+    loudness: LoudnessStats | None = None  # audio files only
+    track_id: str | None = None
+    event_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    files: tuple[ExportedFile, ...]
+    format: str
+    loudness_target_lufs: float | None
+    gain_db: float  # loudness normalisation applied on the master bus
+    limiter_max_reduction_db: float
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def paths(self) -> list[Path]:
+        return [f.path for f in self.files]
+
+    def loudness(self, path: str | os.PathLike) -> LoudnessStats | None:
+        path = Path(path)
+        return next((f.loudness for f in self.files if f.path == path), None)
+
+    def lines(self) -> list[str]:
+        """A readable summary: one line per file, then the master bus and any warnings."""
+        out = []
+        for f in self.files:
+            loud = f" ({f.loudness.describe()})" if f.loudness is not None else ""
+            out.append(f"wrote {f.kind} {f.path}{loud}")
+        target = ("no loudness target" if self.loudness_target_lufs is None
+                  else f"target {self.loudness_target_lufs:g} LUFS")
+        out.append(f"master bus: {target}, gain {self.gain_db:+.1f} dB, limiter "
+                   f"{-self.limiter_max_reduction_db:.1f} dB at most")
+        out.extend(f"warning: {w}" for w in self.warnings)
+        return out
+
+    def to_json(self) -> dict:
+        return {
+            "format": self.format, "loudness_target_lufs": self.loudness_target_lufs,
+            "gain_db": round(self.gain_db, 2),
+            "limiter_max_reduction_db": round(self.limiter_max_reduction_db, 2),
+            "files": [{"path": str(f.path), "kind": f.kind, "track_id": f.track_id,
+                       "event_id": f.event_id,
+                       "loudness": f.loudness.to_json() if f.loudness else None}
+                      for f in self.files],
+            "warnings": list(self.warnings)}
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    """A file an export will write."""
+
+    path: Path
+    kind: str
+    track_id: str | None = None
+    event_id: str | None = None
+
+
+def check_export(story: Story, settings: ExportSettings) -> list[PlannedFile]:
+    """Every file the export would write; raises InvalidInput for anything that would stop
+    it (a bad setting, an existing file without force, a folder that cannot be written)."""
+    audio_format = get_format(settings.format)
+    target_lufs(settings.loudness)
+    if not -20.0 <= settings.true_peak_db <= 0.0:
+        raise InvalidInput(f"true-peak ceiling {settings.true_peak_db} dBTP is outside "
+                           "-20 .. 0 dBTP.")
+    planned = _planned_files(story, settings, audio_format)
+    if not planned:
+        raise InvalidInput("nothing to export: give a master file, a stems folder, a label "
+                           "file or an OTIO file.")
+    if settings.stems_dir is not None and settings.stems_dir.exists() \
+            and not settings.stems_dir.is_dir():
+        raise InvalidInput(f"{settings.stems_dir} is a file; give a folder for the stems.")
+    seen: set[Path] = set()
+    for item in planned:
+        resolved = item.path.resolve()
+        if resolved in seen:
+            raise InvalidInput(f"{item.path} would be written twice; give the outputs "
+                               "different names.")
+        seen.add(resolved)
+        if item.path.is_dir():
+            raise InvalidInput(f"{item.path} is a folder; give a file name.")
+        if item.path.exists() and not settings.force:
+            raise InvalidInput(f"{item.path} already exists; pass --force to overwrite it.")
+    for folder in {item.path.parent for item in planned}:
+        _check_writable(folder)
+    return planned
+
+
+def _planned_files(story: Story, settings: ExportSettings,
+                   audio_format: AudioFormat) -> list[PlannedFile]:
+    planned = []
+    if settings.master_path is not None:
+        master = Path(settings.master_path)
+        if master.suffix.lower() != audio_format.extension:
+            raise InvalidInput(f"{master}: a {settings.format} file must end in "
+                               f"{audio_format.extension}; name it "
+                               f"{master.with_suffix(audio_format.extension).name} or choose "
+                               "another format.")
+        planned.append(PlannedFile(master, "master"))
+    if settings.stems_dir is not None:
+        planned.extend(_stem_files(story, settings, audio_format))
+    if settings.labels_path is not None:
+        planned.append(PlannedFile(Path(settings.labels_path), "labels"))
+    if settings.otio_path is not None:
+        otio_path = Path(settings.otio_path)
+        if otio_path.suffix.lower() != ".otio":
+            raise InvalidInput(f"{otio_path}: an OpenTimelineIO file must end in .otio.")
+        planned.append(PlannedFile(otio_path, "timeline"))
+    return planned
+
+
+def _stem_files(story: Story, settings: ExportSettings,
+                audio_format: AudioFormat) -> list[PlannedFile]:
+    base = (Path(settings.master_path).stem if settings.master_path is not None
+            else safe_name(story.title))
+    audible = audible_tracks(story)
+    entries = []  # (name, kind, track id, event id)
+    for track in story.tracks:
+        if track.id not in audible:
+            continue
+        events = sorted(story.events_on(track.id), key=lambda e: (e.start, e.id))
+        if settings.stems_per_event:
+            entries.extend((event_stem_name(base, track, e.id, e.caption, settings.ucs_naming),
+                            "event stem", track.id, e.id) for e in events)
+        else:
+            entries.append((stem_name(base, track, [e.caption for e in events],
+                                      settings.ucs_naming), "stem", track.id, None))
+    if settings.ucs_naming and settings.ucs_creator_id != UCS_CREATOR_ID:
+        entries = [(name.replace(f"_{UCS_CREATOR_ID}_", f"_{settings.ucs_creator_id}_"), *rest)
+                   for name, *rest in entries]
+    names = unique([name for name, *_ in entries])
+    folder = Path(settings.stems_dir)
+    return [PlannedFile(folder / f"{name}{audio_format.extension}", kind, track_id, event_id)
+            for name, (_, kind, track_id, event_id) in zip(names, entries)]
+
+
+def _check_writable(folder: Path) -> None:
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InvalidInput(f"{folder}: not a folder that can hold the export.")
+    try:  # the only reliable test (permissions, read-only disks, root): try it
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as exc:
+        raise InvalidInput(f"{folder}: cannot write there ({exc.strerror}); choose another "
+                           "folder.") from None
+
+
+def export_project(project: Project, settings: ExportSettings,
+                   progress: Progress = no_progress,
+                   cancel: CancelToken | None = None) -> ExportReport:
+    """Mix, master and write everything `settings` asks for; all files or none."""
+    story = project.story
+    planned = check_export(story, settings)
+    audio_format = get_format(settings.format)
+    warnings = [f"event {e.id} ({e.caption}) has no take; it is silent in this export"
+                for e in story.events
+                if e.track_id in audible_tracks(story) and take_file(project, e) is None]
+    muted = [t.name for t in story.tracks if t.id not in audible_tracks(story)]
+    if muted and settings.stems_dir is not None:
+        warnings.append(f"no stems for muted tracks: {', '.join(muted)}")
+    mix = Mixer(settings.mix).mix(story, project.active_take_audio,
+                                  sub_progress(progress, 0.0, 0.35), cancel)
+    bus = plan_master_bus(mix.master, story.sample_rate, settings.loudness,
+                          settings.true_peak_db, sub_progress(progress, 0.35, 0.45), cancel)
+    warnings.extend(bus.warnings)
+    writer = _Writer(project, mix, bus, audio_format, sub_progress(progress, 0.45, 0.99), cancel)
+    created_folder = settings.stems_dir is not None and not Path(settings.stems_dir).exists()
+    try:
+        with staged_files() as staging:
+            if settings.stems_dir is not None:
+                Path(settings.stems_dir).mkdir(parents=True, exist_ok=True)
+            exported = writer.write_audio(staging, [p for p in planned if p.kind not in
+                                                    ("labels", "timeline")])
+            if settings.markers and settings.master_path is not None:
+                _add_markers(writer.temp_for(Path(settings.master_path)), story, settings,
+                             audio_format, warnings)
+            for item in planned:
+                if item.kind not in ("labels", "timeline"):
+                    continue
+                writer.failed_path = item.path
+                if item.kind == "labels":
+                    text = audacity_labels(story)
+                else:
+                    text = otio_text(otio_timeline(story, lambda e: take_file(project, e)))
+                _write_text(staging, item.path, text)
+                exported.append(ExportedFile(item.path, item.kind))
+    except (Cancelled, KeyboardInterrupt):
+        _remove_if_empty(settings.stems_dir, created_folder)
+        raise
+    except (OSError, sf.LibsndfileError) as exc:
+        _remove_if_empty(settings.stems_dir, created_folder)
+        raise _write_error(exc, writer.failed_path) from None
+    except BaseException:
+        _remove_if_empty(settings.stems_dir, created_folder)
+        raise
+    warnings.extend(writer.warnings)
+    progress(1.0, f"exported {len(exported)} files")
+    return ExportReport(tuple(sorted(exported, key=lambda f: _KIND_ORDER[f.kind])),
+                        settings.format, bus.target_lufs, bus.gain_db, bus.max_reduction_db,
+                        tuple(warnings))
+
+
+_KIND_ORDER = {"master": 0, "stem": 1, "event stem": 2, "labels": 3, "timeline": 4}
+
+
+class _Writer:
+    """Writes the audio files in parallel threads (numpy, the K-weighting filter and
+    libsndfile all release the GIL), reporting progress from the calling thread."""
+
+    def __init__(self, project: Project, mix: MixResult, bus: MasterBus,
+                 audio_format: AudioFormat, progress: Progress,
+                 cancel: CancelToken | None) -> None:
+        self.project = project
+        self.story = project.story
+        self.mix = mix
+        self.bus = bus
+        self.format = audio_format
+        self.progress = progress
+        self.cancel = cancel
+        self.warnings: list[str] = []
+        self.failed_path: Path | None = None
+        self._staged: dict[Path, Path] = {}  # target -> temporary
+        self._done = 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+
+    def write_audio(self, staging: StagedFiles, planned: list[PlannedFile]) -> list[ExportedFile]:
+        if not planned:
+            return []
+        for item in planned:
+            self._staged[item.path] = staging.path_for(item.path)
+        total = max(len(planned) * self.story.duration, 1)
+        workers = max(1, min(len(planned), os.cpu_count() or 1, 4))
+        with ThreadPoolExecutor(workers, thread_name_prefix="export") as pool:
+            futures: dict[Future, PlannedFile] = {pool.submit(self._write_one, item): item
+                                               for item in planned}
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, timeout=0.25, return_when=FIRST_EXCEPTION)
+                failed = [f for f in done if f.exception() is not None]
+                if failed or (self.cancel is not None and self.cancel.cancelled):
+                    self._stop.set()
+                    wait(pending)
+                    self._raise_first(failed, futures)
+                    if self.cancel is not None:
+                        self.cancel.raise_if_cancelled()
+                with self._lock:
+                    fraction = self._done / total
+                self.progress(fraction, f"writing {len(planned) - len(pending)} of "
+                                        f"{len(planned)} files")
+            return [future.result() for future in futures]
+
+    def temp_for(self, target: Path) -> Path:
+        return self._staged[target]
+
+    def _raise_first(self, failed: list[Future], futures: dict[Future, PlannedFile]) -> None:
+        real = [f for f in failed if not isinstance(f.exception(), Cancelled)]
+        if real:
+            self.failed_path = futures[real[0]].path
+            raise real[0].exception()
+        if failed:
+            raise failed[0].exception()
+
+    def _count(self, samples: int) -> None:
+        with self._lock:
+            self._done += samples
+
+    def _write_one(self, item: PlannedFile) -> ExportedFile:
+        signal = self._signal(item)
+        temp = self._staged[item.path]
+        written = write_signal(temp, signal, self.story.sample_rate, self.format,
+                               measure_loudness=item.kind != "master", cancel=self.cancel,
+                               stop=self._stop, on_chunk=self._count)
+        loudness = self._loudness(item, temp, written)
+        if written.clipped:
+            self.warnings.append(f"{item.path.name} goes beyond full scale and was clipped "
+                                 f"in {self.format.name}; export as wav32f to keep it whole")
+        return ExportedFile(item.path, item.kind, loudness, item.track_id, item.event_id)
+
+    def _signal(self, item: PlannedFile) -> Signal:
+        if item.kind == "master":
+            return BusSignal(self.mix.master, self.bus)
+        if item.kind == "stem":
+            return BusSignal(self.mix.stems[item.track_id], self.bus)
+        event = self.story.event(item.event_id)
+        plan = self.mix.clips.get(event.id)
+        audio = story_rate_audio(self.project.active_take_audio(event), self.story.sample_rate)
+        if plan is None or audio is None:
+            clip, start = np.zeros((2, 0), dtype=np.float32), 0
+        else:
+            clip = render_clip(audio, plan, clip_gains(event, self.story.track(event.track_id)))
+            start = plan.start
+        return ClipSignal(clip, start, self.story.duration, self.bus)
+
+    def _loudness(self, item: PlannedFile, temp: Path, written: WrittenAudio) -> LoudnessStats:
+        if self.format.lossy:  # what players decode, encoder overshoot included
+            return measure_file(temp)
+        if written.loudness is not None:
+            return written.loudness
+        integrated, momentary, short_term, lra = self.bus.output_loudness()
+        return LoudnessStats(integrated, momentary, short_term, lra,
+                             _db(written.true_peak), _db(written.sample_peak),
+                             self.story.duration_s)
+
+
+def take_file(project: Project, event: Event) -> Path | None:
+    """The active take's file of an event, if it is there."""
+    take = event.active_take()
+    return project.take_path(take) if take is not None and project.take_available(take) else None
+
+
+def _db(value: float) -> float | None:
+    return 20 * math.log10(value) if value > 0 else None
+
+
+def _add_markers(temp: Path, story: Story, settings: ExportSettings,
+                 audio_format: AudioFormat, warnings: list[str]) -> None:
+    if not audio_format.can_hold_markers:
+        warnings.append(f"markers go only into WAV masters; {settings.format} has none "
+                        "(use --labels or --otio for the event times)")
+        return
+    markers = [Marker(e.start, e.caption)
+               for e in sorted(story.events, key=lambda e: (e.start, e.id))
+               if e.start < story.duration]
+    try:
+        append_markers(temp, markers)
+    except ValueError as exc:  # a WAV beyond 4 GiB: no room for chunks after the audio
+        warnings.append(f"no markers written: {exc}")
+
+
+def _write_text(staging: StagedFiles, target: Path, text: str) -> None:
+    with open(staging.path_for(target), "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+
+
+def _remove_if_empty(folder: Path | None, created: bool) -> None:
+    if folder is not None and created:
+        try:
+            Path(folder).rmdir()
+        except OSError:
+            pass
+
+
+def _write_error(exc: BaseException, path: Path | None) -> ProjectError:
+    where = f"{path}: " if path is not None else ""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        reason = "the disk is full; free some space or export to another disk"
+    elif isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        reason = "permission denied; choose a folder you can write to"
+    else:
+        reason = str(getattr(exc, "strerror", None) or exc)
+    return ProjectError(f"{where}cannot write the export ({reason}); nothing was exported.")
