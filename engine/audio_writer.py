@@ -33,6 +33,9 @@ class Signal(Protocol):
     def read(self, lo: int, hi: int) -> np.ndarray:
         """Samples [lo, hi) as a new float32 array (channels, hi - lo); zeros outside."""
 
+    def read_frames(self, lo: int, hi: int, out: np.ndarray) -> None:
+        """Samples [lo, hi) (inside the signal) into `out`, shaped (hi - lo, channels)."""
+
 
 @dataclass(frozen=True)
 class BusSignal:
@@ -51,6 +54,13 @@ class BusSignal:
 
     def read(self, lo: int, hi: int) -> np.ndarray:
         return self.bus.process(window(self.audio, lo, hi), lo)
+
+    def read_frames(self, lo: int, hi: int, out: np.ndarray) -> None:
+        samples = out.T  # interleaved, as the file wants it: no separate transposing copy
+        np.multiply(self.audio[:, lo:hi], np.float32(self.bus.gain), out=samples)
+        limiter = self.bus.limiter_gains(lo, hi - lo)
+        if limiter is not None:
+            samples *= limiter
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,9 @@ class ClipSignal:
             return out
         out[:, a - lo:b - lo] = self.clip[:, a - self.start:b - self.start]
         return self.bus.process(out, lo)
+
+    def read_frames(self, lo: int, hi: int, out: np.ndarray) -> None:
+        out[...] = self.read(lo, hi).T
 
 
 @dataclass(frozen=True)
@@ -100,14 +113,17 @@ def write_signal(path: Path, signal: Signal, sample_rate: int, audio_format: Aud
     with sf.SoundFile(str(path), "w", samplerate=sample_rate, channels=signal.channels,
                       format=audio_format.container, subtype=audio_format.subtype,
                       **options) as out:
+        buffer = np.empty((CHUNK, signal.channels), dtype=np.float32)
         for lo in range(0, signal.length, CHUNK):
             if (cancel is not None and cancel.cancelled) or (stop is not None and stop.is_set()):
                 raise Cancelled("cancelled")
-            block = signal.read(lo, min(lo + CHUNK, signal.length))
+            hi = min(lo + CHUNK, signal.length)
+            frames = buffer[:hi - lo]
+            signal.read_frames(lo, hi, frames)
+            block = frames.T
             if meter is not None:
                 meter.feed(block)
             peaks.append(block_peaks(block))
-            frames = np.ascontiguousarray(block.T)
             if dither is not None:  # TPDF dither of one 16-bit step keeps quiet fades clean
                 frames += (dither.random(frames.shape, dtype=np.float32)
                            - dither.random(frames.shape, dtype=np.float32)) / 32768

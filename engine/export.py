@@ -34,14 +34,15 @@ from .export_naming import UCS_CREATOR_ID, event_stem_name, safe_name, stem_name
 from .interchange import audacity_labels, otio_text, otio_timeline
 from .loudness import LoudnessStats
 from .mastering import LOUDNESS_TARGETS, MasterBus, plan_master_bus, target_lufs
-from .mixing import MixResult, MixSettings, Mixer, audible_tracks, clip_gains, render_clip, story_rate_audio
+from .mixing import (MixResult, MixSettings, Mixer, TakeAudio, audible_tracks, clip_gains,
+                     render_clip, story_rate_audio)
 from .progress import CancelToken, Progress, no_progress, sub_progress
 from .project import Project
 from .story import Event, Story
 from .wav_markers import Marker, append_markers
 
-__all__ = ["ExportSettings", "ExportReport", "ExportedFile", "available_formats",
-           "check_export", "export_project", "LOUDNESS_TARGETS"]
+__all__ = ["ExportSettings", "ExportReport", "ExportedFile", "LOUDNESS_TARGETS", "PlannedFile",
+           "available_formats", "check_export", "export_project", "take_file", "write_export"]
 
 
 @dataclass(frozen=True)
@@ -221,19 +222,36 @@ def export_project(project: Project, settings: ExportSettings,
     """Mix, master and write everything `settings` asks for; all files or none."""
     story = project.story
     planned = check_export(story, settings)
-    audio_format = get_format(settings.format)
-    warnings = [f"event {e.id} ({e.caption}) has no take; it is silent in this export"
-                for e in story.events
-                if e.track_id in audible_tracks(story) and take_file(project, e) is None]
-    muted = [t.name for t in story.tracks if t.id not in audible_tracks(story)]
-    if muted and settings.stems_dir is not None:
-        warnings.append(f"no stems for muted tracks: {', '.join(muted)}")
     mix = Mixer(settings.mix).mix(story, project.active_take_audio,
                                   sub_progress(progress, 0.0, 0.35), cancel)
-    bus = plan_master_bus(mix.master, story.sample_rate, settings.loudness,
-                          settings.true_peak_db, sub_progress(progress, 0.35, 0.45), cancel)
+    return write_export(story, mix, settings, project.active_take_audio,
+                        lambda event: take_file(project, event),
+                        sub_progress(progress, 0.35, 1.0), cancel, planned)
+
+
+def write_export(story: Story, mix: MixResult, settings: ExportSettings, take_audio: TakeAudio,
+                 take_path: Callable[[Event], Path | None], progress: Progress = no_progress,
+                 cancel: CancelToken | None = None,
+                 planned: list[PlannedFile] | None = None) -> ExportReport:
+    """Master and write the export of a mix made with `settings.mix` (no headroom trim).
+
+    `take_audio` and `take_path` give an event's active take (audio, and its file for the
+    OTIO timeline); the mixer's own `TakeAudio` and `take_file(project, ·)` for a project.
+    """
+    planned = check_export(story, settings) if planned is None else planned
+    audio_format = get_format(settings.format)
+    audible = audible_tracks(story)
+    warnings = [f"event {e.id} ({e.caption}) has no take; it is silent in this export"
+                for e in story.events if e.track_id in audible and e.id not in mix.clips]
+    muted = [t.name for t in story.tracks if t.id not in audible]
+    if muted and settings.stems_dir is not None:
+        warnings.append(f"no stems for muted tracks: {', '.join(muted)}")
+    master = mix.master_source()
+    bus = plan_master_bus(master, story.sample_rate, settings.loudness,
+                          settings.true_peak_db, sub_progress(progress, 0.0, 0.15), cancel)
     warnings.extend(bus.warnings)
-    writer = _Writer(project, mix, bus, audio_format, sub_progress(progress, 0.45, 0.99), cancel)
+    writer = _Writer(story, take_audio, mix, bus, audio_format,
+                     sub_progress(progress, 0.15, 0.99), cancel)
     created_folder = settings.stems_dir is not None and not Path(settings.stems_dir).exists()
     try:
         with staged_files() as staging:
@@ -251,12 +269,9 @@ def export_project(project: Project, settings: ExportSettings,
                 if item.kind == "labels":
                     text = audacity_labels(story)
                 else:
-                    text = otio_text(otio_timeline(story, lambda e: take_file(project, e)))
+                    text = otio_text(otio_timeline(story, take_path))
                 _write_text(staging, item.path, text)
                 exported.append(ExportedFile(item.path, item.kind))
-    except (Cancelled, KeyboardInterrupt):
-        _remove_if_empty(settings.stems_dir, created_folder)
-        raise
     except (OSError, sf.LibsndfileError) as exc:
         _remove_if_empty(settings.stems_dir, created_folder)
         raise _write_error(exc, writer.failed_path) from None
@@ -277,11 +292,11 @@ class _Writer:
     """Writes the audio files in parallel threads (numpy, the K-weighting filter and
     libsndfile all release the GIL), reporting progress from the calling thread."""
 
-    def __init__(self, project: Project, mix: MixResult, bus: MasterBus,
+    def __init__(self, story: Story, take_audio: TakeAudio, mix: MixResult, bus: MasterBus,
                  audio_format: AudioFormat, progress: Progress,
                  cancel: CancelToken | None) -> None:
-        self.project = project
-        self.story = project.story
+        self.story = story
+        self.take_audio = take_audio
         self.mix = mix
         self.bus = bus
         self.format = audio_format
@@ -349,12 +364,12 @@ class _Writer:
 
     def _signal(self, item: PlannedFile) -> Signal:
         if item.kind == "master":
-            return BusSignal(self.mix.master, self.bus)
+            return BusSignal(self.mix.master_source(), self.bus)
         if item.kind == "stem":
             return BusSignal(self.mix.stems[item.track_id], self.bus)
         event = self.story.event(item.event_id)
         plan = self.mix.clips.get(event.id)
-        audio = story_rate_audio(self.project.active_take_audio(event), self.story.sample_rate)
+        audio = story_rate_audio(self.take_audio(event), self.story.sample_rate)
         if plan is None or audio is None:
             clip, start = np.zeros((2, 0), dtype=np.float32), 0
         else:

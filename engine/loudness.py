@@ -212,6 +212,22 @@ def oversampling_filter() -> np.ndarray:
 
 _FILTER = oversampling_filter()
 _PHASES = [(_FILTER[p::OVERSAMPLING]).astype(np.float32) for p in range(1, OVERSAMPLING)]
+_COARSE_HALF_TAPS = 4
+
+
+def _coarse_phases() -> list[tuple[np.ndarray, int, float]]:
+    """Each interpolating phase cut to its taps nearest the centre: (taps, index of the first
+    kept tap, absolute sum of the taps left out)."""
+    phases = []
+    for phase in _PHASES:
+        distance = np.abs(np.arange(phase.size) - (phase.size - 1) / 2)
+        keep = np.flatnonzero(distance < _COARSE_HALF_TAPS)
+        rest = float(np.abs(np.delete(phase, keep)).sum())
+        phases.append((phase[keep[0]:keep[-1] + 1].copy(), int(keep[0]), rest))
+    return phases
+
+
+_COARSE = _coarse_phases()
 PEAK_CONTEXT = _HALF_TAPS + 1  # input samples either side an interpolated value depends on
 # No interpolated value exceeds this times the largest sample within PEAK_CONTEXT of it.
 PEAK_BOUND = max(float(np.abs(_FILTER[phase::OVERSAMPLING]).sum())
@@ -235,6 +251,22 @@ def oversampled_peak(samples: np.ndarray, first: int, last: int) -> np.ndarray:
     return peak
 
 
+def coarse_peak_bound(samples: np.ndarray, first: int, last: int) -> float:
+    """A cheap upper bound on `oversampled_peak(samples, first, last).max()`: the central
+    third of each interpolating filter, plus what the other taps could add at most (their
+    absolute sum times the largest sample they reach)."""
+    part = window(samples, first - PEAK_CONTEXT, last + PEAK_CONTEXT).astype(np.float32)
+    n = last - first
+    reach = float(np.abs(part).max(initial=0.0))
+    bound = float(np.abs(part[:, PEAK_CONTEXT:PEAK_CONTEXT + n]).max(initial=0.0))
+    for channel in part:
+        for taps, first_tap, rest in _COARSE:
+            begin = PEAK_CONTEXT + _HALF_TAPS - first_tap
+            values = np.convolve(channel, taps)[begin:begin + n]
+            bound = max(bound, float(np.abs(values).max(initial=0.0)) + rest * reach)
+    return bound
+
+
 def block_peaks(audio: np.ndarray, block: int = PEAK_BLOCK) -> np.ndarray:
     """Largest absolute sample (over channels) of each `block` samples of (channels, n)."""
     if audio.shape[1] == 0:
@@ -253,7 +285,8 @@ def search_true_peak(peaks: np.ndarray, block: int, length: int,
     `fetch(lo, hi)` returns the samples in [lo, hi) (zeros outside the signal). Blocks are
     oversampled from the loudest down, until no block left could beat the largest value
     found (`floor` to start with): no interpolated value exceeds PEAK_BOUND times the
-    largest sample near it.
+    largest sample near it. A block that passes that test is first bounded more tightly and
+    cheaply (`coarse_peak_bound`), and oversampled in full only if it could still win.
     """
     if peaks.size == 0:
         return floor
@@ -264,6 +297,8 @@ def search_true_peak(peaks: np.ndarray, block: int, length: int,
             break
         lo, hi = int(index) * block, min((int(index) + 1) * block, length)
         samples = fetch(lo - PEAK_CONTEXT, hi + PEAK_CONTEXT)
+        if coarse_peak_bound(samples, PEAK_CONTEXT, PEAK_CONTEXT + hi - lo) <= best:
+            continue
         best = max(best, float(oversampled_peak(samples, PEAK_CONTEXT,
                                                 PEAK_CONTEXT + hi - lo).max()))
     return best

@@ -19,15 +19,16 @@ from __future__ import annotations
 
 import bisect
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import ndimage, signal
 
-from .errors import InvalidInput
+from .errors import Cancelled, InvalidInput
 from .loudness import (PEAK_BLOCK, PEAK_BOUND, PEAK_CONTEXT, LoudnessMeter, LoudnessStats,
-                       block_peaks, k_weighting_sos, near_peaks, oversampled_peak,
-                       search_true_peak, stats_from_steps, window)
+                       block_peaks, coarse_peak_bound, k_weighting_sos, near_peaks,
+                       oversampled_peak, search_true_peak, stats_from_steps, window)
 from .progress import CancelToken, Progress, no_progress
 
 LOUDNESS_TARGETS: dict[str, float | None] = {
@@ -41,6 +42,7 @@ CEILING_MARGIN_DB = 0.05  # limiter aims this far below the ceiling (16-bit dith
 ATTACK_DB_PER_S = 2000.0  # look-ahead ramp: 6 dB of reduction starts 3 ms before the peak
 RELEASE_DB_PER_S = 40.0  # gain recovers 1 dB per 25 ms after a peak
 SMOOTHING_S = 0.0005  # final smoothing of the gain curve
+_GAIN_ATTEMPTS = 10
 _PREROLL_S = 0.5  # K-weighting settles within this (its slowest pole decays in ~0.1 s)
 _TAIL_S = 0.3
 _CHUNK = 16 * PEAK_BLOCK  # samples per measuring step (a whole number of peak blocks)
@@ -105,10 +107,11 @@ def plan_master_bus(master: np.ndarray, sample_rate: int, loudness: str = "ebu",
     target = target_lufs(loudness)
     if not -20.0 <= true_peak_db <= 0.0:
         raise InvalidInput(f"true-peak ceiling {true_peak_db} dBTP is outside -20 .. 0 dBTP.")
-    meter, peaks = _measure(master, sample_rate, progress, cancel)
-    steps = meter.step_energies()
-    lengths = meter.step_lengths(steps.size)
-    input_stats = meter.result(true_peak_linear=0.0, sample_peak=float(peaks.max(initial=0)))
+    steps, lengths, peaks = _measure(master, sample_rate, progress, cancel)
+    sample_peak = float(peaks.max(initial=0.0))
+    input_stats = LoudnessStats(*stats_from_steps(steps, lengths), true_peak_dbtp=None,
+                                sample_peak_dbfs=20 * math.log10(sample_peak) if sample_peak else None,
+                                duration_s=master.shape[1] / sample_rate)
     warnings = []
     gain_db = 0.0
     if target is not None:
@@ -119,39 +122,74 @@ def plan_master_bus(master: np.ndarray, sample_rate: int, loudness: str = "ebu",
             gain_db = target - input_stats.integrated_lufs
     limiter = _Limiter(master, sample_rate, peaks, 10 ** ((true_peak_db - CEILING_MARGIN_DB) / 20))
     k_filter = k_weighting_sos(sample_rate)
-    for attempt in range(6):
+
+    def evaluate(gain_db: float) -> tuple[float | None, list[GainSegment], np.ndarray]:
         if cancel is not None:
             cancel.raise_if_cancelled()
-        segments = limiter.plan(10 ** (gain_db / 20))
-        out_steps = steps * 10 ** (gain_db / 10) + _limiter_energy_change(
-            master, sample_rate, k_filter, 10 ** (gain_db / 20), segments, steps.size)
-        progress(0.5 + 0.5 * (attempt + 1) / 6, "mastering")
-        integrated = stats_from_steps(out_steps, lengths)[0]
-        if target is None or integrated is None or abs(integrated - target) <= LOUDNESS_TOLERANCE_LU:
+        gain = 10 ** (gain_db / 20)
+        segments = limiter.plan(gain)
+        out_steps = steps * gain * gain + _limiter_energy_change(
+            master, sample_rate, k_filter, gain, segments, steps.size)
+        return stats_from_steps(out_steps, lengths)[0], segments, out_steps
+
+    tried = {gain_db: evaluate(gain_db)}
+    while target is not None and tried[gain_db][0] is not None and len(tried) < _GAIN_ATTEMPTS:
+        if abs(tried[gain_db][0] - target) <= LOUDNESS_TOLERANCE_LU:
             break
-        gain_db += target - integrated
-    else:
-        warnings.append(f"the limiter needed to take off a lot to reach {target} LUFS; the "
-                        f"master is at {integrated:.1f} LUFS")
+        gain_db = _next_gain(tried, target)
+        if gain_db in tried:
+            break
+        tried[gain_db] = evaluate(gain_db)
+        progress(0.5 + 0.5 * len(tried) / _GAIN_ATTEMPTS, "mastering")
+    if target is not None and tried[gain_db][0] is not None:
+        gain_db = min(tried, key=lambda g: abs(tried[g][0] - target))
+        if abs(tried[gain_db][0] - target) > 0.5:
+            warnings.append(f"the limiter had to take off a lot to approach {target:g} LUFS; "
+                            f"the master is at {tried[gain_db][0]:.1f} LUFS")
+    _, segments, out_steps = tried[gain_db]
     progress(1.0, "mastered")
     return MasterBus(gain_db, tuple(segments), target, true_peak_db, input_stats, out_steps,
                      lengths, tuple(warnings))
 
 
+def _next_gain(tried: dict, target: float) -> float:
+    """The next gain to try. Loudness rises with the gain, but not smoothly (the limiter and
+    the gates switch blocks in and out), so: bisect once the target is bracketed, step by
+    the shortfall until then."""
+    below = [g for g, (loudness, *_) in tried.items() if loudness < target]
+    above = [g for g, (loudness, *_) in tried.items() if loudness > target]
+    if below and above and max(below) < min(above):
+        return (max(below) + min(above)) / 2
+    last = list(tried)[-1]
+    return last + (target - tried[last][0])
+
+
 def _measure(master: np.ndarray, sample_rate: int, progress: Progress,
-             cancel: CancelToken | None) -> tuple[LoudnessMeter, np.ndarray]:
-    meter = LoudnessMeter(sample_rate, master.shape[0], true_peak=False)
-    peaks = []
+             cancel: CancelToken | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(100 ms K-weighted energies, their lengths, per-block sample peaks) of the mix,
+    each channel measured in its own thread (the filter releases the GIL)."""
     length = master.shape[1]
-    for start in range(0, length, _CHUNK):
-        if cancel is not None and start % (64 * _CHUNK) == 0:
-            cancel.raise_if_cancelled()
-        chunk = master[:, start:start + _CHUNK]
-        meter.feed(chunk)
-        peaks.append(block_peaks(chunk))
-        if start % (64 * _CHUNK) == 0:
-            progress(0.5 * start / max(length, 1), "measuring the mix")
-    return meter, np.concatenate(peaks) if peaks else np.zeros(0)
+
+    def one_channel(channel: int) -> tuple[np.ndarray, np.ndarray]:
+        meter = LoudnessMeter(sample_rate, 1, true_peak=False)
+        peaks = []
+        for start in range(0, length, _CHUNK):
+            if cancel is not None and cancel.cancelled:
+                raise Cancelled("cancelled")
+            chunk = master[channel:channel + 1, start:start + _CHUNK]
+            meter.feed(chunk)
+            peaks.append(block_peaks(chunk))
+        weight = 1.41 if channel in (3, 4) else 1.0  # BS.1770 surround weighting
+        return weight * meter.step_energies(), np.concatenate(peaks) if peaks else np.zeros(0)
+
+    progress(0.0, "measuring the mix")
+    with ThreadPoolExecutor(master.shape[0], thread_name_prefix="measure") as pool:
+        results = list(pool.map(one_channel, range(master.shape[0])))
+    steps = np.sum([energies for energies, _ in results], axis=0)
+    peaks = np.max([block for _, block in results], axis=0)
+    lengths = np.diff(np.arange(steps.size + 1) * sample_rate // 10)
+    progress(0.5, "measured the mix")
+    return steps, lengths, peaks
 
 
 class _Limiter:
@@ -166,6 +204,7 @@ class _Limiter:
         self.release = RELEASE_DB_PER_S / sample_rate
         self.smoothing = max(int(SMOOTHING_S * sample_rate), 1)
         self._oversampled: dict[int, np.ndarray] = {}  # block -> its oversampled peaks
+        self._coarse: dict[int, float] = {}  # block -> bound on its oversampled peak
 
     def plan(self, gain: float) -> list[GainSegment]:
         threshold = self.threshold
@@ -179,7 +218,9 @@ class _Limiter:
 
     def _candidate_spans(self, gain: float, threshold: float) -> list[tuple[int, int]]:
         """Runs of blocks whose samples could, oversampled, pass the threshold."""
-        hot = np.flatnonzero(near_peaks(self.peaks) * gain * PEAK_BOUND > threshold)
+        hot = [index for index in np.flatnonzero(near_peaks(self.peaks) * gain * PEAK_BOUND
+                                                 > threshold)
+               if self._coarse_bound(int(index)) * gain > threshold]
         spans: list[tuple[int, int]] = []
         for index in hot:
             if spans and spans[-1][1] == index:
@@ -187,6 +228,15 @@ class _Limiter:
             else:
                 spans.append((int(index), int(index) + 1))
         return spans
+
+    def _coarse_bound(self, block: int) -> float:
+        if block not in self._coarse:
+            lo = block * PEAK_BLOCK
+            hi = min(lo + PEAK_BLOCK, self.master.shape[1])
+            self._coarse[block] = coarse_peak_bound(
+                window(self.master, lo - PEAK_CONTEXT, hi + PEAK_CONTEXT),
+                PEAK_CONTEXT, PEAK_CONTEXT + hi - lo)
+        return self._coarse[block]
 
     def _oversampled_peak(self, first_block: int, end_block: int) -> np.ndarray:
         """Oversampled peak per sample of the (un-gained) mix over a run of blocks; the gain

@@ -8,11 +8,13 @@ master is the exact sum of the track stems; master-bus processing (loudness, lim
 
 Memory and speed: every clip is added into its stem in place, a cache-sized block at a time,
 with the event and track gains folded into one multiply, so an hour-long story needs its
-stems and master and nothing else of that size.
+stems and nothing else of that size; the master is summed from them on first use (or a slice
+at a time, for export).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable
 
 import numpy as np
@@ -38,11 +40,43 @@ class MixSettings:
 
 @dataclass(frozen=True)
 class MixResult:
-    master: np.ndarray  # float32 (2, samples): the sum of the stems
     stems: dict[str, np.ndarray]  # track id -> float32 (2, samples), summing to the master
     sample_rate: int
-    safety_gain_db: float  # 0 unless the mix was turned down to stay below 0 dBFS
+    length: int  # samples
+    safety_gain_db: float = 0.0  # 0 unless the mix was turned down to stay below 0 dBFS
     clips: dict[str, ClipPlan] = field(default_factory=dict)  # event id -> what was placed
+
+    @cached_property
+    def master(self) -> np.ndarray:
+        """float32 (2, samples): the sum of the stems (made on first use, then kept)."""
+        return sum_stems(list(self.stems.values()), self.length)
+
+    def master_source(self) -> StemSum | np.ndarray:
+        """The master without a full-size buffer: any part of it summed on request (or the
+        buffer, once `master` has been made)."""
+        if "master" in self.__dict__:
+            return self.__dict__["master"]
+        return StemSum(list(self.stems.values()), self.length)
+
+
+class StemSum:
+    """The sum of the stems, computed a slice at a time: `source[:, a:b]`, `source.shape`.
+    Export reads the master this way, so an hour-long mix never needs a master buffer."""
+
+    def __init__(self, stems: list[np.ndarray], length: int) -> None:
+        self.stems = stems
+        self.shape = (2, length)
+        self.dtype = np.dtype(np.float32)
+
+    def __getitem__(self, key) -> np.ndarray:
+        rows, columns = key
+        if not isinstance(rows, slice) or not isinstance(columns, slice) \
+                or columns.step not in (None, 1):
+            raise IndexError("StemSum supports [rows, start:stop] only")
+        start, stop, _ = columns.indices(self.shape[1])
+        channels = len(range(*rows.indices(self.shape[0])))
+        return sum_stems([stem[rows, start:stop] for stem in self.stems],
+                         max(stop - start, 0), channels)
 
 
 class Mixer:
@@ -72,17 +106,16 @@ class Mixer:
                     clips[event.id] = plan
                 done += 1
                 progress(0.9 * done / total, f"mixed {event.caption}")
-        master = sum_stems(list(stems.values()), length)
         safety_gain_db = 0.0
         if self.settings.headroom_trim:
-            peak = peak_level(master)
+            peak = peak_level(StemSum(list(stems.values()), length))
             if peak > FULL_SCALE_CEILING:
                 gain = np.float32(FULL_SCALE_CEILING / peak)
-                for buffer in (master, *stems.values()):
+                for buffer in stems.values():
                     buffer *= gain
                 safety_gain_db = float(20 * np.log10(gain))
         progress(1.0, "mixed")
-        return MixResult(master, stems, story.sample_rate, safety_gain_db, clips)
+        return MixResult(stems, story.sample_rate, length, safety_gain_db, clips)
 
     def track_planner(self, story: Story, track: Track) -> TrackClipPlanner:
         keys = {}
@@ -156,9 +189,9 @@ def _apply_curve(block: np.ndarray, block_start: int, curve: np.ndarray, curve_s
         block[:, lo - block_start: hi - block_start] *= curve[lo - curve_start: hi - curve_start]
 
 
-def sum_stems(stems: list[np.ndarray], length: int) -> np.ndarray:
+def sum_stems(stems: list[np.ndarray], length: int, channels: int = 2) -> np.ndarray:
     """master = stems[0] + stems[1] + ..., a block at a time (one read of each stem)."""
-    master = np.empty((2, length), dtype=np.float32)
+    master = np.empty((channels, length), dtype=np.float32)
     if not stems:
         master.fill(0.0)
         return master
@@ -170,11 +203,11 @@ def sum_stems(stems: list[np.ndarray], length: int) -> np.ndarray:
     return master
 
 
-def peak_level(audio: np.ndarray) -> float:
-    """Largest absolute sample, without a full-size temporary."""
+def peak_level(audio: np.ndarray | StemSum) -> float:
+    """Largest absolute sample, a block at a time (no full-size temporary)."""
     peak = 0.0
-    for start in range(0, audio.shape[-1], 1 << 18):
-        block = audio[..., start:start + (1 << 18)]
+    for start in range(0, audio.shape[1], BLOCK):
+        block = audio[:, start:start + BLOCK]
         if block.size:
             peak = max(peak, float(block.max()), -float(block.min()))
     return peak
