@@ -272,6 +272,8 @@ def write_export(story: Story, mix: MixResult, settings: ExportSettings, take_au
                     text = otio_text(otio_timeline(story, take_path))
                 _write_text(staging, item.path, text)
                 exported.append(ExportedFile(item.path, item.kind))
+            if cancel is not None:  # the last moment to change one's mind: nothing is in place yet
+                cancel.raise_if_cancelled()
     except (OSError, sf.LibsndfileError) as exc:
         _remove_if_empty(settings.stems_dir, created_folder)
         raise _write_error(exc, writer.failed_path) from None

@@ -53,14 +53,16 @@ def safe_name(text: str, limit: int = 80) -> str:
 
 
 def ucs_category(captions: Iterable[str], kind: TrackKind) -> str:
-    """The UCS CatID most of the captions point to, or the track kind's general one."""
+    """The UCS CatID most of the captions point to (each caption by the sound it names
+    first), or the track kind's general one."""
     votes = Counter()
     for caption in captions:
         lowered = caption.lower()
-        for pattern, cat_id in _UCS_KEYWORDS:
-            if re.search(pattern, lowered):
-                votes[cat_id] += 1
-                break
+        found = [(match.start(), rank, cat_id)
+                 for rank, (pattern, cat_id) in enumerate(_UCS_KEYWORDS)
+                 for match in [re.search(pattern, lowered)] if match]
+        if found:
+            votes[min(found)[2]] += 1
     return votes.most_common(1)[0][0] if votes else _KIND_FALLBACK[kind]
 
 
