@@ -85,7 +85,7 @@ def make_story(minutes: float, events: int, take_seconds: float,
                  events=story_events)
 
 
-def timed(label: str, work):
+def timed(label: str, work):  # label: what is timed, for the reader
     start = time.perf_counter()
     result = work()
     seconds = time.perf_counter() - start
@@ -109,13 +109,28 @@ def main() -> None:
           f"tracks, {SR} Hz stereo; {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
 
     mixer = Mixer(MixSettings(headroom_trim=False))
-    mix, mix_s = timed("mix", lambda: mixer.mix(story, lambda e: (take_for[e.id], SR)))
+
+    def run_mix():
+        return mixer.mix(story, lambda e: (take_for[e.id], SR))
+
+    def floor(stems):
+        return stems[0] + stems[1] + stems[2] + stems[3]
+
+    # "cold": the first use of this much memory in the process, so every page is faulted in
+    # fresh (on some virtual machines that alone costs more than the arithmetic); "warm":
+    # the same work again once the process has had, and freed, that much memory.
+    mix, mix_cold = timed("mix", run_mix)
+    summed, floor_cold = timed("floor", lambda: floor(list(mix.stems.values())))
+    del summed
+    summed, floor_warm = timed("floor", lambda: floor(list(mix.stems.values())))
+    del summed, mix
+    mix, mix_warm = timed("mix", run_mix)
     stems = list(mix.stems.values())
-    _, floor_s = timed("floor", lambda: stems[0] + stems[1] + stems[2] + stems[3])
-    print(f"mix:           {mix_s:6.2f} s  {real_time / mix_s:7.0f}x real time  "
-          f"({mix_s / floor_s:.2f}x the numpy floor)")
-    print(f"numpy floor:   {floor_s:6.2f} s  {real_time / floor_s:7.0f}x real time  "
-          "(sum of the 4 pre-aligned stems)")
+    for label, mix_s, floor_s in (("warm", mix_warm, floor_warm), ("cold", mix_cold, floor_cold)):
+        print(f"mix ({label}):    {mix_s:6.2f} s  {real_time / mix_s:7.0f}x real time  "
+              f"({mix_s / floor_s:.2f}x the numpy floor)")
+        print(f"numpy floor ({label}): {floor_s:6.2f} s  {real_time / floor_s:7.0f}x real time  "
+              "(sum of the 4 pre-aligned stems)")
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="mix_speed-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -147,8 +162,9 @@ def main() -> None:
     _, resample_s = timed("resample", lambda: resample(minute, 44_100, SR))
     print(f"resampling:    {resample_s:6.2f} s per minute of stereo take at 44.1 kHz "
           f"({60 / resample_s:.0f}x real time; once per take, when the rates differ)")
-    ok = real_time / mix_s >= 500 and mix_s / floor_s <= 3 and export_s <= 30
-    print(f"targets (mix >= 500x and <= 3x floor, export <= 30 s): {'met' if ok else 'NOT met'}")
+    ok = real_time / mix_warm >= 500 and mix_warm / floor_warm <= 3 and export_s <= 30
+    print(f"targets (warm mix >= 500x and <= 3x floor, export <= 30 s): "
+          f"{'met' if ok else 'NOT met'}")
 
 
 if __name__ == "__main__":

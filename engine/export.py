@@ -17,9 +17,8 @@ import math
 import os
 import tempfile
 import threading
-import time
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -188,14 +187,13 @@ def _stem_files(story: Story, settings: ExportSettings,
             continue
         events = sorted(story.events_on(track.id), key=lambda e: (e.start, e.id))
         if settings.stems_per_event:
-            entries.extend((event_stem_name(base, track, e.id, e.caption, settings.ucs_naming),
+            entries.extend((event_stem_name(base, track, e.id, e.caption, settings.ucs_naming,
+                                            settings.ucs_creator_id),
                             "event stem", track.id, e.id) for e in events)
         else:
             entries.append((stem_name(base, track, [e.caption for e in events],
-                                      settings.ucs_naming), "stem", track.id, None))
-    if settings.ucs_naming and settings.ucs_creator_id != UCS_CREATOR_ID:
-        entries = [(name.replace(f"_{UCS_CREATOR_ID}_", f"_{settings.ucs_creator_id}_"), *rest)
-                   for name, *rest in entries]
+                                      settings.ucs_naming, settings.ucs_creator_id),
+                            "stem", track.id, None))
     names = unique([name for name, *_ in entries])
     folder = Path(settings.stems_dir)
     return [PlannedFile(folder / f"{name}{audio_format.extension}", kind, track_id, event_id)

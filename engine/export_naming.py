@@ -71,22 +71,26 @@ def ucs_block(text: str, limit: int = 40) -> str:
     return safe_name(re.sub(r"[_\-]+", " ", text), limit)
 
 
-def ucs_file_name(cat_id: str, fx_name: str, source_id: str, creator_id: str = UCS_CREATOR_ID) -> str:
+def ucs_file_name(cat_id: str, fx_name: str, source_id: str,
+                  creator_id: str = UCS_CREATOR_ID) -> str:
     return "_".join([cat_id, ucs_block(fx_name), ucs_block(creator_id, 16),
                      ucs_block(source_id, 40)])
 
 
-def stem_name(base: str, track: Track, captions: list[str], ucs: bool) -> str:
+def stem_name(base: str, track: Track, captions: list[str], ucs: bool,
+              creator_id: str = UCS_CREATOR_ID) -> str:
     """File name (without extension) of a track's stem."""
     if ucs:
-        return ucs_file_name(ucs_category(captions, track.kind), track.name, base)
+        return ucs_file_name(ucs_category(captions, track.kind), track.name, base, creator_id)
     return f"{safe_name(base)} - {safe_name(track.name)}"
 
 
-def event_stem_name(base: str, track: Track, event_id: str, caption: str, ucs: bool) -> str:
+def event_stem_name(base: str, track: Track, event_id: str, caption: str, ucs: bool,
+                    creator_id: str = UCS_CREATOR_ID) -> str:
     """File name (without extension) of one event's stem."""
     if ucs:
-        return ucs_file_name(ucs_category([caption], track.kind), f"{caption} {event_id}", base)
+        return ucs_file_name(ucs_category([caption], track.kind), f"{caption} {event_id}", base,
+                             creator_id)
     return f"{safe_name(base)} - {safe_name(track.name)} - {event_id} {safe_name(caption, 48)}"
 
 

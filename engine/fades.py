@@ -16,6 +16,7 @@ crossfade curve asked for (equal power by default: no dip in loudness).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -45,12 +46,14 @@ class ClipPlan:
         return self.start + self.length
 
 
+@lru_cache(maxsize=64)  # crossfades repeat the same few lengths; the arrays are read-only
 def fade_in_gains(length: int, curve: FadeCurve) -> np.ndarray:
     """Gains rising from 0; sample i of a fade-in and of a coinciding fade-out sum to unity
     (linear) or to unit power (equal power)."""
     return _shape(np.arange(length, dtype=np.float64) / max(length, 1), curve)
 
 
+@lru_cache(maxsize=64)
 def fade_out_gains(length: int, curve: FadeCurve) -> np.ndarray:
     return _shape((length - np.arange(length, dtype=np.float64)) / max(length, 1), curve)
 
@@ -58,7 +61,9 @@ def fade_out_gains(length: int, curve: FadeCurve) -> np.ndarray:
 def _shape(t: np.ndarray, curve: FadeCurve) -> np.ndarray:
     if curve == FadeCurve.EQUAL_POWER:
         t = np.sin(0.5 * np.pi * t)
-    return t.astype(np.float32)
+    gains = t.astype(np.float32)
+    gains.flags.writeable = False
+    return gains
 
 
 @dataclass

@@ -9,8 +9,12 @@ Gains, fades, pan, mute and solo travel as clip and track metadata under "audios
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from .story import Event, Story
+
+if TYPE_CHECKING:
+    import opentimelineio
 
 METADATA_KEY = "audiostory"
 
@@ -26,7 +30,8 @@ def audacity_labels(story: Story) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def otio_timeline(story: Story, take_path) -> "opentimelineio.schema.Timeline":
+def otio_timeline(story: Story, take_path: Callable[[Event], Path | None]
+                  ) -> "opentimelineio.schema.Timeline":
     """The story as an OTIO timeline; `take_path(event)` gives the active take's file or None."""
     import opentimelineio as otio
 

@@ -110,22 +110,28 @@ class LoudnessMeter:
             cuts.append(boundary - start)
             index += 1
             boundary = self._boundary(index)
-        total = np.concatenate(([0.0], np.cumsum(energy, dtype=np.float64)))
-        points = np.array([0, *cuts, n])
-        sums = total[points[1:]] - total[points[:-1]]
-        if cuts:
+        if not cuts:
+            self._partial += float(energy.sum())
+        else:
+            # sums of [0, cut 1), [cut 1, cut 2), ..., [last cut, n); a cut at 0 closes the
+            # step that ended exactly where this chunk begins
+            points = cuts if cuts[0] == 0 else [0, *cuts]
+            sums = np.add.reduceat(energy, points)
+            if cuts[0] == 0:
+                sums = np.concatenate(([0.0], sums))
             sums[0] += self._partial
             self._steps.append(sums[:-1])
             self._step_count += len(cuts)
             self._partial = float(sums[-1])
-        else:
-            self._partial += float(sums[0])
         self._next_boundary = boundary
         self._position = end
 
     def step_energies(self) -> np.ndarray:
         """Energy sums of every complete 100 ms step so far (K-weighted, channel-weighted)."""
-        return np.concatenate(self._steps) if self._steps else np.zeros(0)
+        steps = list(self._steps)
+        if self._position == self._next_boundary:  # the last step ends where the audio does
+            steps.append(np.array([self._partial]))
+        return np.concatenate(steps) if steps else np.zeros(0)
 
     def step_lengths(self, count: int) -> np.ndarray:
         return np.diff(self._boundary(np.arange(count + 1)))

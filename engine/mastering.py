@@ -1,9 +1,9 @@
 """Master bus: loudness normalisation to a target, then a true-peak limiter.
 
 The bus is decided once per mix (`plan_master_bus`) and applied block by block while files
-are written (`MasterBus.gains`). It is a pure gain: one static normalisation gain times the
-limiter's gain curve, the same for both channels. Applied identically to every stem, the
-stems still sum exactly to the delivered master.
+are written (`MasterBus.process`). It is a pure gain: one static normalisation gain times
+the limiter's gain curve, the same for both channels. Applied identically to every stem,
+the stems still sum exactly to the delivered master.
 
 - Loudness: the mix is measured once (BS.1770, `engine.loudness`); the gain moves it to the
   target. Where the limiter then takes some loudness away, its effect is computed exactly
@@ -103,15 +103,19 @@ def target_lufs(preset: str) -> float | None:
 def plan_master_bus(master: np.ndarray, sample_rate: int, loudness: str = "ebu",
                     true_peak_db: float = -1.0, progress: Progress = no_progress,
                     cancel: CancelToken | None = None) -> MasterBus:
-    """Measure the mix and decide the bus that puts it on target under the ceiling."""
+    """Measure the mix and decide the bus that puts it on target under the ceiling.
+
+    `master` is (channels, samples): an array, or anything that slices like one
+    (`engine.mixing.StemSum`, which sums the stems on request)."""
     target = target_lufs(loudness)
     if not -20.0 <= true_peak_db <= 0.0:
         raise InvalidInput(f"true-peak ceiling {true_peak_db} dBTP is outside -20 .. 0 dBTP.")
     steps, lengths, peaks = _measure(master, sample_rate, progress, cancel)
     sample_peak = float(peaks.max(initial=0.0))
-    input_stats = LoudnessStats(*stats_from_steps(steps, lengths), true_peak_dbtp=None,
-                                sample_peak_dbfs=20 * math.log10(sample_peak) if sample_peak else None,
-                                duration_s=master.shape[1] / sample_rate)
+    input_stats = LoudnessStats(
+        *stats_from_steps(steps, lengths), true_peak_dbtp=None,
+        sample_peak_dbfs=20 * math.log10(sample_peak) if sample_peak else None,
+        duration_s=master.shape[1] / sample_rate)
     warnings = []
     gain_db = 0.0
     if target is not None:
