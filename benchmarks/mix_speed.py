@@ -138,10 +138,21 @@ def main() -> None:
                               markers=True)
     check_export(story, settings)
     try:
-        report, export_s = timed("export", lambda: write_export(
-            story, mix, settings, lambda e: (take_for[e.id], SR), lambda e: None))
-        print(f"export:        {export_s:6.2f} s  {real_time / export_s:7.0f}x real time  "
-              f"(master bus + master and {len(stems)} stems, 24-bit WAV, loudness reports)")
+        # twice: the first run also pays for the fresh page-cache memory of 5 GB of files
+        for label in ("cold", "warm"):
+            marks: list[tuple[float, float]] = []
+            cpu = time.process_time()
+            report, export_s = timed("export", lambda: write_export(
+                story, mix, settings, lambda e: (take_for[e.id], SR), lambda e: None,
+                progress=lambda fraction, message: marks.append((time.perf_counter(), fraction))))
+            cpu = time.process_time() - cpu
+            bus_s = next(t for t, f in marks if f >= 0.15) - marks[0][0]
+            print(f"export ({label}): {export_s:6.2f} s  {real_time / export_s:7.0f}x real time  "
+                  f"(master bus {bus_s:.1f} s, then master + {len(stems)} stems as 24-bit WAV "
+                  f"with loudness reports; {cpu:.0f} CPU-s, load {os.getloadavg()[0]:.1f})")
+            if label == "cold":
+                for path in report.paths:
+                    path.unlink()
         for line in report.lines():
             print(f"  {line}")
         sox = shutil.which("sox")
@@ -162,8 +173,10 @@ def main() -> None:
     _, resample_s = timed("resample", lambda: resample(minute, 44_100, SR))
     print(f"resampling:    {resample_s:6.2f} s per minute of stereo take at 44.1 kHz "
           f"({60 / resample_s:.0f}x real time; once per take, when the rates differ)")
-    ok = real_time / mix_warm >= 500 and mix_warm / floor_warm <= 3 and export_s <= 30
-    print(f"targets (warm mix >= 500x and <= 3x floor, export <= 30 s): "
+    export_target_s = 30 * args.minutes / 60  # 30 s for the 60-minute story
+    ok = (real_time / mix_warm >= 500 and mix_warm / floor_warm <= 3
+          and export_s <= export_target_s)  # the warm runs
+    print(f"targets (warm mix >= 500x and <= 3x floor, export <= {export_target_s:.0f} s): "
           f"{'met' if ok else 'NOT met'}")
 
 

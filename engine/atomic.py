@@ -41,6 +41,11 @@ def write_text_atomic(target: str | os.PathLike, text: str) -> None:
     write_bytes_atomic(target, text.encode("utf-8"))
 
 
+def flush_to_disk(path: str | os.PathLike) -> None:
+    """fsync a finished file early (a later commit's fsync then has nothing left to do)."""
+    _fsync_file(Path(path))
+
+
 def _fsync_file(path: Path) -> None:
     with open(path, "rb+") as handle:
         os.fsync(handle.fileno())

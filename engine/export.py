@@ -25,7 +25,7 @@ from typing import Callable
 import numpy as np
 import soundfile as sf
 
-from .atomic import StagedFiles, staged_files
+from .atomic import StagedFiles, flush_to_disk, staged_files
 from .audio_writer import BusSignal, ClipSignal, Signal, WrittenAudio, measure_file, write_signal
 from .errors import Cancelled, InvalidInput, ProjectError
 from .export_formats import AudioFormat, available_formats, get_format
@@ -258,6 +258,7 @@ def write_export(story: Story, mix: MixResult, settings: ExportSettings, take_au
             exported = writer.write_audio(staging, [p for p in planned if p.kind not in
                                                     ("labels", "timeline")])
             if settings.markers and settings.master_path is not None:
+                writer.failed_path = Path(settings.master_path)
                 _add_markers(writer.temp_for(Path(settings.master_path)), story, settings,
                              audio_format, warnings)
             for item in planned:
@@ -356,6 +357,7 @@ class _Writer:
         written = write_signal(temp, signal, self.story.sample_rate, self.format,
                                measure_loudness=item.kind != "master", cancel=self.cancel,
                                stop=self._stop, on_chunk=self._count)
+        flush_to_disk(temp)  # now, while other files are still being computed
         loudness = self._loudness(item, temp, written)
         if written.clipped:
             self.warnings.append(f"{item.path.name} goes beyond full scale and was clipped "
