@@ -60,6 +60,12 @@ class ExportSettings:
     ucs_creator_id: str = UCS_CREATOR_ID
     mix: MixSettings = MixSettings(headroom_trim=False)  # peaks are the limiter's job
 
+    def __post_init__(self) -> None:  # accept str paths too
+        for name in ("master_path", "stems_dir", "labels_path", "otio_path"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, Path):
+                object.__setattr__(self, name, Path(value))
+
 
 @dataclass(frozen=True)
 class ExportedFile:
@@ -318,8 +324,11 @@ class _Writer:
         total = max(len(planned) * self.story.duration, 1)
         workers = max(1, min(len(planned), os.cpu_count() or 1, 4))
         with ThreadPoolExecutor(workers, thread_name_prefix="export") as pool:
+            # the master is the cheapest file (its loudness is known already): last, so the
+            # pool does not end on a long file running alone
+            order = sorted(planned, key=lambda item: item.kind == "master")
             futures: dict[Future, PlannedFile] = {pool.submit(self._write_one, item): item
-                                               for item in planned}
+                                                  for item in order}
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, timeout=0.25, return_when=FIRST_EXCEPTION)

@@ -96,13 +96,16 @@ class Mixer:
             if track.id not in audible:
                 continue
             planner = self.track_planner(story, track)
+            written_to = 0  # clips come in start order: past this, the stem is still zero
             for event in planner.events:
                 if cancel is not None:
                     cancel.raise_if_cancelled()
                 audio = story_rate_audio(take_audio(event), story.sample_rate)
                 plan = planner.plan(event, None if audio is None else audio.shape[1])
                 if plan is not None:
-                    add_clip(stems[track.id], audio, plan, clip_gains(event, track), scratch)
+                    add_clip(stems[track.id], audio, plan, clip_gains(event, track), scratch,
+                             untouched_from=written_to)
+                    written_to = max(written_to, plan.end)
                     clips[event.id] = plan
                 done += 1
                 progress(0.9 * done / total, f"mixed {event.caption}")
@@ -152,11 +155,17 @@ def clip_gains(event: Event, track: Track) -> np.ndarray:
 
 
 def add_clip(stem: np.ndarray, audio: np.ndarray, plan: ClipPlan, gains: np.ndarray,
-             scratch: np.ndarray | None = None) -> None:
-    """Add a planned clip into a (2, samples) buffer in place, a block at a time."""
+             scratch: np.ndarray | None = None, untouched_from: int | None = None) -> None:
+    """Add a planned clip into a (2, samples) buffer in place, a block at a time.
+
+    Samples of `stem` from `untouched_from` on are known to be still zero: there the clip is
+    written straight into the stem instead of being added (half the memory traffic).
+    """
     length = min(plan.length, stem.shape[1] - plan.start)
     if length <= 0:
         return
+    if untouched_from is None:
+        untouched_from = stem.shape[1]
     if scratch is None:
         scratch = np.empty((2, BLOCK), dtype=np.float32)
     fade_in = fade_in_gains(plan.fade_in.length, plan.fade_in.curve)
@@ -164,13 +173,15 @@ def add_clip(stem: np.ndarray, audio: np.ndarray, plan: ClipPlan, gains: np.ndar
     fade_out_at = plan.length - plan.fade_out.length
     for offset in range(0, length, BLOCK):
         n = min(BLOCK, length - offset)
-        out = scratch[:, :n]
+        target = stem[:, plan.start + offset: plan.start + offset + n]
+        fresh = plan.start + offset >= untouched_from
+        out = target if fresh else scratch[:, :n]
         source = audio[:, plan.source_start + offset: plan.source_start + offset + n]
         np.multiply(source, gains, out=out)  # a mono take feeds both sides
         _apply_curve(out, offset, fade_in, 0)
         _apply_curve(out, offset, fade_out, fade_out_at)
-        target = stem[:, plan.start + offset: plan.start + offset + n]
-        np.add(target, out, out=target)
+        if not fresh:
+            np.add(target, out, out=target)
 
 
 def render_clip(audio: np.ndarray, plan: ClipPlan, gains: np.ndarray) -> np.ndarray:
