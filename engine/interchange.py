@@ -44,16 +44,19 @@ def otio_timeline(story: Story, take_path: Callable[[Event], Path | None]
     timeline.metadata[METADATA_KEY] = {"prompt": story.prompt, "seed": story.seed,
                                        "sample_rate": rate, "duration": story.duration}
     for track in story.tracks:
-        lanes: list[tuple[otio.schema.Track, int]] = []  # (OTIO track, where it ends)
+        def new_lane(number: int) -> otio.schema.Track:
+            name = track.name if number == 1 else f"{track.name} ({number})"
+            lane = otio.schema.Track(name=name, kind=otio.schema.TrackKind.Audio)
+            lane.metadata[METADATA_KEY] = {
+                "track_id": track.id, "kind": track.kind.value, "gain_db": track.gain_db,
+                "pan": track.pan, "mute": track.mute, "solo": track.solo}
+            return lane
+
+        lanes: list[tuple[otio.schema.Track, int]] = [(new_lane(1), 0)]  # (lane, its end)
         for event in sorted(story.events_on(track.id), key=lambda e: (e.start, e.id)):
             index = next((i for i, (_, end) in enumerate(lanes) if end <= event.start), None)
             if index is None:
-                name = track.name if not lanes else f"{track.name} ({len(lanes) + 1})"
-                lane = otio.schema.Track(name=name, kind=otio.schema.TrackKind.Audio)
-                lane.metadata[METADATA_KEY] = {
-                    "track_id": track.id, "kind": track.kind.value, "gain_db": track.gain_db,
-                    "pan": track.pan, "mute": track.mute, "solo": track.solo}
-                lanes.append((lane, 0))
+                lanes.append((new_lane(len(lanes) + 1), 0))
                 index = len(lanes) - 1
             lane, end = lanes[index]
             if event.start > end:
