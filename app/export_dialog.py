@@ -151,7 +151,7 @@ class ExportDialog(QDialog):
         self.report = report
         self._done("Export finished.")
         self.details.setVisible(True)
-        self.details.setPlainText(str(report))
+        self.details.setPlainText("\n".join(report.lines()))
 
     def _on_failed(self, job, reason: str) -> None:
         if self._mine(job):

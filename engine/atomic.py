@@ -41,6 +41,11 @@ def write_text_atomic(target: str | os.PathLike, text: str) -> None:
     write_bytes_atomic(target, text.encode("utf-8"))
 
 
+def flush_to_disk(path: str | os.PathLike) -> None:
+    """fsync a finished file early (a later commit's fsync then has nothing left to do)."""
+    _fsync_file(Path(path))
+
+
 def _fsync_file(path: Path) -> None:
     with open(path, "rb+") as handle:
         os.fsync(handle.fileno())
@@ -54,3 +59,43 @@ def _fsync_directory(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+class StagedFiles:
+    """Several files written as one: each to a temporary name beside its target, all renamed
+    into place by `commit()`; `discard()` removes every temporary (see `staged_files`)."""
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[Path, Path]] = []  # (temporary, target)
+
+    def path_for(self, target: str | os.PathLike) -> Path:
+        target = Path(target)
+        temp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.partial{target.suffix}")
+        self._staged.append((temp, target))
+        return temp
+
+    def commit(self) -> None:
+        for temp, _ in self._staged:
+            _fsync_file(temp)
+        for temp, target in self._staged:
+            os.replace(temp, target)
+        for folder in {target.parent for _, target in self._staged}:
+            _fsync_directory(folder)
+        self._staged = []
+
+    def discard(self) -> None:
+        for temp, _ in self._staged:
+            temp.unlink(missing_ok=True)
+        self._staged = []
+
+
+@contextmanager
+def staged_files() -> Iterator[StagedFiles]:
+    """All or nothing: the targets appear only if the block finishes without an error."""
+    staging = StagedFiles()
+    try:
+        yield staging
+        staging.commit()
+    except BaseException:
+        staging.discard()
+        raise

@@ -35,6 +35,11 @@ def render_key(caption: str, tone: str, cues: dict, seed: int, generator: str,
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
+class FadeCurve(StrEnum):
+    LINEAR = "linear"  # equal gain: right for material that is the same on both sides
+    EQUAL_POWER = "equal_power"  # constant loudness across unrelated material
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -86,6 +91,7 @@ class Event(_Model):
     gain_db: float = Field(default=0.0, ge=-96.0, le=24.0)
     fade_in_s: float = Field(default=0.0, ge=0.0)
     fade_out_s: float = Field(default=0.0, ge=0.0)
+    fade_curve: FadeCurve = Field(default=FadeCurve.LINEAR, description="shape of both fades")
     generator: str = DEFAULT_GENERATOR
     generator_settings: dict[str, Any] = Field(default_factory=dict)
     takes: list[Take] = Field(default_factory=list)

@@ -476,3 +476,36 @@ def test_inspector_shows_and_edits_a_generators_own_settings(qtbot, window):
     assert window.document.state(target.id) == ClipState.PLANNED
     window.actions.undo.trigger()
     assert window.document.story.event(target.id).generator_settings == {}
+
+
+def test_export_from_the_dialog(qtbot, tmp_path, window):
+    import soundfile as sf
+
+    from app.export_dialog import ExportDialog
+    from engine.loudness import integrated_lufs
+
+    plan(qtbot, window)
+    render_all(qtbot, window)
+    dialog = ExportDialog(window.document, window.render_lane, "podcast", window)
+    qtbot.addWidget(dialog)
+    dialog.master.edit.setText(str(tmp_path / "out" / "story.wav"))
+    (tmp_path / "out").mkdir()
+    dialog.stems.setChecked(True)
+    dialog.stems_dir.edit.setText(str(tmp_path / "out" / "stems"))
+    dialog.labels.setChecked(True)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=WAIT_MS)
+    master = tmp_path / "out" / "story.wav"
+    audio, rate = sf.read(master, dtype="float32")
+    assert rate == 48_000 and audio.shape == (window.document.story.duration, 2)
+    assert abs(integrated_lufs(audio.T, rate) - (-16.0)) < 0.5
+    stems = sorted((tmp_path / "out" / "stems").iterdir())
+    assert len(stems) == len(window.document.story.tracks)
+    assert (tmp_path / "out" / "story.otio").exists() and (tmp_path / "out" / "story.txt").exists()
+    assert "wrote master" in dialog.details.toPlainText()
+    # a second export without "overwrite" is refused and leaves the files alone
+    before = master.read_bytes()
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "failed" in dialog.status.text(), timeout=WAIT_MS)
+    assert "--force" in dialog.status.text() or "exists" in dialog.status.text()
+    assert master.read_bytes() == before
