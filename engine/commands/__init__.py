@@ -14,9 +14,9 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import Cancelled, InvalidInput, StudioError
-from . import plan, render
+from . import plan, render, sound
 
-COMMANDS = (plan, render)
+COMMANDS = (plan, render, sound)
 
 
 class UsageError(Exception):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import soxr
 from scipy import ndimage, signal
 
 from . import dsp
@@ -65,10 +66,10 @@ def reverb(send: np.ndarray, sr: int, space: Space, seed: int) -> np.ndarray:
         return np.zeros((2, n))
     low_rate = sr // _REVERB_DECIMATION
     ir = room_impulse(space, low_rate, seed)
-    small = signal.resample_poly(mono, 1, _REVERB_DECIMATION)
+    small = soxr.resample(mono, sr, low_rate)
     wet = np.stack([signal.oaconvolve(small, ir[0])[:small.size],
                     signal.oaconvolve(small, ir[1])[:small.size]])
-    wet = signal.resample_poly(wet, _REVERB_DECIMATION, 1, axis=-1)
+    wet = soxr.resample(wet.T, low_rate, sr).T
     return dsp.fit_length(wet, n)
 
 
@@ -127,6 +128,17 @@ def envelope(n: int, kind: str | None) -> np.ndarray | None:
     if kind == "swell":
         return 0.15 + 0.85 * np.minimum(x / 0.85, 1.0) ** 2
     return None
+
+
+TONE_TILT_DB_PER_UNIT = 30.0  # a scene's brightness shift of 0.1 tilts its highs by 3 dB
+
+
+def tone_colour(x: np.ndarray, sr: int, brightness_shift: float) -> np.ndarray:
+    """A scene's tone as a tilt of the highs: tense and sad scenes darker, joyful brighter,
+    the same for every sound in the scene (recipes also read the shifted brightness)."""
+    if abs(brightness_shift) < 1e-3:
+        return x
+    return dsp.equalise(x, sr, [("high_shelf", 2500.0, brightness_shift * TONE_TILT_DB_PER_UNIT, 0.7)])
 
 
 def limit(x: np.ndarray, sr: int, ceiling: float, lookahead_s: float = 0.002) -> np.ndarray:

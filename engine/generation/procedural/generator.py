@@ -12,16 +12,22 @@ from dataclasses import asdict
 import numpy as np
 import soxr
 
+from ...errors import InvalidInput
 from ...progress import CancelToken, Progress, no_progress
 from ..base import GeneratedAudio, RenderRequest
 from . import dsp, effects
+from .catalogue import entry
 from .finishing import active_level_db, finish, target_lufs
 from .matching import Layer, Match, matcher
+from .modifiers import parse_modifiers
 from .params import RecipeContext, SoundParams
 from .scene import SceneState, place_of_source, scene_for, source_identity
 
 SAMPLE_RATE = 48_000
 MIN_RENDER_S = 1.0  # recipes always get room to play; a shorter take is cut from it
+LOOP_ABOVE_S = 45.0  # beds longer than this render LOOP_TEXTURE_S and extend it
+LOOP_TEXTURE_S = 30.0
+MIN_WET_SHARE = 0.08  # less room than this is inaudible under the dry sound: skip it
 LAYER_GAIN_DB = (0.0, -3.0, -5.0)  # first named sound leads, later ones sit under it
 BED_UNDER_EVENT_DB = -4.0  # a bed layered under a foreground sound sits lower still
 _SETTING_KEYS = ("intensity", "distance", "brightness", "speed", "size", "material", "count",
@@ -36,7 +42,7 @@ class ProceduralGenerator:
                cancel: CancelToken | None = None) -> GeneratedAudio:
         progress = progress or no_progress
         progress(0.0, "matching the caption")
-        match = matcher().match(request.caption, request.track_kind)
+        match = _chosen_recipe(request) or matcher().match(request.caption, request.track_kind)
         scene = scene_for(request)
         n = max(int(round(request.duration_s * SAMPLE_RATE)), 1)
         dry = np.zeros((2, n))
@@ -48,18 +54,20 @@ class ProceduralGenerator:
             progress(index / (len(match.layers) + 1), f"rendering {layer.entry.name}")
             audio, wet_share, info = render_layer(layer, request, scene, index, n)
             gain = 10 ** (_layer_gain_db(match, index) / 20)
-            dry += audio * gain * (1 - 0.5 * wet_share)
-            send += audio * gain * wet_share
+            dry += audio * (gain * (1 - 0.5 * wet_share))
+            if wet_share > 0:
+                send += audio * (gain * wet_share)
             layers_info.append(info)
         if cancel is not None:
             cancel.raise_if_cancelled()
         progress(len(match.layers) / (len(match.layers) + 1), "adding the room")
         wet = effects.reverb(send, SAMPLE_RATE, scene.space, scene.space_seed) if np.any(send) \
-            else 0.0
+            else 0.0  # (beds send next to nothing: they skip the room, which is costly when long)
+        mixed = effects.tone_colour(dry + wet, SAMPLE_RATE, scene.brightness_shift)
         primary = match.primary.entry
         params = _params_for(match.primary, request, scene)
         target = target_lufs(request.track_kind, params, primary.defaults)
-        audio = finish(dry + wet, SAMPLE_RATE, target)
+        audio = finish(mixed, SAMPLE_RATE, target)
         progress(1.0, "done")
         notes = () if match.matched else (
             f"no sound recipe matched {request.caption!r}; rendered the closest ambience "
@@ -71,6 +79,25 @@ class ProceduralGenerator:
                       "candidates": [list(c) for c in match.candidates],
                       "scene": scene.to_json(), "target_lufs": round(target, 2)},
             notes=notes)
+
+
+def _chosen_recipe(request: RenderRequest) -> Match | None:
+    """settings["recipe"] names a recipe outright (the caption still gives the modifiers)."""
+    name = request.settings.get("recipe")
+    if not name:
+        return None
+    try:
+        chosen = entry(str(name))
+    except KeyError:
+        raise InvalidInput(f"unknown sound recipe {name!r}; see resources/sounds/catalogue.json "
+                           "for the names.") from None
+    layer = Layer(chosen, request.caption, 1.0, parse_modifiers(request.caption))
+    return Match((layer,), True, ((chosen.name, 1.0),))
+
+
+def suggest_track_kind(caption: str) -> str:
+    """The track kind a caption's sound usually belongs on (for a caption with no track)."""
+    return matcher().match(caption, "effects").primary.entry.kind
 
 
 def _layer_gain_db(match: Match, index: int) -> float:
@@ -95,12 +122,16 @@ def render_layer(layer: Layer, request: RenderRequest, scene: SceneState, index:
     identity = source_identity(entry.family, layer.phrase, dict(request.cues))
     rate = entry.code.rate
     render_n = max(int(np.ceil(n * rate / SAMPLE_RATE)), int(MIN_RENDER_S * rate))
+    looped = entry.bed and entry.kind != "music" and render_n > LOOP_ABOVE_S * rate
     context = RecipeContext(
-        n=render_n, sr=rate, rng=dsp.rng_for(request.seed, index, entry.name),
+        n=int(LOOP_TEXTURE_S * rate) if looped else render_n, sr=rate,
+        rng=dsp.rng_for(request.seed, index, entry.name),
         timbre=np.random.default_rng(scene.identity_seed(identity)), p=params,
         start_s=request.start_s, scene_seed=dsp.int_seed(request.story_seed, identity),
         name=entry.name)
     audio = np.asarray(entry.code.function(context), dtype=np.float64)
+    if looped:  # a long steady bed: its first half minute, then crossfaded stretches of it
+        audio = dsp.loop_texture(audio, render_n, rate, context.rng)
     if rate != SAMPLE_RATE:
         audio = soxr.resample(audio.T, rate, SAMPLE_RATE).T
     audio = _window(audio, n)
@@ -115,6 +146,8 @@ def render_layer(layer: Layer, request: RenderRequest, scene: SceneState, index:
     if shape is not None:
         audio = audio * shape
     wet_share = float(np.clip((scene.space.wet + 0.5 * params.distance) * entry.reverb * 2, 0, 0.9))
+    if wet_share < MIN_WET_SHARE:
+        wet_share = 0.0
     info = {"recipe": entry.name, "phrase": layer.phrase, "score": round(layer.score, 3),
             "identity": identity, "params": asdict(params), "pan": round(position, 3)}
     return audio, wet_share, info

@@ -31,8 +31,10 @@ EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 TAG_BONUS = 0.12  # per tag word named in the caption
 MAX_TAG_BONUS = 0.3
 KIND_PRIOR = {"music": 0.12, "speech": 0.2, "ambience": 0.03, "effects": 0.0}
-MIN_SCORE = 0.3  # below this, with no tag named, nothing matched
+MIN_MEANING = 0.55  # a caption naming no tag must be at least this close in meaning
 LAYER_MIN_SCORE = 0.42  # a clause must clearly name another sound to add a layer
+LAYER_MARGIN = 0.15  # a clause's runner-up counts when its best is already a layer
+CLAUSE_OWNED_MARGIN = 0.05  # a clause this close in meaning to a chosen sound describes it
 MAX_LAYERS = 3
 # Where a caption names another sound; "over the harbour", "in the hall" name places, not sounds.
 _SPLIT = re.compile(r"\s*(?:,|;|\band then\b|\bthen\b|\band\b|\bwith\b|\bas\b|\bwhile\b|"
@@ -117,18 +119,22 @@ class Matcher:
         self.owner = np.array([index[name] for name, _ in texts])
         self.vectors = load_embeddings()
         self.tag_stems = [[tuple(stems(tag)) for tag in e.tags] for e in self.entries]
-        self.ambience = np.array([e.bed and e.kind == "ambience" for e in self.entries])
+        # what stands in when nothing matched: a place (room, street, forest, night, tavern)
+        self.ambience = np.array([e.category == "ambiences" for e in self.entries])
 
     def scores(self, texts: list[str], track_kind: str) -> tuple[np.ndarray, np.ndarray]:
-        """(final scores, tag bonuses), each (len(texts), recipes)."""
+        """(final scores, tag bonuses), each (len(texts), recipes); final = meaning (cosine
+        to the closest description) + tag bonus + track prior."""
         sims = embed(texts) @ self.vectors.T
         best = np.full((len(texts), len(self.entries)), -1.0)
         np.maximum.at(best.T, self.owner, sims.T)
         bonus = np.array([[self._tag_bonus(stems(text), i) for i in range(len(self.entries))]
                           for text in texts])
-        prior = np.array([KIND_PRIOR.get(track_kind, 0.0) if e.kind == track_kind else 0.0
-                          for e in self.entries])
-        return best + bonus + prior, bonus
+        return best + bonus + self.prior(track_kind), bonus
+
+    def prior(self, track_kind: str) -> np.ndarray:
+        return np.array([KIND_PRIOR.get(track_kind, 0.0) if e.kind == track_kind else 0.0
+                         for e in self.entries])
 
     def _tag_bonus(self, words: list[str], index: int) -> float:
         named = 0
@@ -146,7 +152,7 @@ class Matcher:
         order = np.argsort(-score[0])
         candidates = tuple((self.entries[i].name, round(float(score[0, i]), 3)) for i in order[:5])
         top = int(order[0])
-        if score[0, top] < MIN_SCORE and bonus[0, top] == 0:
+        if not bonus[0].any() and score[0, top] - self.prior(track_kind)[top] < MIN_MEANING:
             fallback = int(np.argmax(np.where(self.ambience, score[0], -np.inf)))
             layer = Layer(self.entries[fallback], text, float(score[0, fallback]),
                           parse_modifiers(text))
@@ -157,12 +163,24 @@ class Matcher:
             if owner:
                 primary_phrase = clauses[owner[0]]
         layers = [self._layer(top, primary_phrase, float(score[0, top]))]
+        chosen_index = [top]
         for i, clause in enumerate(clauses):
-            best = int(np.argmax(score[1 + i]))
+            if len(layers) >= MAX_LAYERS:
+                break
             chosen = {layer.entry.family for layer in layers}
-            if (len(layers) < MAX_LAYERS and self.entries[best].family not in chosen
-                    and bonus[1 + i, best] > 0 and score[1 + i, best] >= LAYER_MIN_SCORE):
-                layers.append(self._layer(best, clause, float(score[1 + i, best])))
+            row = score[1 + i]
+            meaning = row - bonus[1 + i]
+            if meaning[chosen_index].max() >= meaning.max() - CLAUSE_OWNED_MARGIN:
+                continue  # by meaning, the clause is about a sound already there ("a mirror cracks")
+            for index in np.argsort(-row)[:3]:  # the clause's own sound, if not already in
+                if row[index] < row.max() - LAYER_MARGIN or row[index] < LAYER_MIN_SCORE:
+                    break
+                if self.entries[index].family in chosen:
+                    continue
+                if bonus[1 + i, index] > 0:
+                    layers.append(self._layer(int(index), clause, float(row[index])))
+                    chosen_index.append(int(index))
+                break
         return Match(tuple(layers), True, candidates)
 
     def _layer(self, index: int, phrase: str, score: float) -> Layer:

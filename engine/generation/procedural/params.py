@@ -98,7 +98,7 @@ class RecipeContext:
             if times[-1] > self.seconds * 0.9 and count > 1:  # squeeze to fit the event
                 times = first_s + (times - first_s) * (self.seconds * 0.85 - first_s) / (
                     times[-1] - first_s)
-            return np.round(times * self.sr).astype(int)
+            return self._inside(times, first_s)
         pause_s = group_pause_s if group_pause_s is not None else 3 * spacing_s
         times, now = [], first_s
         while now < self.seconds * 0.92:
@@ -112,4 +112,12 @@ class RecipeContext:
             if not fill:
                 break
             now += pause_s * self.rng.uniform(0.6, 1.6)
-        return np.round(np.asarray(times or [first_s]) * self.sr).astype(int)
+        return self._inside(times, first_s)
+
+    def _inside(self, times, first_s: float) -> np.ndarray:
+        """Sample positions within the event; at least one, however short the event."""
+        positions = np.round(np.asarray(times, float) * self.sr).astype(int)
+        positions = positions[(positions >= 0) & (positions < self.n)]
+        if positions.size == 0:
+            positions = np.array([int(min(first_s, 0.5 * self.seconds) * self.sr)])
+        return positions

@@ -66,10 +66,10 @@ TONE_SHIFTS = {
     "action": (0.05, 0.18), "dramatic": (0.0, 0.15), "mysterious": (-0.08, -0.05),
     "neutral": (0.0, 0.0),
 }
-# Words that single out one source among others of its kind.
-_IDENTITY_WORDS = ("big", "large", "huge", "giant", "small", "little", "tiny", "old", "young",
-                   "baby", "puppy", "kitten", "second", "another", "other", "first", "third",
-                   "black", "white", "red", "fishing", "steam", "wooden", "rusty")
+# Words that say a source is not the one met before ("another dog", "a second boat").
+# Other words ("the big dog", "a fishing boat") do not: the boat met again is "the boat".
+_OTHER_WORDS = {"another": "2", "second": "2", "other": "2", "different": "2", "new": "2",
+                "third": "3"}
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ class SceneState:
         return dsp.seed_of(self.story_seed, "source", identity)
 
     def to_json(self) -> dict:
-        return {"space": self.space.name, "tone": self.tone,
+        return {"space": self.space.name, "room_seed": self.space_seed, "tone": self.tone,
                 "brightness_shift": self.brightness_shift,
                 "intensity_shift": self.intensity_shift}
 
@@ -137,13 +137,14 @@ def scene_tone(request: RenderRequest) -> str:
 
 
 def source_identity(family: str, caption: str, cues: dict) -> str:
-    """Recipe family plus the words that single out this source ("the big dog")."""
+    """Who is sounding: the recipe family ("dog"), a named source from the cues, or the
+    family marked as another one ("another dog" is dog:2)."""
     named = cues.get("source") or cues.get("character")
     if named:
         return f"{family}:{named.strip().lower()}"
-    words = set(re.findall(r"[a-z]+", caption.lower()))
-    marks = sorted(words & set(_IDENTITY_WORDS))
-    return family + (":" + "+".join(marks) if marks else "")
+    words = re.findall(r"[a-z]+", caption.lower())
+    marks = sorted({_OTHER_WORDS[w] for w in words if w in _OTHER_WORDS})
+    return family + (":" + marks[-1] if marks else "")
 
 
 def place_of_source(identity_rng: np.random.Generator, spatial: bool) -> float:

@@ -11,7 +11,7 @@ from .. import dsp
 from ..params import RecipeContext
 from ..registry import recipe
 from .animals import crickets, frogs, owl, songbirds
-from .crowds import babble, loop_texture
+from .crowds import babble
 from .vehicles import traffic
 
 
@@ -72,13 +72,13 @@ def night_ambience(c: RecipeContext) -> np.ndarray:
     return out
 
 
-@recipe("city_ambience", rate=24_000)
+@recipe("city_ambience", rate=16_000)
 def city_ambience(c: RecipeContext) -> np.ndarray:
     """A city street: distant traffic, footsteps and voices passing, a horn far off."""
     road = _far(_part(c, traffic, intensity=0.5), c.sr, 3000)
     unique_n = min(c.n, int(40 * c.sr))
     people = np.stack([babble(c, unique_n, 3, (100, 230), 4.5, 0.4, 0.4) for _ in range(2)])
-    people = loop_texture(people, c.n, c.sr, c.rng)
+    people = dsp.loop_texture(people, c.n, c.sr, c.rng)
     out = dsp.normalise_rms(road, 0.1) + 0.25 * dsp.normalise_rms(people, 0.1)
     for at in dsp.poisson_times(c.rng, c.n, c.sr, 0.05):  # a horn somewhere
         n = min(int(c.rng.uniform(0.2, 0.5) * c.sr), c.n - at)
@@ -89,12 +89,12 @@ def city_ambience(c: RecipeContext) -> np.ndarray:
     return out
 
 
-@recipe("restaurant_ambience", rate=24_000)
+@recipe("restaurant_ambience", rate=16_000)
 def restaurant_ambience(c: RecipeContext) -> np.ndarray:
     """A busy tavern, café or restaurant: chatter, cutlery and glasses clinking."""
     unique_n = min(c.n, int(40 * c.sr))
     chatter = np.stack([babble(c, unique_n, 5, (100, 240), 4.5, 0.55, 0.45) for _ in range(2)])
-    chatter = loop_texture(chatter + 0.3 * chatter[::-1], c.n, c.sr, c.rng)
+    chatter = dsp.loop_texture(chatter + 0.3 * chatter[::-1], c.n, c.sr, c.rng)
     clinks = np.zeros((2, c.n))
     for side in range(2):
         grains = [dsp.modal_strike(c.sr, c.rng.uniform(1800, 6000, 2), c.rng.uniform(0.05, 0.3, 2),

@@ -130,7 +130,7 @@ def gulls(c: RecipeContext) -> np.ndarray:
 @recipe("owl")
 def owl(c: RecipeContext) -> np.ndarray:
     """An owl hooting at night: hoo ... hu-hoooo."""
-    f0 = c.timbre.uniform(330, 450) * (1.2 - 0.4 * c.p.size)
+    f0 = c.timbre.uniform(330, 450) * (1.2 - 0.4 * c.p.size) * c.rng.uniform(0.97, 1.03)
     notes = [(0.0, 0.45), (0.75, 0.14), (0.95, 0.9)]
     phrase = np.zeros(int(2.2 * c.sr))
     for start, length in notes:
@@ -142,14 +142,15 @@ def owl(c: RecipeContext) -> np.ndarray:
         at = int(start * c.sr)
         dsp.add_into(phrase, at, hoot * dsp.hold_envelope(n, c.sr, 0.05, 0.12))
     spacing = c.timbre.uniform(3.5, 6.0)
-    positions = c.onsets(1, spacing, jitter=0.2, first_s=0.1, group_pause_s=0.3 * spacing)
+    positions = c.onsets(1, spacing, jitter=0.2, first_s=c.rng.uniform(0.05, 0.3),
+                         group_pause_s=0.3 * spacing)
     return _calls(c, [phrase], positions)
 
 
 @recipe("rooster")
 def rooster(c: RecipeContext) -> np.ndarray:
     """A rooster crowing at dawn: cock-a-doodle-doooo."""
-    f0 = c.timbre.uniform(480, 620)
+    f0 = c.timbre.uniform(480, 620) * c.rng.uniform(0.97, 1.03)
     syllables = [(0.12, 0.95, "a"), (0.09, 1.1, "e"), (0.22, 1.2, "o"), (0.75, 1.15, "o")]
     pieces, now = [], 0.0
     for index, (length, level, vowel) in enumerate(syllables):
@@ -166,7 +167,7 @@ def rooster(c: RecipeContext) -> np.ndarray:
     for start, piece in pieces:
         at = int(start * c.sr)
         dsp.add_into(crow, at, piece)
-    positions = c.onsets(1, 5.0, jitter=0.2, first_s=0.1, group_pause_s=2.0)
+    positions = c.onsets(1, 5.0, jitter=0.2, first_s=c.rng.uniform(0.05, 0.3), group_pause_s=2.0)
     return _calls(c, [crow], positions)
 
 
@@ -183,8 +184,8 @@ def _bark(sr: int, rng: np.random.Generator, peak_hz: float, scale: float, lengt
 @recipe("dog_bark")
 def dog_bark(c: RecipeContext) -> np.ndarray:
     """A dog barking: short, rough, pitched bursts in volleys; bigger dogs bark lower."""
-    size = c.timbre.uniform(0.25, 0.85) * 0.6 + 0.4 * c.p.size
-    peak = c.timbre.uniform(0.9, 1.1) * (850 - 550 * size)
+    size = c.timbre.uniform(0.05, 0.95) * 0.7 + 0.3 * c.p.size
+    peak = c.timbre.uniform(0.9, 1.1) * (900 - 650 * size)
     scale = 1.45 - 0.7 * size
     barks = [_bark(c.sr, c.timbre, peak * c.timbre.uniform(0.92, 1.08), scale,
                    c.timbre.uniform(0.12, 0.22) * (0.8 + 0.4 * size)) for _ in range(4)]
@@ -231,7 +232,7 @@ def cat_meow(c: RecipeContext) -> np.ndarray:
 @recipe("horse_neigh")
 def horse_neigh(c: RecipeContext) -> np.ndarray:
     """A horse neighing: a high whinny that shakes and falls, then a snort."""
-    top = c.timbre.uniform(850, 1150)
+    top = c.timbre.uniform(850, 1150) * c.rng.uniform(0.96, 1.04)
     n = int(c.timbre.uniform(1.1, 1.6) * c.sr)
     t = np.arange(n) / c.sr
     vibrato = 1 + 0.1 * np.sin(2 * np.pi * c.timbre.uniform(10, 14) * t) * np.linspace(0.3, 1, n)
@@ -245,7 +246,7 @@ def horse_neigh(c: RecipeContext) -> np.ndarray:
         dsp.attack_decay(snort_n, c.sr, 0.02, 0.12)
     call = np.concatenate([whinny, np.zeros(int(0.1 * c.sr)),
                            0.5 * snort * np.std(whinny) / (np.std(snort) + 1e-9)])
-    positions = c.onsets(1, 4.0, jitter=0.2, first_s=0.05, group_pause_s=2.0)
+    positions = c.onsets(1, 4.0, jitter=0.2, first_s=c.rng.uniform(0.03, 0.25), group_pause_s=2.0)
     return _calls(c, [call], positions)
 
 
@@ -301,21 +302,21 @@ def wolf_howl(c: RecipeContext) -> np.ndarray:
 @recipe("cow_moo", rate=24_000)
 def cow_moo(c: RecipeContext) -> np.ndarray:
     """A cow mooing: a long, low mmm-ooo."""
-    f0 = c.timbre.uniform(105, 150)
+    f0 = c.timbre.uniform(105, 150) * c.rng.uniform(0.95, 1.05)
     n = int(c.timbre.uniform(1.4, 2.2) * c.sr)
     pitch = f0 * contour(n, [0, 0.3, 0.8, 1], [0.9, 1.05, 1.0, 0.8])
     weights = glide_weights(3, n, [0.0, 0.35, 1.0])
     moo = voiced(c.sr, c.timbre, pitch, ["m", "o", "u"], weights, scale=0.75, breath=0.1,
                  brightness=0.5, rough=0.15, q=5.0)
     moo *= dsp.hold_envelope(n, c.sr, 0.2, 0.4)
-    positions = c.onsets(1, 4.0, jitter=0.2, first_s=0.05, group_pause_s=3.0)
+    positions = c.onsets(1, 4.0, jitter=0.2, first_s=c.rng.uniform(0.03, 0.25), group_pause_s=3.0)
     return _calls(c, [moo], positions)
 
 
 @recipe("sheep_bleat")
 def sheep_bleat(c: RecipeContext) -> np.ndarray:
     """A sheep or goat bleating: baa-aa, shaking."""
-    f0 = c.timbre.uniform(250, 380)
+    f0 = c.timbre.uniform(250, 380) * c.rng.uniform(0.96, 1.04)
     n = int(c.timbre.uniform(0.6, 1.0) * c.sr)
     t = np.arange(n) / c.sr
     shake = np.sin(2 * np.pi * c.timbre.uniform(7, 9) * t)
@@ -323,7 +324,7 @@ def sheep_bleat(c: RecipeContext) -> np.ndarray:
     bleat = voiced(c.sr, c.timbre, pitch, ["e", "a"], scale=1.2, breath=0.3, brightness=0.7,
                    rough=0.2, q=4.0)
     bleat *= dsp.hold_envelope(n, c.sr, 0.03, 0.15) * (1 + 0.4 * shake)
-    positions = c.onsets(1, 2.5, jitter=0.3, first_s=0.05, group_pause_s=2.0)
+    positions = c.onsets(1, 2.5, jitter=0.3, first_s=c.rng.uniform(0.03, 0.25), group_pause_s=2.0)
     return _calls(c, [bleat], positions)
 
 

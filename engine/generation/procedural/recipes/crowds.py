@@ -37,8 +37,10 @@ def babble(c: RecipeContext, n: int, voices: int, f0_range: tuple[float, float],
         phase = np.cumsum(rate) / c.sr + c.rng.random()
         syllable = 0.5 - 0.5 * np.cos(2 * np.pi * phase)
         syllable *= np.sqrt(syllable)  # ** 1.5, a sharper syllable shape
-        talking = dsp.lowpass((dsp.smooth_curve(c.rng, n, c.sr, 0.5) < talk_share).astype(float),
-                              c.sr, 6)
+        talks = dsp.smooth_curve(c.rng, n, c.sr, 0.5) < talk_share
+        if voices == 1:  # one speaker: the event starts with them talking
+            talks[: int(min(1.5, n / c.sr) * c.sr)] = True
+        talking = dsp.lowpass(talks.astype(float), c.sr, 6)
         stress = 0.55 + 0.45 * dsp.smooth_curve(c.rng, n, c.sr, syllable_hz / 2)
         amp = syllable * talking * stress * voice_rng.uniform(0.5, 1.0)
         index = np.floor(phase).astype(int)
@@ -59,28 +61,6 @@ def babble(c: RecipeContext, n: int, voices: int, f0_range: tuple[float, float],
     return out
 
 
-def loop_texture(texture: np.ndarray, n: int, sr: int, rng: np.random.Generator,
-                 crossfade_s: float = 2.0) -> np.ndarray:
-    """n samples from a steady texture: segments from random offsets, equal-power crossfaded."""
-    if texture.shape[-1] >= n:
-        return texture[..., :n]
-    fade = int(crossfade_s * sr)
-    ramp = np.sin(0.5 * np.pi * np.linspace(0, 1, fade))
-    out = np.zeros(texture.shape[:-1] + (n,))
-    out[..., :texture.shape[-1]] = texture
-    written = texture.shape[-1]
-    segment = texture.shape[-1] // 2
-    while written < n:
-        start = int(rng.integers(0, texture.shape[-1] - segment))
-        piece = texture[..., start:start + segment].copy()
-        piece[..., :fade] *= ramp
-        out[..., written - fade:written] *= ramp[::-1]
-        end = min(written - fade + segment, n)
-        out[..., written - fade:end] += piece[..., :end - (written - fade)]
-        written = end
-    return out
-
-
 def _crowd_bed(c: RecipeContext, voices: int, f0_range: tuple[float, float],
                syllable_hz: float, talk_share: float, brightness: float) -> np.ndarray:
     unique_n = min(c.n, int(_LOOP_ABOVE_S * c.sr))
@@ -88,7 +68,7 @@ def _crowd_bed(c: RecipeContext, voices: int, f0_range: tuple[float, float],
              for _ in range(2)]
     bed = np.stack(sides)
     bed = bed + 0.35 * bed[::-1]  # voices heard from both sides
-    return loop_texture(bed, c.n, c.sr, c.rng)
+    return dsp.loop_texture(bed, c.n, c.sr, c.rng)
 
 
 @recipe("crowd_murmur", rate=16_000)
@@ -125,7 +105,7 @@ def _claps(c: RecipeContext, n: int, rate_hz: float) -> np.ndarray:
     return dsp.place_variants(n, grains, positions, c.rng.uniform(0.3, 1.0, positions.size), c.rng)
 
 
-@recipe("applause")
+@recipe("applause", rate=32_000)
 def applause(c: RecipeContext) -> np.ndarray:
     """An audience applauding: hundreds of claps swelling, holding and dying away."""
     people = 30 + 150 * c.p.intensity * (0.5 + c.p.size)
@@ -138,7 +118,7 @@ def applause(c: RecipeContext) -> np.ndarray:
 def cheering(c: RecipeContext) -> np.ndarray:
     """A crowd cheering: shouts of joy over a roar of voices, whistles and clapping."""
     shouts = [_shout(c.sr, c.rng, (180, 420)) for _ in range(12)]
-    roar = _crowd_bed(c, 8, (160, 380), 3.0, 0.85, 0.75)
+    roar = _crowd_bed(c, 6, (160, 380), 3.0, 0.85, 0.75)
     rate = 4 + 10 * c.p.intensity
     sides = []
     for _ in range(2):

@@ -27,7 +27,7 @@ def _crackles(c: RecipeContext, clusters_per_s: float, pops_per_s: float) -> np.
     return dsp.normalise_rms(out, 0.1) + 0.5 * dsp.normalise_rms(popped, 0.05)
 
 
-@recipe("fire_crackle")
+@recipe("fire_crackle", rate=32_000)
 def fire_crackle(c: RecipeContext) -> np.ndarray:
     """A campfire or hearth: a soft breathing roar under dry crackles."""
     p = c.p
@@ -42,7 +42,7 @@ def fire_crackle(c: RecipeContext) -> np.ndarray:
     return np.stack(out)
 
 
-@recipe("fire_roar")
+@recipe("fire_roar", rate=32_000)
 def fire_roar(c: RecipeContext) -> np.ndarray:
     """A blaze: turbulent roaring flames, whooshing surges, sparse loud cracks."""
     p = c.p
@@ -58,7 +58,7 @@ def fire_roar(c: RecipeContext) -> np.ndarray:
     return np.stack(out)
 
 
-@recipe("explosion")
+@recipe("explosion", rate=32_000)
 def explosion(c: RecipeContext) -> np.ndarray:
     """A blast: a hard transient, a deep falling boom, debris, a long rolling tail."""
     size = 0.4 + 0.6 * c.p.size

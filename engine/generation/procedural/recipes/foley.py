@@ -55,7 +55,7 @@ def _heel(c: RecipeContext, material: str, weight: float, body_hz: float) -> np.
         thud = dsp.noise_burst(c.sr, rng, 0.1, 40, 250, 0.004, 0.03)
         dsp.add_into(swish, 0, 1.5 * thud * np.abs(swish).max() / (np.abs(thud).max() + 1e-9))
         if material == "grass":
-            swish += 0.5 * _granular_crunch(c, n / c.sr, 20, 2000, 8000, 0.03)
+            dsp.add_into(swish, 0, 0.5 * _granular_crunch(c, n / c.sr, 20, 2000, 8000, 0.03))
         return swish
     if material == "water":
         n = int(0.3 * c.sr)

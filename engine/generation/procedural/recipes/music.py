@@ -42,13 +42,14 @@ def tile_in_story_time(c: RecipeContext, cycle: np.ndarray, cycle_n: int) -> np.
     return out
 
 
-def place_notes(total_n: int, notes: list[tuple[float, np.ndarray]], sr: int) -> np.ndarray:
+def place_notes(total_n: int, notes: list[tuple[float, np.ndarray]], sr: int,
+                rng: np.random.Generator | None = None) -> np.ndarray:
+    """Mix notes at their start times; with `rng`, each played a little softer or louder
+    (a player's touch, different in every take)."""
     out = np.zeros(total_n)
     for start_s, sound in notes:
-        at = int(start_s * sr)
-        if at < total_n:
-            end = min(at + sound.size, total_n)
-            out[at:end] += sound[:end - at]
+        touch = rng.uniform(0.8, 1.0) if rng is not None else 1.0
+        dsp.add_into(out, int(max(start_s, 0.0) * sr), sound, touch)
     return out
 
 
@@ -83,13 +84,14 @@ def calm_pad(c: RecipeContext) -> np.ndarray:
     cutoff = 700 + 1400 * c.p.brightness
     cycle_n = int(len(progression) * chord_s * c.sr)
     notes = []
+    voicing = (0, 2, 4, int(c.rng.choice([6, 8, 9, 11])))  # this take's colour on top
     for index, degree in enumerate(progression):
         start = index * chord_s
-        for k, step in enumerate((0, 2, 4, 7 + 1)):
+        for k, step in enumerate(voicing):
             note = scale_note(root, MAJOR, degree + step) + (-12 if k == 0 else 0)
             sound = _pad_note(c.sr, midi_hz(note), chord_s, cutoff, 1.2, 1.8)
             notes.append((start, sound * (1.0 if k else 0.8)))
-    cycle = place_notes(cycle_n + int(2 * c.sr), notes, c.sr)
+    cycle = place_notes(cycle_n + int(2 * c.sr), notes, c.sr, c.rng)
     mono = tile_in_story_time(c, cycle, cycle_n)
     chorus = np.interp(np.arange(c.n) - 0.012 * c.sr * (1 + 0.3 * np.sin(2 * np.pi * 0.3 * c.t)),
                        np.arange(c.n), mono, left=0.0)
@@ -108,14 +110,15 @@ def tense_drone(c: RecipeContext) -> np.ndarray:
     cutoff = (180 + 500 * c.p.brightness) * (1 + 1.5 * np.sin(np.pi * t / cycle_s) ** 2)
     cluster = dsp.sweep_filter(cluster, c.sr, cutoff, q=2.0, kind="lowpass", block=512)
     sub = np.sin(2 * np.pi * root / 2 * t)
-    high_hz = root * 16 * 2 ** (1 / 12)
+    high_hz = root * 16 * 2 ** (int(c.rng.choice([1, 6, 11])) / 12)
     eerie = np.sin(2 * np.pi * high_hz * t) * (0.6 + 0.4 * np.sin(2 * np.pi * 11 * t)) * \
         np.sin(np.pi * t / cycle_s) ** 2
     boom_n = int(2.5 * c.sr)
     bt = np.arange(boom_n) / c.sr
     boom = np.sin(2 * np.pi * root / 2 * (1 + 0.5 * np.exp(-bt / 0.05)) * bt) * np.exp(-bt / 0.8)
     cycle = 0.5 * cluster + 0.5 * sub + 0.04 * eerie
-    cycle[:boom_n] += 0.8 * boom
+    boom_at = int(c.rng.uniform(0.0, 0.5) * cycle_n)
+    dsp.add_into(cycle, boom_at, 0.8 * boom)
     # the cycle loops on itself: fade its ends into each other
     fade = int(1.0 * c.sr)
     ramp = np.linspace(0, 1, fade)
@@ -153,6 +156,9 @@ def playful_pizzicato(c: RecipeContext) -> np.ndarray:
     for _ in range(bars * 8):
         degree = int(np.clip(degree + c.timbre.choice([-2, -1, 1, 1, 2]), -2, 9))
         steps.append(degree if c.timbre.random() < 0.62 else None)
+    for index, degree in enumerate(steps):  # this take's variations on the tune
+        if c.rng.random() < 0.2:
+            steps[index] = None if degree is not None else int(c.rng.integers(0, 7))
     cycle_n = int(bars * 8 * eighth * c.sr)
     pluck = _cached(lambda hz: _pluck(c.sr, hz, 0.22))
     bass = _cached(lambda hz: _pluck(c.sr, hz, 0.35))
@@ -165,7 +171,7 @@ def playful_pizzicato(c: RecipeContext) -> np.ndarray:
         for beat, step in ((0, 0), (2, 4), (4, 0), (6, 4)):
             note = scale_note(root - 24, MAJOR, chord + step)
             notes.append(((bar * 8 + beat) * eighth, 0.8 * bass(midi_hz(note))))
-    cycle = place_notes(cycle_n + c.sr, notes, c.sr)
+    cycle = place_notes(cycle_n + c.sr, notes, c.sr, c.rng)
     mono = tile_in_story_time(c, cycle, cycle_n)
     return dsp.pan(mono, 0.0) * np.array([[1.0], [0.9]])
 
@@ -226,7 +232,9 @@ def war_drums(c: RecipeContext) -> np.ndarray:
             notes.append(((bar * 16 + step) * sixteenth, accent * big[(bar + step) % 3]))
         for step in small_steps:
             notes.append(((bar * 16 + step) * sixteenth, 0.35 * small[step % 2]))
-    cycle = place_notes(cycle_n + 2 * c.sr, notes, c.sr)
+        for step in c.rng.choice(16, int(c.rng.integers(1, 4)), replace=False):  # fills
+            notes.append(((bar * 16 + step) * sixteenth, c.rng.uniform(0.2, 0.45) * small[step % 2]))
+    cycle = place_notes(cycle_n + 2 * c.sr, notes, c.sr, c.rng)
     mono = tile_in_story_time(c, cycle, cycle_n)
     return np.stack([mono, np.roll(mono, int(0.006 * c.sr))])
 
@@ -247,13 +255,14 @@ def music_box_lullaby(c: RecipeContext) -> np.ndarray:
     degree = 4
     for bar, chord in enumerate(chords):
         last = bar in (3, 7)
+        tune = c.timbre if bar < 4 else c.rng  # the first phrase is the tune, the answer varies
         for beat_index in range(3):
             if last and beat_index > 0:
                 break
             if last:
                 degree = chord + (0 if bar == 7 else 4)
             else:
-                degree = int(np.clip(degree + c.timbre.choice([-2, -1, -1, 1, 1, 2]), -1, 9))
+                degree = int(np.clip(degree + tune.choice([-2, -1, -1, 1, 1, 2]), -1, 9))
             melody.append((bar * 3 + beat_index, degree, 3 if last else 1))
     cycle_n = int(len(chords) * 3 * beat * c.sr)
     tine = _cached(lambda hz: _tine(c.sr, hz))
@@ -263,7 +272,7 @@ def music_box_lullaby(c: RecipeContext) -> np.ndarray:
         for beat_index, step in enumerate((0, 2, 4)):
             note = scale_note(root - 12, MAJOR, chord + step)
             notes.append(((bar * 3 + beat_index) * beat + beat / 2, 0.35 * tine(midi_hz(note))))
-    cycle = place_notes(cycle_n + 4 * c.sr, notes, c.sr)
+    cycle = place_notes(cycle_n + 4 * c.sr, notes, c.sr, c.rng)
     return tile_in_story_time(c, cycle, cycle_n)
 
 
@@ -298,11 +307,11 @@ def sad_piano(c: RecipeContext) -> np.ndarray:
         for k, step in enumerate((0, 4, 7, 9, 7, 4, 2, 4)):
             note = scale_note(root, MINOR, degree + step)
             notes.append((start + k * eighth, 0.4 * piano(midi_hz(note))))
-        for k in (0, 4) if c.timbre.random() < 0.7 else (0,):
-            note = scale_note(root + 12, MINOR, degree + int(c.timbre.choice([2, 4, 7])))
+        for k in (0, 4) if c.rng.random() < 0.7 else (0,):
+            note = scale_note(root + 12, MINOR, degree + int(c.rng.choice([2, 4, 7])))
             notes.append((start + k * eighth, 0.7 * piano(midi_hz(note))))
     cycle_n = int(len(progression) * 8 * eighth * c.sr)
-    cycle = place_notes(cycle_n + 4 * c.sr, notes, c.sr)
+    cycle = place_notes(cycle_n + 4 * c.sr, notes, c.sr, c.rng)
     mono = tile_in_story_time(c, cycle, cycle_n)
     return np.stack([mono, 0.9 * mono])
 
@@ -329,13 +338,15 @@ def heroic_fanfare(c: RecipeContext) -> np.ndarray:
     call = [(0, 1 / 3, 0), (1 / 3, 1 / 3, 0), (2 / 3, 1 / 3, 0), (1, 1.5, 4), (2.5, 0.5, 2),
             (3, 1, 4), (4, 2, 7), (6, 0.5, 6), (6.5, 0.5, 5), (7, 1, 6), (8, 3, 7)]
     notes = []
+    below = int(c.rng.choice([2, 3, 5]))  # this take's horn harmony under the call
     for start, length, degree in call:
         hz = midi_hz(scale_note(root, MAJOR, degree))
-        notes.append((start * beat, _brass(c.sr, hz, length * beat * 0.95)))
-        harmony = midi_hz(scale_note(root - 12, MAJOR, degree - 2))
+        start = start + c.rng.uniform(-0.01, 0.01)
+        notes.append((max(start, 0) * beat, _brass(c.sr, hz, length * beat * 0.95)))
+        harmony = midi_hz(scale_note(root - 12, MAJOR, degree - below))
         notes.append((start * beat, 0.5 * _brass(c.sr, harmony, length * beat * 0.95)))
     cycle_n = int(12 * beat * c.sr)
-    cycle = place_notes(cycle_n + c.sr, notes, c.sr)
+    cycle = place_notes(cycle_n + c.sr, notes, c.sr, c.rng)
     mono = tile_in_story_time(c, cycle, cycle_n)
     return np.stack([mono, np.roll(mono, int(0.008 * c.sr))])
 
@@ -357,19 +368,20 @@ def heartbeat(c: RecipeContext) -> np.ndarray:
     return dsp.place(c.n, lub, beats, 1.0) + 0.7 * dsp.place(c.n, dub, beats + gap, 1.0)
 
 
-@recipe("magic_sparkle")
+@recipe("magic_sparkle", rate=32_000)
 def magic_sparkle(c: RecipeContext) -> np.ndarray:
     """A magic spell: a shimmering cascade of little chimes and glitter."""
     root = int(c.timbre.integers(79, 86))
     pentatonic = (0, 2, 4, 7, 9)
+    chime_of = _cached(lambda hz: bell_strike(
+        c.sr, c.timbre, hz, 0.5, 1.5, np.array([1.0, 2.0, 3.0]), np.array([1.0, 0.3, 0.1]),
+        np.array([1.0, 0.6, 0.4]), 0.05))
     out = np.zeros((2, c.n + 3 * c.sr))
     for gesture in c.onsets(1, 2.5, first_s=0.03, group_pause_s=1.0):
         count = int(c.rng.integers(8, 15))
         for k in range(count):
             note = scale_note(root, pentatonic, k + int(c.rng.integers(0, 2)))
-            hz = midi_hz(min(note, 104))
-            chime = bell_strike(c.sr, c.rng, hz, 0.5, 1.5, np.array([1.0, 2.0, 3.0]),
-                                np.array([1.0, 0.3, 0.1]), np.array([1.0, 0.6, 0.4]), 0.05)
+            chime = chime_of(midi_hz(min(note, 100)))
             at = gesture + int(k * c.rng.uniform(0.03, 0.05) * c.sr)
             dsp.add_into(out, at, dsp.pan(chime * (1 - 0.4 * k / count), c.rng.uniform(-0.8, 0.8)))
         n = int(1.5 * c.sr)

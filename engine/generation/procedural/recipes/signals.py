@@ -16,11 +16,13 @@ _BELL_DECAYS = np.array([1.6, 1.0, 0.9, 0.6, 0.7, 0.45, 0.4, 0.35, 0.25, 0.18])
 
 def bell_strike(sr: int, rng: np.random.Generator, prime_hz: float, ring_s: float,
                 length_s: float, ratios=_BELL_RATIOS, amps=_BELL_AMPS,
-                decays=_BELL_DECAYS, clang: float = 0.4) -> np.ndarray:
-    """One stroke of a bell: each partial a slightly mistuned pair, so it beats (wah-wah)."""
+                decays=_BELL_DECAYS, clang: float = 0.4, hardness: float = 1.0) -> np.ndarray:
+    """One stroke of a bell: each partial a slightly mistuned pair, so it beats (wah-wah).
+    A softer stroke (hardness < 1) wakes the upper partials less."""
     n = max(int(length_s * sr), 1)
     t = np.arange(n) / sr
     out = np.zeros(n)
+    amps = np.asarray(amps) * hardness ** (np.arange(len(amps)) / 3)
     for ratio, amp, tau in zip(ratios, amps, decays):
         freq = prime_hz * ratio
         if freq >= 0.45 * sr:
@@ -41,8 +43,10 @@ def church_bell(c: RecipeContext) -> np.ndarray:
     prime = c.timbre.uniform(200, 320) * (1.5 - 0.9 * c.p.size)
     ring_s = (3.0 + 4.0 * c.p.size) * c.timbre.uniform(0.9, 1.1)
     interval = c.timbre.uniform(2.4, 3.2)
-    positions = c.onsets(4, interval, jitter=0.03, first_s=0.03, group_pause_s=interval * 2)
-    grain = bell_strike(c.sr, c.timbre, prime, ring_s, min(ring_s * 2.5, c.seconds + 0.1))
+    positions = c.onsets(4, interval, jitter=0.03, first_s=c.rng.uniform(0.02, 0.08),
+                         group_pause_s=interval * 2)
+    grain = bell_strike(c.sr, c.timbre, prime, ring_s, min(ring_s * 2.5, c.seconds + 0.1),
+                        hardness=c.rng.uniform(0.6, 1.0))
     out = np.zeros(c.n)
     for position in positions:
         out[position:] += c.rng.uniform(0.85, 1.0) * grain[:c.n - position]
@@ -90,7 +94,7 @@ def _horn_tone(freq: np.ndarray, n: int, sr: int, odd_only: bool = True) -> np.n
 @recipe("siren", rate=24_000)
 def siren(c: RecipeContext) -> np.ndarray:
     """An emergency siren: the rising and falling wail, a fast yelp, or a two-tone hi-lo."""
-    t = c.t
+    t = c.t + c.rng.uniform(0, 5)  # joined mid-cycle
     style = c.timbre.choice(["wail", "wail", "hilo", "yelp"])
     if style == "wail":
         period = c.timbre.uniform(3.5, 5.5)
@@ -135,7 +139,7 @@ def alarm_clock(c: RecipeContext) -> np.ndarray:
 @recipe("alarm", rate=24_000)
 def alarm(c: RecipeContext) -> np.ndarray:
     """An alarm going off: a harsh rising whoop, or a pulsing buzzer (emergency, fire, ship)."""
-    t = c.t
+    t = c.t + c.rng.uniform(0, 1)  # joined mid-cycle
     if c.timbre.random() < 0.6:
         period = c.timbre.uniform(0.9, 1.3)
         phase = (t / period) % 1
@@ -160,7 +164,8 @@ def beeps(c: RecipeContext) -> np.ndarray:
     t = np.arange(n_beep) / c.sr
     beep = (np.sin(2 * np.pi * freq * t) + 0.15 * np.sin(6 * np.pi * freq * t)) * \
         dsp.hold_envelope(n_beep, c.sr, 0.004, 0.006)
-    positions = c.onsets(group, spacing, jitter=0.0, first_s=0.03, group_pause_s=0.8)
+    positions = c.onsets(group, spacing, jitter=0.0, first_s=c.rng.uniform(0.02, 0.2),
+                         group_pause_s=c.rng.uniform(0.6, 1.0))
     return dsp.place(c.n, beep, positions, 1.0)
 
 
@@ -243,7 +248,7 @@ def clock_chime(c: RecipeContext) -> np.ndarray:
     decays = np.array([1.5, 1.0, 0.8, 0.6, 0.6, 0.4, 0.3])
     out = np.zeros(c.n + 6 * c.sr)
     notes: dict[float, np.ndarray] = {}
-    now = 0.05
+    now = c.rng.uniform(0.03, 0.15)
     strikes = c.p.count if c.p.count is not None else 3
     quarter_budget = c.seconds - strikes * 2.0 - 1.0
     for phrase in phrases:
@@ -253,8 +258,8 @@ def clock_chime(c: RecipeContext) -> np.ndarray:
             if freq not in notes:
                 notes[freq] = bell_strike(c.sr, c.timbre, freq, 1.4, 4.0, ratios, amps, decays, 0.2)
             at = int(now * c.sr)
-            dsp.add_into(out, at, notes[freq])
-            now += 0.7
+            dsp.add_into(out, at, notes[freq], c.rng.uniform(0.8, 1.0))
+            now += 0.7 * c.rng.uniform(0.97, 1.03)
         now += 0.9
     hour = bell_strike(c.sr, c.timbre, e4 / 2, 2.5, 5.0, ratios, amps, decays, 0.3)
     for _ in range(strikes):
@@ -270,9 +275,10 @@ def clock_chime(c: RecipeContext) -> np.ndarray:
 def ship_horn(c: RecipeContext) -> np.ndarray:
     """A ship's horn or a foghorn: a deep, long, reedy blast."""
     f0 = c.timbre.uniform(85, 150) * (1.3 - 0.6 * c.p.size)
-    blast_s = c.timbre.uniform(2.0, 3.5)
+    blast_s = c.timbre.uniform(2.0, 3.5) * c.rng.uniform(0.85, 1.15)
     out = np.zeros(c.n)
-    for position in c.onsets(1, blast_s + 1.5, jitter=0.05, first_s=0.05, fill=False):
+    for position in c.onsets(1, blast_s + 1.5, jitter=0.05, first_s=c.rng.uniform(0.03, 0.2),
+                             fill=False):
         length = min(int(blast_s * c.sr), c.n - position)
         if length <= 0:
             continue

@@ -135,8 +135,9 @@ def train_horn(c: RecipeContext) -> np.ndarray:
         blasts = [1.6, 1.6, 0.6, 2.4]
     else:
         blasts = [min(c.seconds * 0.8, 2.5)]
+    blasts = [b * c.rng.uniform(0.85, 1.1) for b in blasts]  # the driver's hand on the lever
     out = np.zeros(c.n)
-    now = 0.05
+    now = c.rng.uniform(0.03, 0.1)
     for length_s in blasts:
         start = int(now * c.sr)
         length = min(int(length_s * c.sr), c.n - start)

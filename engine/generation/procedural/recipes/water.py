@@ -139,7 +139,7 @@ def drips(c: RecipeContext) -> np.ndarray:
     return out
 
 
-@recipe("splash")
+@recipe("splash", rate=32_000)
 def splash(c: RecipeContext) -> np.ndarray:
     """Something falls into water: a hollow plunge, a spray, bubbles, drops falling back."""
     size = c.p.size
@@ -197,7 +197,7 @@ def bubbles(c: RecipeContext) -> np.ndarray:
     return dsp.normalise_rms(out, 0.1) + 0.12 * dsp.normalise_rms(hiss, 0.1)
 
 
-@recipe("pouring")
+@recipe("pouring", rate=32_000)
 def pouring(c: RecipeContext) -> np.ndarray:
     """Liquid poured into a vessel: the resonance rises as it fills."""
     n = c.n

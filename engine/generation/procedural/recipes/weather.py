@@ -8,33 +8,30 @@ from ..params import RecipeContext
 from ..registry import recipe
 
 
-def _drop_grains(c: RecipeContext, low_hz: float, high_hz: float, count: int = 6) -> list:
-    """A few raindrop impacts: a noisy tick, some with a tiny pitched 'plink'."""
-    grains = []
-    for _ in range(count):
-        tick = dsp.noise_burst(c.sr, c.rng, 0.012, low_hz, high_hz, 0.0003,
-                               c.rng.uniform(0.001, 0.003))
-        if c.rng.random() < 0.4:
-            plink = dsp.bubble(c.sr, c.rng.uniform(1800, 4500), c.rng.uniform(0.003, 0.008),
-                               0.4, length_s=0.012)
-            tick = tick / (np.abs(tick).max() + 1e-9) + 0.6 * plink
-        grains.append(tick / (np.abs(tick).max() + 1e-9))
-    return grains
-
-
 def _rain(c: RecipeContext, drops_per_s: float, bed_level: float, bed_low_hz: float,
           rumble: float) -> np.ndarray:
+    """Rain: a hiss of distant drops, many near drops ticking, some ringing with a 'plink'.
+
+    Each drop is an impulse through a couple of resonant bands (cheap even for thousands a
+    second); only the few plinks, whose pitch rises, are placed as grains.
+    """
     p = c.p
     top_hz = 5000 + 9000 * p.brightness
     surge = 0.75 + 0.25 * c.curve(0.08, "surge")  # rain thickens and thins, seamlessly
+    bands = [c.timbre.uniform(2200, 3500), c.timbre.uniform(4500, 7500)]
+    plinks = [dsp.bubble(c.sr, c.rng.uniform(1800, 4500), c.rng.uniform(0.003, 0.008), 0.4,
+                         length_s=0.012) for _ in range(4)]
     channels = []
     for _ in range(2):  # two independent channels: rain is all around
         bed = dsp.bandpass(dsp.pink(c.rng, c.n), c.sr, bed_low_hz, top_hz)
         rate = drops_per_s * (0.4 + 1.2 * p.intensity)
         positions = dsp.poisson_times(c.rng, c.n, c.sr, rate)
-        drops = dsp.place_variants(c.n, _drop_grains(c, 1500, top_hz), positions,
-                                   c.rng.lognormal(-1.0, 0.6, positions.size), c.rng)
-        drops = dsp.normalise_rms(drops, 0.1)
+        hits = dsp.impulse_train(c.n, positions, c.rng.lognormal(-1.0, 0.6, positions.size))
+        ticks = dsp.resonate(hits, c.sr, bands, 1.2) + 0.4 * dsp.bandpass(hits, c.sr, 1200, top_hz)
+        ringing = positions[c.rng.random(positions.size) < min(120.0 / max(rate, 1.0), 0.35)]
+        plinked = dsp.place_variants(c.n, plinks, ringing, c.rng.uniform(0.2, 1.0, ringing.size),
+                                     c.rng)
+        drops = dsp.normalise_rms(ticks, 0.1) + 0.4 * dsp.normalise_rms(plinked, 0.1)
         channels.append(bed_level * dsp.normalise_rms(bed, 0.1) + drops)
     out = np.stack(channels) * surge
     if rumble > 0:  # heavy rain has weight: the roar of a whole landscape being hit
@@ -43,17 +40,17 @@ def _rain(c: RecipeContext, drops_per_s: float, bed_level: float, bed_low_hz: fl
     return out
 
 
-@recipe("rain_light")
+@recipe("rain_light", rate=32_000)
 def rain_light(c: RecipeContext) -> np.ndarray:
     return _rain(c, drops_per_s=260, bed_level=0.35, bed_low_hz=1500, rumble=0.0)
 
 
-@recipe("rain_heavy")
+@recipe("rain_heavy", rate=32_000)
 def rain_heavy(c: RecipeContext) -> np.ndarray:
     return _rain(c, drops_per_s=1800, bed_level=1.2, bed_low_hz=400, rumble=0.45)
 
 
-@recipe("rain_on_roof")
+@recipe("rain_on_roof", rate=32_000)
 def rain_on_roof(c: RecipeContext) -> np.ndarray:
     """Drops drumming on a tin roof: every drop rings the panel's metallic modes."""
     modes = np.sort(c.timbre.uniform(350, 4200, 7))
@@ -84,7 +81,7 @@ def _wind(c: RecipeContext, gust_rate_hz: float, howl: float, q: float) -> np.nd
         body = dsp.highpass(body, c.sr, 40)
         centre = (200 + 550 * p.brightness) * (0.3 + 1.7 * gust + 0.4 * wander) * (1 + 0.04 * side)
         whistle = dsp.sweep_filter(dsp.pink(c.rng, c.n), c.sr, centre, q=q, kind="bandpass",
-                                   block=512)
+                                   block=max(512, c.sr // 40))
         mix = dsp.normalise_rms(body, 0.1) + howl * dsp.normalise_rms(whistle, 0.1) * gust
         channels.append(mix * gust * fine)
     return np.stack(channels)
@@ -122,7 +119,7 @@ def _rumble(c: RecipeContext, onset_s: float, length_s: float, cutoff_hz: float,
     return np.stack(out)
 
 
-@recipe("thunder_near")
+@recipe("thunder_near", rate=32_000)
 def thunder_near(c: RecipeContext) -> np.ndarray:
     """A close strike: a tearing crack, then a long roll."""
     strikes = c.onsets(1, max(c.seconds, 6.0), first_s=0.05, fill=False)
@@ -158,4 +155,20 @@ def thunder_far(c: RecipeContext) -> np.ndarray:
         sub = RecipeContext(seg, c.sr, c.rng, c.timbre, c.p, c.start_s, c.scene_seed, c.name)
         roll = _rumble(sub, 0.1, min(sub.seconds, 9.0), 110 + 80 * c.p.brightness, 6, rise_s=0.5)
         out[:, position:] += dsp.normalise_rms(roll, 0.1)
+    return out
+
+
+@recipe("storm", rate=32_000)
+def storm(c: RecipeContext) -> np.ndarray:
+    """A storm: driving rain, gusting wind, thunder rolling now and then."""
+    rain = _rain(c, drops_per_s=1500, bed_level=1.1, bed_low_hz=400, rumble=0.4)
+    gusts = _wind(c, gust_rate_hz=0.25, howl=0.9 + 0.4 * c.p.intensity, q=6.0)
+    out = dsp.normalise_rms(rain, 0.1) + 0.8 * dsp.normalise_rms(gusts, 0.1)
+    for position in c.onsets(1, c.timbre.uniform(12, 20), jitter=0.4,
+                             first_s=c.rng.uniform(0.5, 4.0), group_pause_s=4.0):
+        seg = min(c.n - position, int(9 * c.sr))
+        sub = RecipeContext(seg, c.sr, c.rng, c.timbre, c.p, c.start_s, c.scene_seed, c.name)
+        roll = _rumble(sub, 0.1, min(sub.seconds, 6.0), 150, 5, rise_s=0.4)
+        roll *= dsp.hold_envelope(seg, c.sr, 0.0, min(2.0, sub.seconds / 2))
+        out[:, position:position + seg] += 0.8 * dsp.normalise_rms(roll, 0.1) * min(1.0, seg / c.sr / 3)
     return out
