@@ -32,8 +32,9 @@ def test_caption_matcher_accuracy_on_labelled_captions(capsys):
     rows = labelled_captions()
     assert len(rows) >= 150
     misses = []
-    for caption, kind, expected in rows:
-        got = matcher().match(caption, kind).primary.entry.name
+    matches = matcher().match_many([row[0] for row in rows], [row[1] for row in rows])
+    for (caption, kind, expected), match in zip(rows, matches):
+        got = match.primary.entry.name
         if got not in expected:
             misses.append(f"{caption!r}: {got} (wanted {'|'.join(sorted(expected))})")
     accuracy = 1 - len(misses) / len(rows)

@@ -30,6 +30,8 @@ LOOP_TEXTURE_S = 30.0
 MIN_WET_SHARE = 0.08  # less room than this is inaudible under the dry sound: skip it
 LAYER_GAIN_DB = (0.0, -3.0, -5.0)  # first named sound leads, later ones sit under it
 BED_UNDER_EVENT_DB = -4.0  # a bed layered under a foreground sound sits lower still
+# A bed has no single point to move: "the rain moving away" fades it instead.
+_BED_MOTION = {"approaching": "fade_in", "receding": "fade_out", "passing": "swell"}
 _SETTING_KEYS = ("intensity", "distance", "brightness", "speed", "size", "material", "count",
                  "motion", "envelope", "muffled")
 
@@ -142,7 +144,8 @@ def render_layer(layer: Layer, request: RenderRequest, scene: SceneState, index:
     if params.muffled:
         audio = effects.muffle(audio, SAMPLE_RATE)
     audio = effects.air_absorption(audio, SAMPLE_RATE, params.distance)
-    shape = effects.envelope(n, params.envelope)
+    shape = effects.envelope(n, params.envelope or (_BED_MOTION.get(params.motion) if entry.bed
+                                                    else None))
     if shape is not None:
         audio = audio * shape
     wet_share = float(np.clip((scene.space.wet + 0.5 * params.distance) * entry.reverb * 2, 0, 0.9))
@@ -174,7 +177,7 @@ def _normalise(audio: np.ndarray) -> np.ndarray:
 def _place(audio: np.ndarray, params: SoundParams, entry, position: float,
            seed: int) -> np.ndarray:
     """Stereo at a position, or moving (approaching, receding, passing) when asked."""
-    if params.motion and not entry.moving:
+    if params.motion and not entry.moving and not entry.bed:
         mono = audio.mean(axis=0) if audio.ndim == 2 else audio
         moved, pan_curve = effects.motion(mono, SAMPLE_RATE, params.motion,
                                           dsp.rng_for(seed, "motion"), doppler=entry.doppler)

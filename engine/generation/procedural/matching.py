@@ -125,12 +125,18 @@ class Matcher:
     def scores(self, texts: list[str], track_kind: str) -> tuple[np.ndarray, np.ndarray]:
         """(final scores, tag bonuses), each (len(texts), recipes); final = meaning (cosine
         to the closest description) + tag bonus + track prior."""
+        meaning, bonus = self._meaning(texts), self._bonuses(texts)
+        return meaning + bonus + self.prior(track_kind), bonus
+
+    def _meaning(self, texts: list[str]) -> np.ndarray:
         sims = embed(texts) @ self.vectors.T
         best = np.full((len(texts), len(self.entries)), -1.0)
         np.maximum.at(best.T, self.owner, sims.T)
-        bonus = np.array([[self._tag_bonus(stems(text), i) for i in range(len(self.entries))]
-                          for text in texts])
-        return best + bonus + self.prior(track_kind), bonus
+        return best
+
+    def _bonuses(self, texts: list[str]) -> np.ndarray:
+        return np.array([[self._tag_bonus(stems(text), i) for i in range(len(self.entries))]
+                         for text in texts])
 
     def prior(self, track_kind: str) -> np.ndarray:
         return np.array([KIND_PRIOR.get(track_kind, 0.0) if e.kind == track_kind else 0.0
@@ -144,15 +150,32 @@ class Matcher:
         return min(TAG_BONUS * named, MAX_TAG_BONUS)
 
     def match(self, caption: str, track_kind: str = "effects") -> Match:
-        text = _clean(caption)
-        clauses = [c for c in _SPLIT.split(text) if len(stems(c)) > 0]
-        if len(clauses) < 2:
-            clauses = []
-        score, bonus = self.scores([text] + clauses, track_kind)
+        return self.match_many([caption], [track_kind])[0]
+
+    def match_many(self, captions: list[str], track_kinds: list[str]) -> list[Match]:
+        """Match several captions with one embedding call (a whole story, a test set)."""
+        pieces, texts = [], []
+        for caption in captions:
+            text = _clean(caption)
+            clauses = [c for c in _SPLIT.split(text) if len(stems(c)) > 0]
+            clauses = clauses if len(clauses) >= 2 else []
+            pieces.append((text, clauses, len(texts)))
+            texts += [text] + clauses
+        meaning, bonus = self._meaning(texts), self._bonuses(texts)
+        matches = []
+        for (text, clauses, at), kind in zip(pieces, track_kinds):
+            rows = slice(at, at + 1 + len(clauses))
+            prior = self.prior(kind)
+            matches.append(self._decide(text, clauses, meaning[rows] + bonus[rows] + prior,
+                                        bonus[rows], prior))
+        return matches
+
+    def _decide(self, text: str, clauses: list[str], score: np.ndarray, bonus: np.ndarray,
+                prior: np.ndarray) -> Match:
         order = np.argsort(-score[0])
         candidates = tuple((self.entries[i].name, round(float(score[0, i]), 3)) for i in order[:5])
         top = int(order[0])
-        if not bonus[0].any() and score[0, top] - self.prior(track_kind)[top] < MIN_MEANING:
+        if not bonus[0].any() and score[0, top] - prior[top] < MIN_MEANING:
             fallback = int(np.argmax(np.where(self.ambience, score[0], -np.inf)))
             layer = Layer(self.entries[fallback], text, float(score[0, fallback]),
                           parse_modifiers(text))

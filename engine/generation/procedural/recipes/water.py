@@ -43,7 +43,7 @@ def _sea(c: RecipeContext, period_s: float, build_s: float, wash_decay_s: float,
     out = []
     for side in range(2):  # the wave breaks along the shore: one side a little later
         crashes = _wave_times(c, period_s, "waves") + side * 0.25
-        low, mid, wash = _wave_envelopes(c, crashes, build_s, 1.6, wash_decay_s)
+        low, mid, wash = _wave_envelopes(c, crashes, build_s, 1.2, wash_decay_s)
         roar = dsp.bandpass(dsp.pink(c.rng, c.n), c.sr, 60, 500)
         body = dsp.bandpass(dsp.pink(c.rng, c.n), c.sr, 400, 2500)
         fizz = dsp.bandpass(dsp.white(c.rng, c.n), c.sr, 1800, 3500 + 6000 * p.brightness)

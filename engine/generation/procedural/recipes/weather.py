@@ -153,7 +153,7 @@ def thunder_far(c: RecipeContext) -> np.ndarray:
     for position in strikes:
         seg = c.n - position
         sub = RecipeContext(seg, c.sr, c.rng, c.timbre, c.p, c.start_s, c.scene_seed, c.name)
-        roll = _rumble(sub, 0.1, min(sub.seconds, 9.0), 110 + 80 * c.p.brightness, 6, rise_s=0.5)
+        roll = _rumble(sub, 0.1, min(sub.seconds, 9.0), 110 + 80 * c.p.brightness, 6, rise_s=1.2)
         out[:, position:] += dsp.normalise_rms(roll, 0.1)
     return out
 
