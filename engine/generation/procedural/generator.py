@@ -47,8 +47,8 @@ class ProceduralGenerator:
         match = _chosen_recipe(request) or matcher().match(request.caption, request.track_kind)
         scene = scene_for(request)
         n = max(int(round(request.duration_s * SAMPLE_RATE)), 1)
-        dry = np.zeros((2, n))
-        send = np.zeros((2, n))
+        dry: np.ndarray | None = None
+        send: np.ndarray | None = None
         layers_info = []
         for index, layer in enumerate(match.layers):
             if cancel is not None:
@@ -56,16 +56,16 @@ class ProceduralGenerator:
             progress(index / (len(match.layers) + 1), f"rendering {layer.entry.name}")
             audio, wet_share, info = render_layer(layer, request, scene, index, n)
             gain = 10 ** (_layer_gain_db(match, index) / 20)
-            dry += audio * (gain * (1 - 0.5 * wet_share))
-            if wet_share > 0:
-                send += audio * (gain * wet_share)
+            if wet_share > 0:  # (the send first: the dry total may reuse `audio` itself)
+                send = _accumulate(send, audio * wet_share, gain)
+            dry = _accumulate(dry, audio, gain * (1 - 0.5 * wet_share))
             layers_info.append(info)
         if cancel is not None:
             cancel.raise_if_cancelled()
         progress(len(match.layers) / (len(match.layers) + 1), "adding the room")
-        wet = effects.reverb(send, SAMPLE_RATE, scene.space, scene.space_seed) if np.any(send) \
-            else 0.0  # (beds send next to nothing: they skip the room, which is costly when long)
-        mixed = effects.tone_colour(dry + wet, SAMPLE_RATE, scene.brightness_shift)
+        if send is not None:  # (beds send next to nothing: they skip the costly room)
+            dry += effects.reverb(send, SAMPLE_RATE, scene.space, scene.space_seed)
+        mixed = effects.tone_colour(dry, SAMPLE_RATE, scene.brightness_shift)
         primary = match.primary.entry
         params = _params_for(match.primary, request, scene)
         target = target_lufs(request.track_kind, params, primary.defaults)
@@ -81,6 +81,15 @@ class ProceduralGenerator:
                       "candidates": [list(c) for c in match.candidates],
                       "scene": scene.to_json(), "target_lufs": round(target, 2)},
             notes=notes)
+
+
+def _accumulate(total: np.ndarray | None, audio: np.ndarray, gain: float) -> np.ndarray:
+    """total + gain * audio; the first layer becomes the total itself (no full-length copy)."""
+    if total is None:
+        audio *= gain
+        return audio
+    total += audio * gain
+    return total
 
 
 def _chosen_recipe(request: RenderRequest) -> Match | None:
@@ -147,7 +156,7 @@ def render_layer(layer: Layer, request: RenderRequest, scene: SceneState, index:
     shape = effects.envelope(n, params.envelope or (_BED_MOTION.get(params.motion) if entry.bed
                                                     else None))
     if shape is not None:
-        audio = audio * shape
+        audio *= shape
     wet_share = float(np.clip((scene.space.wet + 0.5 * params.distance) * entry.reverb * 2, 0, 0.9))
     if wet_share < MIN_WET_SHARE:
         wet_share = 0.0
@@ -171,7 +180,9 @@ def _normalise(audio: np.ndarray) -> np.ndarray:
     """Every layer to one audible level before layer gains: layers mix by intent, not by how
     loud a recipe happens to come out."""
     level = active_level_db(audio, SAMPLE_RATE)
-    return audio * 10 ** ((-20.0 - level) / 20) if level > -200 else audio
+    if level > -200:
+        audio *= 10 ** ((-20.0 - level) / 20)
+    return audio
 
 
 def _place(audio: np.ndarray, params: SoundParams, entry, position: float,

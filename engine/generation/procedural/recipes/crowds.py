@@ -33,7 +33,7 @@ def babble(c: RecipeContext, n: int, voices: int, f0_range: tuple[float, float],
         melody = 1 + 0.18 * (dsp.smooth_curve(c.rng, n, c.sr, 2.5) - 0.5)
         buzz = dsp.glottal(base * melody, n, c.sr, brightness, c.rng, 0.02)
         buzz /= np.std(buzz) + 1e-9
-        rate = syllable_hz * (1 + 0.35 * (dsp.smooth_curve(c.rng, n, c.sr, 3) - 0.5))
+        rate = syllable_hz * (1 + 0.7 * (dsp.smooth_curve(c.rng, n, c.sr, 3) - 0.5))
         phase = np.cumsum(rate) / c.sr + c.rng.random()
         syllable = 0.5 - 0.5 * np.cos(2 * np.pi * phase)
         syllable *= np.sqrt(syllable)  # ** 1.5, a sharper syllable shape
@@ -41,7 +41,7 @@ def babble(c: RecipeContext, n: int, voices: int, f0_range: tuple[float, float],
         if voices == 1:  # one speaker: the event starts with them talking
             talks[: int(min(1.5, n / c.sr) * c.sr)] = True
         talking = dsp.lowpass(talks.astype(float), c.sr, 6)
-        stress = 0.55 + 0.45 * dsp.smooth_curve(c.rng, n, c.sr, syllable_hz / 2)
+        stress = 0.25 + 0.75 * dsp.smooth_curve(c.rng, n, c.sr, syllable_hz / 1.5)
         amp = syllable * talking * stress * voice_rng.uniform(0.5, 1.0)
         index = np.floor(phase).astype(int)
         # a new vowel each syllable; it changes where the syllable is silent, so no click
@@ -166,8 +166,9 @@ def laughter(c: RecipeContext) -> np.ndarray:
         position = c.timbre.uniform(-0.7, 0.7)
         if person >= people:
             continue
-        times = c.onsets(1, c.rng.uniform(1.8, 3.0), jitter=0.4,
-                         first_s=c.rng.uniform(0.02, 0.4))
+        spacing = c.rng.uniform(1.8, 3.0)
+        times = c.onsets(1, spacing, jitter=0.4, first_s=c.rng.uniform(0.02, 0.6),
+                         group_pause_s=0.4 * spacing)
         mono = dsp.place_variants(c.n, laughs, times, c.rng.uniform(0.6, 1.0, times.size), c.rng)
         sources.append(dsp.pan(mono, position))
     return sum(sources)
