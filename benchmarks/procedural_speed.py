@@ -25,7 +25,6 @@ import argparse  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
-import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -129,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
 
     events, plan_s, render_s, mix_s, cpu_s = story(args.story)
     total = plan_s + render_s + mix_s
-    print(f"\n{args.story:g} s story, {events} events: plan {plan_s:.2f} s, render {render_s:.2f} s, "
+    print(f"\n{args.story:g} s story, {events} events: plan {plan_s:.2f} s, "
+          f"render {render_s:.2f} s, "
           f"mix {mix_s:.2f} s; total {total:.2f} s wall, {cpu_s:.2f} s CPU "
           f"({args.story / total:.1f}x real time; target {TARGET_STORY_S:g} s)")
     return 0

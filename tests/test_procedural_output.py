@@ -56,7 +56,8 @@ def test_motion_shapes_the_level_and_the_pitch():
     passing = render("a car drives past", 8.0, seed=4).audio
     env = envelope_db(passing, 0.25)
     assert 0.25 < np.argmax(env) / env.size < 0.75, "loudest as it passes"
-    left, right = (level_db(passing[ch, : 2 * SR]) - level_db(passing[ch, -2 * SR:]) for ch in (0, 1))
+    left, right = (level_db(passing[ch, :2 * SR]) - level_db(passing[ch, -2 * SR:])
+                   for ch in (0, 1))
     assert abs(left - right) > 3, "it crosses the stereo field"
     approach = passing[:, int(2.5 * SR):int(3.5 * SR)]
     away = passing[:, int(4.5 * SR):int(5.5 * SR)]

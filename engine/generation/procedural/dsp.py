@@ -157,7 +157,8 @@ def shelf_sos(sr: int, freq_hz: float, gain_db: float, high: bool) -> np.ndarray
     return np.concatenate([b / a[0], a / a[0]])[None, :]
 
 
-def equalise(x: np.ndarray, sr: int, bands: Sequence[tuple[str, float, float, float]]) -> np.ndarray:
+def equalise(x: np.ndarray, sr: int,
+             bands: Sequence[tuple[str, float, float, float]]) -> np.ndarray:
     """A chain of ("peak"|"low_shelf"|"high_shelf", freq_hz, gain_db, q) bands in one sosfilt."""
     sections = []
     for kind, freq, gain_db, q in bands:
@@ -212,7 +213,8 @@ def attack_decay(n: int, sr: int, attack_s: float, decay_s: float) -> np.ndarray
     """A smooth rise over `attack_s`, then an exponential decay."""
     t = np.arange(n) / sr
     rise = np.clip(t / max(attack_s, 1e-4), 0, 1)
-    return np.sin(0.5 * np.pi * rise) ** 2 * np.exp(-np.maximum(t - attack_s, 0) / max(decay_s, 1e-4))
+    fall = np.exp(-np.maximum(t - attack_s, 0) / max(decay_s, 1e-4))
+    return np.sin(0.5 * np.pi * rise) ** 2 * fall
 
 
 def hold_envelope(n: int, sr: int, attack_s: float, release_s: float) -> np.ndarray:
@@ -231,8 +233,8 @@ def smooth_curve(rng: np.random.Generator, n: int, sr: int, rate_hz: float) -> n
     """A smooth random curve in [0, 1] that changes about `rate_hz` times a second."""
     points = max(int(n / sr * rate_hz) + 3, 3)
     knots = rng.random(points)
-    return _resample_curve(lambda pos: _cosine_interpolate(knots, pos * (points - 2) / max(n - 1, 1)),
-                           n, sr, rate_hz)
+    scale = (points - 2) / max(n - 1, 1)
+    return _resample_curve(lambda pos: _cosine_interpolate(knots, pos * scale), n, sr, rate_hz)
 
 
 def story_curve(seed: int, start_s: float, n: int, sr: int, rate_hz: float) -> np.ndarray:

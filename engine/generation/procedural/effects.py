@@ -54,7 +54,8 @@ def room_impulse(space: Space, sr: int, seed: int) -> np.ndarray:
         positions = np.minimum((delays * sr).astype(int), m - 1)
         np.add.at(early[channel], positions, gains)
     early = dsp.lowpass(early, sr, 4000 + 10000 * space.brightness)
-    ir = tail / np.sqrt(np.sum(tail ** 2) / 2) + 0.6 * early / np.sqrt(np.sum(early ** 2) / 2 + 1e-12)
+    tail /= np.sqrt(np.sum(tail ** 2) / 2)
+    ir = tail + 0.6 * early / np.sqrt(np.sum(early ** 2) / 2 + 1e-12)
     return ir / np.sqrt(np.sum(ir ** 2) / 2)
 
 
@@ -138,7 +139,8 @@ def tone_colour(x: np.ndarray, sr: int, brightness_shift: float) -> np.ndarray:
     the same for every sound in the scene (recipes also read the shifted brightness)."""
     if abs(brightness_shift) < 1e-3:
         return x
-    return dsp.equalise(x, sr, [("high_shelf", 2500.0, brightness_shift * TONE_TILT_DB_PER_UNIT, 0.7)])
+    tilt_db = brightness_shift * TONE_TILT_DB_PER_UNIT
+    return dsp.equalise(x, sr, [("high_shelf", 2500.0, tilt_db, 0.7)])
 
 
 def limit(x: np.ndarray, sr: int, ceiling: float, lookahead_s: float = 0.002) -> np.ndarray:

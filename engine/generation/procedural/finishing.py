@@ -32,7 +32,8 @@ MUFFLED_DB = -6.0
 _MEASURE_MAX_S = 60.0  # a longer take's loudness is measured on its first minute: beds are steady
 # ITU-R BS.1770-4 K-weighting at 48 kHz: a high shelf (the head), then the RLB high-pass.
 _K_WEIGHTING_48K = np.array([
-    [1.53512485958697, -2.69169618940638, 1.19839281085285, 1.0, -1.69065929318241, 0.73248077421585],
+    [1.53512485958697, -2.69169618940638, 1.19839281085285,
+     1.0, -1.69065929318241, 0.73248077421585],
     [1.0, -2.0, 1.0, 1.0, -1.99004745483398, 0.99007225036621]])
 _BLOCK_S, _STEP_S = 0.4, 0.1  # gating blocks of 400 ms, overlapping by 75 %
 

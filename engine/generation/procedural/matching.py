@@ -194,7 +194,7 @@ class Matcher:
             row = score[1 + i]
             meaning = row - bonus[1 + i]
             if meaning[chosen_index].max() >= meaning.max() - CLAUSE_OWNED_MARGIN:
-                continue  # by meaning, the clause is about a sound already there ("a mirror cracks")
+                continue  # by meaning, the clause names a sound already there ("a mirror cracks")
             for index in np.argsort(-row)[:3]:  # the clause's own sound, if not already in
                 if row[index] < row.max() - LAYER_MARGIN or row[index] < LAYER_MIN_SCORE:
                     break

@@ -94,7 +94,8 @@ def _gull_call(sr: int, rng: np.random.Generator, f0: float) -> np.ndarray:
     """A gull's long call: a couple of short notes, a screaming 'kee-ow', laughing 'ha-ha'."""
     pieces = []
     now = 0.0
-    for kind in ["short"] * int(rng.integers(0, 3)) + ["long"] + ["short"] * int(rng.integers(2, 6)):
+    kinds = ["short"] * int(rng.integers(0, 3)) + ["long"] + ["short"] * int(rng.integers(2, 6))
+    for kind in kinds:
         length = rng.uniform(0.3, 0.5) if kind == "long" else rng.uniform(0.1, 0.16)
         n = int(length * sr)
         if kind == "long":
@@ -121,9 +122,11 @@ def gulls(c: RecipeContext) -> np.ndarray:
         f0 = c.timbre.uniform(550, 850)
         calls = [_gull_call(c.sr, c.timbre, f0) for _ in range(2)]
         position, level = c.timbre.uniform(-0.8, 0.8), c.timbre.uniform(0.4, 1.0)
-        times = dsp.poisson_times(c.rng, c.n, c.sr, c.rng.uniform(0.15, 0.35) * (0.5 + c.p.intensity))
+        rate = c.rng.uniform(0.15, 0.35) * (0.5 + c.p.intensity)
+        times = dsp.poisson_times(c.rng, c.n, c.sr, rate)
         times = np.concatenate([[int(c.rng.uniform(0.02, 1.5) * c.sr)], times])
-        sources.append((level * _calls(c, calls, times, c.rng.uniform(0.6, 1.0, times.size)), position))
+        cries = _calls(c, calls, times, c.rng.uniform(0.6, 1.0, times.size))
+        sources.append((level * cries, position))
     return _spread(c, sources)
 
 
@@ -137,7 +140,8 @@ def owl(c: RecipeContext) -> np.ndarray:
         n = int(length * c.sr)
         pitch = f0 * contour(n, [0, 0.2, 1], [0.96, 1.0, 0.93])
         tremolo = 1 + 0.25 * np.sin(2 * np.pi * 9 * np.arange(n) / c.sr) * (length > 0.6)
-        hoot = (np.sin(dsp.phase_of(pitch, n, c.sr)) + 0.08 * np.sin(2 * dsp.phase_of(pitch, n, c.sr)))
+        phase = dsp.phase_of(pitch, n, c.sr)
+        hoot = np.sin(phase) + 0.08 * np.sin(2 * phase)
         hoot = hoot * tremolo + 0.03 * dsp.lowpass(c.timbre.standard_normal(n), c.sr, 1200)
         at = int(start * c.sr)
         dsp.add_into(phrase, at, hoot * dsp.hold_envelope(n, c.sr, 0.05, 0.12))
@@ -173,7 +177,8 @@ def rooster(c: RecipeContext) -> np.ndarray:
 
 # ---- dogs, cats, horses, wolves -----------------------------------------------------------
 
-def _bark(sr: int, rng: np.random.Generator, peak_hz: float, scale: float, length_s: float) -> np.ndarray:
+def _bark(sr: int, rng: np.random.Generator, peak_hz: float, scale: float,
+          length_s: float) -> np.ndarray:
     n = int(length_s * sr)
     pitch = peak_hz * contour(n, [0, 0.25, 1], [0.75, 1.0, 0.6])
     bark = voiced(sr, rng, pitch, ["a", "o"], scale=scale, breath=0.6, brightness=0.8,
@@ -257,7 +262,8 @@ def horse_hooves(c: RecipeContext) -> np.ndarray:
     hollow = c.timbre.uniform(450, 700)
     clops = []
     for _ in range(4):
-        clop = dsp.modal_strike(c.sr, [hollow * c.rng.uniform(0.9, 1.1), hollow * 2.4, hollow * 4.2],
+        struck = hollow * c.rng.uniform(0.9, 1.1)
+        clop = dsp.modal_strike(c.sr, [struck, hollow * 2.4, hollow * 4.2],
                                 [0.03, 0.015, 0.008], [1.0, 0.5, 0.3], 0.12, c.rng,
                                 noise_level=0.8, noise_decay_s=0.003)
         clops.append(dsp.lowpass(clop, c.sr, 500) * 3 if soft else clop)

@@ -132,10 +132,12 @@ def cheering(c: RecipeContext) -> np.ndarray:
         at = int(c.rng.uniform(0, 0.8) * c.n)
         length = min(int(c.rng.uniform(0.4, 0.9) * c.sr), c.n - at)
         freq = c.rng.uniform(1800, 2600) * contour(length, [0, 0.4, 1], [0.9, 1.1, 0.95])
-        whistle = np.sin(dsp.phase_of(freq, length, c.sr)) * dsp.hold_envelope(length, c.sr, 0.03, 0.1)
+        whistle = np.sin(dsp.phase_of(freq, length, c.sr))
+        whistle *= dsp.hold_envelope(length, c.sr, 0.03, 0.1)
         out[int(c.rng.integers(2)), at:at + length] += 0.08 * whistle
     swell = 0.6 + 0.4 * c.wobble(0.3)
-    return out * swell * dsp.hold_envelope(c.n, c.sr, min(0.5, c.seconds * 0.2), min(1.5, c.seconds * 0.3))
+    shape = dsp.hold_envelope(c.n, c.sr, min(0.5, c.seconds * 0.2), min(1.5, c.seconds * 0.3))
+    return out * swell * shape
 
 
 def _laugh(sr: int, rng: np.random.Generator, f0: float) -> np.ndarray:

@@ -53,8 +53,8 @@ def fire_roar(c: RecipeContext) -> np.ndarray:
         body = dsp.bandpass(dsp.pink(c.rng, c.n), c.sr, 50, 1400 + 1200 * p.brightness)
         rumble = dsp.lowpass(dsp.brown(c.rng, c.n, sr=c.sr, corner_hz=25), c.sr, 180)
         crack = _crackles(c, 1.0 + 2.0 * p.intensity, 0.6)
-        out.append((dsp.normalise_rms(body, 0.1) * turbulence + 0.7 * dsp.normalise_rms(rumble, 0.1))
-                   * surge + 0.45 * dsp.normalise_rms(crack, 0.1))
+        flames = dsp.normalise_rms(body, 0.1) * turbulence + 0.7 * dsp.normalise_rms(rumble, 0.1)
+        out.append(flames * surge + 0.45 * dsp.normalise_rms(crack, 0.1))
     return np.stack(out)
 
 
@@ -75,8 +75,9 @@ def explosion(c: RecipeContext) -> np.ndarray:
             rumble = dsp.lowpass(dsp.brown(c.rng, length, sr=c.sr, corner_hz=20), c.sr, 220)
             rumble *= dsp.attack_decay(length, c.sr, 0.05, 0.8 + 1.4 * size)
             debris_at = (c.rng.exponential(0.5, 60) * c.sr).astype(int) + int(0.1 * c.sr)
-            debris = dsp.place(length, dsp.noise_burst(c.sr, c.rng, 0.02, 1000, 8000, 0.0003, 0.004),
-                               debris_at, c.rng.uniform(0.1, 0.6, 60) * np.exp(-debris_at / c.sr))
+            chip = dsp.noise_burst(c.sr, c.rng, 0.02, 1000, 8000, 0.0003, 0.004)
+            debris = dsp.place(length, chip, debris_at,
+                               c.rng.uniform(0.1, 0.6, 60) * np.exp(-debris_at / c.sr))
             layer = (1.6 * boom + dsp.normalise_rms(blast, 0.3) + dsp.normalise_rms(rumble, 0.15)
                      + 0.4 * dsp.normalise_rms(debris, 0.05))
             out[side, position:position + length] += layer * dsp.hold_envelope(

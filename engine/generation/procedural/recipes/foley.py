@@ -50,7 +50,8 @@ def _heel(c: RecipeContext, material: str, weight: float, body_hz: float) -> np.
     if material in ("grass", "sand"):
         n = int(rng.uniform(0.16, 0.25) * c.sr)
         low = 1500 if material == "grass" else 300
-        swish = dsp.bandpass(rng.standard_normal(n), c.sr, low, 9000 if material == "grass" else 3500)
+        high = 9000 if material == "grass" else 3500
+        swish = dsp.bandpass(rng.standard_normal(n), c.sr, low, high)
         swish *= dsp.attack_decay(n, c.sr, 0.035, 0.05)
         thud = dsp.noise_burst(c.sr, rng, 0.1, 40, 250, 0.004, 0.03)
         dsp.add_into(swish, 0, 1.5 * thud * np.abs(swish).max() / (np.abs(thud).max() + 1e-9))
@@ -147,7 +148,8 @@ def door_creak(c: RecipeContext) -> np.ndarray:
     swing_s = min(c.seconds * 0.9, 1.2 + 2.5 * (1 - c.p.speed))
     n = int(swing_s * c.sr)
     t = np.linspace(0, 1, n)
-    rate = base_hz * (0.7 + 0.8 * np.sin(np.pi * t) ** 0.7 + 0.25 * dsp.smooth_curve(c.rng, n, c.sr, 3))
+    wander = dsp.smooth_curve(c.rng, n, c.sr, 3)
+    rate = base_hz * (0.7 + 0.8 * np.sin(np.pi * t) ** 0.7 + 0.25 * wander)
     cycles = np.cumsum(rate) / c.sr
     positions = np.flatnonzero(np.diff(np.floor(cycles), prepend=0) > 0)
     positions = positions + c.rng.integers(0, max(int(0.1 * c.sr / base_hz), 1), positions.size)
@@ -197,7 +199,8 @@ def door_slam(c: RecipeContext) -> np.ndarray:
                                 [0.18, 0.1, 0.06, 0.04], [1.0, 0.7, 0.5, 0.3], 1.0, c.rng,
                                 noise_level=1.2, noise_decay_s=0.01)
         if metal:
-            boom += dsp.modal_strike(c.sr, c.timbre.uniform(250, 400) * np.array([1, 2.7, 5.2, 8.9]),
+            ring_hz = c.timbre.uniform(250, 400) * np.array([1, 2.7, 5.2, 8.9])
+            boom += dsp.modal_strike(c.sr, ring_hz,
                                      [0.6, 0.4, 0.25, 0.15], [0.5, 0.6, 0.4, 0.2], 1.0, c.rng)
         latch = dsp.noise_burst(c.sr, c.rng, 0.02, 2500, 9000, 0.0002, 0.002)
         rattle = dsp.modal_strike(c.sr, c.rng.uniform(300, 900, 3), [0.04, 0.03, 0.02],
@@ -207,7 +210,8 @@ def door_slam(c: RecipeContext) -> np.ndarray:
         at = int(0.03 * c.sr)
         dsp.add_into(hit, at, rattle)
         whoosh_n = int(0.1 * c.sr)  # air pushed by the swinging door
-        whoosh = dsp.lowpass(c.rng.standard_normal(whoosh_n), c.sr, 600) * np.linspace(0, 0.15, whoosh_n)
+        whoosh = dsp.lowpass(c.rng.standard_normal(whoosh_n), c.sr, 600)
+        whoosh *= np.linspace(0, 0.15, whoosh_n)
         dsp.add_into(out, position - whoosh_n, whoosh)
         dsp.add_into(out, position, hit[:length])
     return out

@@ -63,7 +63,8 @@ def jackhammer(c: RecipeContext) -> np.ndarray:
         start = int(now * c.sr)
         n = int(length * c.sr)
         positions = start + dsp.pulses(n, c.sr, c.rng, rate, jitter=0.05)
-        out += dsp.place_variants(c.n, hits, positions, c.rng.uniform(0.7, 1.0, positions.size), c.rng)
+        gains = c.rng.uniform(0.7, 1.0, positions.size)
+        out += dsp.place_variants(c.n, hits, positions, gains, c.rng)
         air = dsp.bandpass(c.rng.standard_normal(n), c.sr, 1500, 9000)
         dsp.add_into(out, start, 0.05 * air * dsp.hold_envelope(n, c.sr, 0.05, 0.2))
         now += length + c.rng.uniform(0.4, 1.5)
@@ -81,7 +82,8 @@ def factory_machinery(c: RecipeContext) -> np.ndarray:
     conveyor_at = dsp.pulses(c.n, c.sr, c.rng, c.timbre.uniform(6, 10), jitter=0.08)
     rattle = dsp.noise_burst(c.sr, c.rng, 0.03, 800, 5000, 0.0005, 0.006)
     motor_hz = c.timbre.uniform(45, 60)
-    motor = dsp.harmonics(dsp.phase_of(motor_hz, c.n, c.sr), dsp.saw_amplitudes(20, 1.5), motor_hz, c.sr)
+    motor = dsp.harmonics(dsp.phase_of(motor_hz, c.n, c.sr), dsp.saw_amplitudes(20, 1.5),
+                          motor_hz, c.sr)
     whine = 0.1 * np.sin(dsp.phase_of(c.timbre.uniform(700, 1200), c.n, c.sr))
     air_at = dsp.poisson_times(c.rng, c.n, c.sr, 0.25)
     air = dsp.noise_burst(c.sr, c.rng, 0.6, 1500, 9000, 0.01, 0.15)
@@ -139,7 +141,8 @@ def typewriter(c: RecipeContext) -> np.ndarray:
     """An old typewriter: heavy metallic clacks, the bell at the line's end, the carriage return."""
     def clack() -> np.ndarray:
         strike = dsp.modal_strike(c.sr, c.rng.uniform(1500, 3500, 3), [0.03, 0.02, 0.015],
-                                  [1.0, 0.6, 0.4], 0.12, c.rng, noise_level=1.5, noise_decay_s=0.004)
+                                  [1.0, 0.6, 0.4], 0.12, c.rng, noise_level=1.5,
+                                  noise_decay_s=0.004)
         body = dsp.noise_burst(c.sr, c.rng, 0.08, 150, 900, 0.001, 0.015)
         dsp.add_into(strike, 0, body * np.abs(strike).max() / (np.abs(body).max() + 1e-9))
         return strike / (np.abs(strike).max() + 1e-9)
@@ -148,7 +151,8 @@ def typewriter(c: RecipeContext) -> np.ndarray:
     n = int(0.6 * c.sr)
     zip_noise = dsp.bandpass(c.rng.standard_normal(n), c.sr, 800, 5000) * np.linspace(0.2, 1, n)
     carriage = np.concatenate([0.3 * zip_noise / np.abs(zip_noise).max(), clack()])
-    return _typing(c, keys, keys[0] * 1.2, 5 + 3 * c.p.speed, line_keys=int(c.timbre.integers(25, 40)),
+    line_keys = int(c.timbre.integers(25, 40))
+    return _typing(c, keys, keys[0] * 1.2, 5 + 3 * c.p.speed, line_keys=line_keys,
                    bell=bell, carriage=carriage)
 
 
@@ -159,12 +163,13 @@ def spaceship_hum(c: RecipeContext) -> np.ndarray:
     drone = dsp.harmonics(dsp.phase_of(root, c.n, c.sr), dsp.saw_amplitudes(16, 1.4), root, c.sr)
     drone = dsp.lowpass(drone, c.sr, 400)
     pulse = 0.75 + 0.25 * np.sin(2 * np.pi * c.timbre.uniform(0.3, 0.8) * c.t)
-    whine = np.sin(dsp.phase_of(c.timbre.uniform(1800, 3200) * (1 + 0.002 * c.wobble(0.5)), c.n, c.sr))
+    whine_hz = c.timbre.uniform(1800, 3200) * (1 + 0.002 * c.wobble(0.5))
+    whine = np.sin(dsp.phase_of(whine_hz, c.n, c.sr))
     air = dsp.bandpass(dsp.pink(c.rng, c.n), c.sr, 200, 3000)
     blips = np.zeros(c.n)
     for at in dsp.poisson_times(c.rng, c.n, c.sr, 0.4):
         n = int(c.rng.uniform(0.05, 0.15) * c.sr)
         blip = np.sin(2 * np.pi * c.rng.choice([1200, 1600, 2000, 2400]) * np.arange(n) / c.sr)
         dsp.add_into(blips, at, blip * dsp.hold_envelope(n, c.sr, 0.005, 0.01))
-    return (dsp.normalise_rms(drone, 0.1) * pulse + 0.01 * whine + 0.12 * dsp.normalise_rms(air, 0.1)
-            + 0.03 * blips)
+    return (dsp.normalise_rms(drone, 0.1) * pulse + 0.01 * whine
+            + 0.12 * dsp.normalise_rms(air, 0.1) + 0.03 * blips)

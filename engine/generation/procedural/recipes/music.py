@@ -105,7 +105,8 @@ def tense_drone(c: RecipeContext) -> np.ndarray:
     cycle_s = 16.0
     cycle_n = int(cycle_s * c.sr)
     t = np.arange(cycle_n) / c.sr
-    cluster = (dsp.saw_blep(root, cycle_n, c.sr) + 0.8 * dsp.saw_blep(root * 2 ** (1 / 12), cycle_n, c.sr, 0.3)
+    cluster = (dsp.saw_blep(root, cycle_n, c.sr)
+               + 0.8 * dsp.saw_blep(root * 2 ** (1 / 12), cycle_n, c.sr, 0.3)
                + 0.6 * dsp.saw_blep(root * 2 ** (6 / 12) * 2, cycle_n, c.sr, 0.6))
     cutoff = (180 + 500 * c.p.brightness) * (1 + 1.5 * np.sin(np.pi * t / cycle_s) ** 2)
     cluster = dsp.sweep_filter(cluster, c.sr, cutoff, q=2.0, kind="lowpass", block=512)
@@ -191,13 +192,15 @@ def drum_roll(c: RecipeContext) -> np.ndarray:
                                 0.1, c.rng)
         dsp.add_into(wires, 0, 0.6 * body * np.abs(wires).max() / (np.abs(body).max() + 1e-9))
         strokes.append(wires)
-    out = dsp.place_variants(c.n, strokes, positions, crescendo * c.rng.uniform(0.8, 1.0, positions.size),
-                             c.rng)
+    gains = crescendo * c.rng.uniform(0.8, 1.0, positions.size)
+    out = dsp.place_variants(c.n, strokes, positions, gains, c.rng)
     if ends_with_hit:
         at = int(roll_s * c.sr)
         n = c.n - at
-        crash = dsp.highpass(c.rng.standard_normal(n), c.sr, 3000) * dsp.attack_decay(n, c.sr, 0.002, 1.2)
-        hit = dsp.modal_strike(c.sr, [90, 200], [0.2, 0.1], [1.0, 0.6], n / c.sr, c.rng, 1.0, 0.02)[:n]
+        crash = dsp.highpass(c.rng.standard_normal(n), c.sr, 3000)
+        crash *= dsp.attack_decay(n, c.sr, 0.002, 1.2)
+        hit = dsp.modal_strike(c.sr, [90, 200], [0.2, 0.1], [1.0, 0.6], n / c.sr, c.rng, 1.0,
+                               0.02)[:n]
         out[at:] += 1.3 * crash * np.abs(out).max() / (np.abs(crash).max() + 1e-9) + \
             1.5 * hit * np.abs(out).max() / (np.abs(hit).max() + 1e-9)
     return out
@@ -233,7 +236,8 @@ def war_drums(c: RecipeContext) -> np.ndarray:
         for step in small_steps:
             notes.append(((bar * 16 + step) * sixteenth, 0.35 * small[step % 2]))
         for step in c.rng.choice(16, int(c.rng.integers(1, 4)), replace=False):  # fills
-            notes.append(((bar * 16 + step) * sixteenth, c.rng.uniform(0.2, 0.45) * small[step % 2]))
+            fill = c.rng.uniform(0.2, 0.45) * small[step % 2]
+            notes.append(((bar * 16 + step) * sixteenth, fill))
     cycle = place_notes(cycle_n + 2 * c.sr, notes, c.sr, c.rng)
     mono = tile_in_story_time(c, cycle, cycle_n)
     return np.stack([mono, np.roll(mono, int(0.006 * c.sr))])
@@ -288,7 +292,8 @@ def _piano(sr: int, hz: float) -> np.ndarray:
             out += np.sin(2 * np.pi * freq * t) / k ** 1.1 * np.exp(-t * k ** 0.6 / sustain)
     ramp = int(0.003 * sr)
     out[:ramp] *= np.linspace(0, 1, ramp)
-    thump = dsp.lowpass(np.random.default_rng(int(hz)).standard_normal(n), sr, 800) * np.exp(-t / 0.01)
+    thump = dsp.lowpass(np.random.default_rng(int(hz)).standard_normal(n), sr, 800)
+    thump *= np.exp(-t / 0.01)
     return out + 0.05 * thump
 
 
@@ -320,7 +325,8 @@ def _brass(sr: int, hz: float, length_s: float) -> np.ndarray:
     """A brass note: it brightens as it swells (the higher harmonics follow the level)."""
     n = int((length_s + 0.15) * sr)
     t = np.arange(n) / sr
-    env = dsp.hold_envelope(n, sr, 0.05, 0.15) * (1 + 0.08 * np.sin(2 * np.pi * 5.5 * t) * (t > 0.3))
+    vibrato = 1 + 0.08 * np.sin(2 * np.pi * 5.5 * t) * (t > 0.3)
+    env = dsp.hold_envelope(n, sr, 0.05, 0.15) * vibrato
     phase = dsp.phase_of(hz * (1 + 0.003 * np.sin(2 * np.pi * 5 * t)), n, sr)
     out = np.zeros(n)
     for k in range(1, 16):

@@ -29,7 +29,8 @@ def bell_strike(sr: int, rng: np.random.Generator, prime_hz: float, ring_s: floa
             continue
         beat = rng.uniform(0.3, 1.5)
         envelope = amp * np.exp(-t / (ring_s * tau))
-        out += envelope * (np.sin(2 * np.pi * freq * t) + 0.6 * np.sin(2 * np.pi * (freq + beat) * t))
+        pair = np.sin(2 * np.pi * freq * t) + 0.6 * np.sin(2 * np.pi * (freq + beat) * t)
+        out += envelope * pair
     strike = dsp.noise_burst(sr, rng, 0.05, 1500, 9000, 0.0002, 0.004)
     dsp.add_into(out, 0, clang * strike / (np.abs(strike).max() + 1e-9) * np.abs(out).max())
     ramp = min(int(0.001 * sr), n)
@@ -284,7 +285,8 @@ def ship_horn(c: RecipeContext) -> np.ndarray:
             continue
         t = np.arange(length) / c.sr
         freq = f0 * (1 - 0.05 * np.exp(-t / 0.15)) * (1 + 0.003 * np.sin(2 * np.pi * 4 * t))
-        tone = dsp.harmonics(dsp.phase_of(freq, length, c.sr), dsp.saw_amplitudes(30, 0.9), freq, c.sr)
+        tone = dsp.harmonics(dsp.phase_of(freq, length, c.sr), dsp.saw_amplitudes(30, 0.9), freq,
+                             c.sr)
         tone = dsp.resonate(tone, c.sr, [f0 * 3, f0 * 7], 3.0) + 0.6 * tone
         out[position:position + length] += tone * dsp.hold_envelope(length, c.sr, 0.15, 0.4)
     return out

@@ -110,7 +110,8 @@ def train(c: RecipeContext) -> np.ndarray:
     clacks = [dsp.modal_strike(c.sr, c.rng.uniform(0.9, 1.1) * np.array([170, 410, 930, 2100]),
                                [0.05, 0.04, 0.03, 0.02], [1.0, 0.7, 0.5, 0.3], 0.15, c.rng,
                                noise_level=0.8, noise_decay_s=0.005) for _ in range(4)]
-    clack = dsp.place_variants(c.n, clacks, positions, c.rng.uniform(0.6, 1.0, positions.size), c.rng)
+    gains = c.rng.uniform(0.6, 1.0, positions.size)
+    clack = dsp.place_variants(c.n, clacks, positions, gains, c.rng)
     rumble = dsp.lowpass(dsp.brown(c.rng, c.n, sr=c.sr, corner_hz=25), c.sr, 250)
     roar = dsp.bandpass(dsp.pink(c.rng, c.n), c.sr, 250, 2500) * (0.8 + 0.2 * c.wobble(0.5))
     out = (dsp.normalise_rms(clack, 0.1) + 0.9 * dsp.normalise_rms(rumble, 0.1)
@@ -119,7 +120,8 @@ def train(c: RecipeContext) -> np.ndarray:
         at = int(c.rng.uniform(0.2, 0.7) * c.n)
         length = min(int(c.rng.uniform(0.6, 1.5) * c.sr), c.n - at)
         freq = c.rng.uniform(2500, 4000) * (1 + 0.01 * np.sin(np.arange(length) / c.sr * 30))
-        squeal = np.sin(dsp.phase_of(freq, length, c.sr)) * dsp.hold_envelope(length, c.sr, 0.2, 0.3)
+        squeal = np.sin(dsp.phase_of(freq, length, c.sr))
+        squeal *= dsp.hold_envelope(length, c.sr, 0.2, 0.3)
         out[at:at + length] += 0.05 * squeal
     return out
 
@@ -145,8 +147,8 @@ def train_horn(c: RecipeContext) -> np.ndarray:
             break
         t = np.arange(length) / c.sr
         slide = 1 - 0.03 * np.exp(-t / 0.06)
-        blast = sum(dsp.harmonics(dsp.phase_of(f * slide, length, c.sr), dsp.saw_amplitudes(12, 1.2),
-                                  f, c.sr) for f in chord)
+        blast = sum(dsp.harmonics(dsp.phase_of(f * slide, length, c.sr),
+                                  dsp.saw_amplitudes(12, 1.2), f, c.sr) for f in chord)
         out[start:start + length] += blast * dsp.hold_envelope(length, c.sr, 0.06, 0.12)
         now += length_s + 0.35
     return dsp.bandpass(out, c.sr, 200, 5000)

@@ -77,7 +77,8 @@ def _wind(c: RecipeContext, gust_rate_hz: float, howl: float, q: float) -> np.nd
     fine = 0.85 + 0.15 * c.curve(gust_rate_hz * 6, "flutter")
     channels = []
     for side in range(2):
-        body = dsp.lowpass(dsp.pink(c.rng, c.n), c.sr, 300 + 900 * gust.mean() * (0.5 + p.brightness))
+        cutoff = 300 + 900 * gust.mean() * (0.5 + p.brightness)
+        body = dsp.lowpass(dsp.pink(c.rng, c.n), c.sr, cutoff)
         body = dsp.highpass(body, c.sr, 40)
         centre = (200 + 550 * p.brightness) * (0.3 + 1.7 * gust + 0.4 * wander) * (1 + 0.04 * side)
         whistle = dsp.sweep_filter(dsp.pink(c.rng, c.n), c.sr, centre, q=q, kind="bandpass",
@@ -170,5 +171,6 @@ def storm(c: RecipeContext) -> np.ndarray:
         sub = RecipeContext(seg, c.sr, c.rng, c.timbre, c.p, c.start_s, c.scene_seed, c.name)
         roll = _rumble(sub, 0.1, min(sub.seconds, 6.0), 150, 5, rise_s=0.4)
         roll *= dsp.hold_envelope(seg, c.sr, 0.0, min(2.0, sub.seconds / 2))
-        out[:, position:position + seg] += 0.8 * dsp.normalise_rms(roll, 0.1) * min(1.0, seg / c.sr / 3)
+        level = 0.8 * min(1.0, seg / c.sr / 3)  # a roll cut short by the event's end is softer
+        out[:, position:position + seg] += level * dsp.normalise_rms(roll, 0.1)
     return out
