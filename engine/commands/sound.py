@@ -37,7 +37,8 @@ def register(commands) -> None:
                              "caption sounds like: ambience, effects, music or speech)")
     parser.add_argument("--tone", default="neutral",
                         help="mood: tense, calm, joyful, sad, ... (default neutral)")
-    parser.add_argument("--generator", choices=generator_names(), default="procedural")
+    parser.add_argument("--generator", choices=generator_names(), default="procedural",
+                        help="which engine renders it (default procedural: offline, instant)")
     parser.add_argument("--force", action="store_true", help="overwrite an existing output")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.set_defaults(run=run)
