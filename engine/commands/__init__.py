@@ -15,11 +15,9 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import Cancelled, InvalidInput, StudioError
-from . import plan, render
-from . import models, train
+from . import models, plan, render, sound, train
 
-COMMANDS = (plan, render)
-COMMANDS += (models, train)
+COMMANDS = (plan, render, sound, models, train)
 
 
 class UsageError(Exception):

@@ -1,90 +1,202 @@
-"""The procedural generator: caption -> recipes -> a clean, loudness-normalised stereo take."""
+"""The procedural generator: caption -> recipes -> one clean, loudness-normalised stereo take.
+
+Per event: match the caption to recipes (with the modifiers each clause names), read the
+scene state (space, tone, who is who), render each layer with a performance seeded by the
+event and a timbre seeded by the story and the source, place it (position, distance,
+motion, muffling), send it to the scene's shared reverb, and finish the take for its track.
+"""
 from __future__ import annotations
 
-import re
-import zlib
+from dataclasses import asdict
 
 import numpy as np
+import soxr
 
-from ...loudness import integrated_lufs
-from ...progress import CancelToken, Progress
+from ...errors import InvalidInput
+from ...progress import CancelToken, Progress, no_progress
 from ..base import GeneratedAudio, RenderRequest
-from .recipes import CATALOGUE, FALLBACK, RecipeEntry
+from . import dsp, effects
+from .catalogue import entry
+from .finishing import active_level_db, finish, target_lufs
+from .matching import Layer, Match, matcher
+from .modifiers import parse_modifiers
+from .params import RecipeContext, SoundParams
+from .scene import SceneState, place_of_source, scene_for, source_identity
 
 SAMPLE_RATE = 48_000
-EDGE_FADE_S = 0.01  # boundaries never click
-PEAK_CEILING = 10 ** (-1 / 20)  # -1 dBFS
-# Integrated loudness a take is normalised to, by track kind: beds sit under foreground sounds.
-TARGET_LUFS = {"ambience": -30.0, "effects": -22.0, "music": -26.0, "speech": -22.0}
-_INTENSITY_WORDS = {
-    "heavy": 0.9, "loud": 0.9, "violent": 1.0, "pouring": 0.9, "strong": 0.8, "fierce": 0.9,
-    "light": 0.3, "soft": 0.3, "gentle": 0.3, "faint": 0.2, "distant": 0.3, "quiet": 0.2,
-}
-MAX_LAYERS = 2
+MIN_RENDER_S = 1.0  # recipes always get room to play; a shorter take is cut from it
+LOOP_ABOVE_S = 45.0  # beds longer than this render LOOP_TEXTURE_S and extend it
+LOOP_TEXTURE_S = 30.0
+MIN_WET_SHARE = 0.08  # less room than this is inaudible under the dry sound: skip it
+LAYER_GAIN_DB = (0.0, -3.0, -5.0)  # first named sound leads, later ones sit under it
+BED_UNDER_EVENT_DB = -4.0  # a bed layered under a foreground sound sits lower still
+# A bed has no single point to move: "the rain moving away" fades it instead.
+_BED_MOTION = {"approaching": "fade_in", "receding": "fade_out", "passing": "swell"}
+_SETTING_KEYS = ("intensity", "distance", "brightness", "speed", "size", "material", "count",
+                 "motion", "envelope", "muffled")
 
 
 class ProceduralGenerator:
     name = "procedural"
-    version = "0.1"
+    version = "1.0"
 
     def render(self, request: RenderRequest, progress: Progress | None = None,
                cancel: CancelToken | None = None) -> GeneratedAudio:
-        words = re.findall(r"[a-z]+", request.caption.lower())
-        recipes = match_recipes(words)
-        matched = bool(recipes)
-        recipes = recipes or [FALLBACK]
-        intensity = caption_intensity(words)
+        progress = progress or no_progress
+        progress(0.0, "matching the caption")
+        match = _chosen_recipe(request) or matcher().match(request.caption, request.track_kind)
+        scene = scene_for(request)
         n = max(int(round(request.duration_s * SAMPLE_RATE)), 1)
-        mix = np.zeros((2, n))
-        for index, recipe in enumerate(recipes):
+        dry: np.ndarray | None = None
+        send: np.ndarray | None = None
+        layers_info = []
+        for index, layer in enumerate(match.layers):
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            rng = np.random.default_rng([request.seed, zlib.crc32(recipe.name.encode())])
-            layer = np.atleast_2d(recipe.function(n, SAMPLE_RATE, rng, intensity))
-            layer = np.broadcast_to(layer, (2, n)) if layer.shape[0] == 1 else layer
-            mix += layer / (np.sqrt(np.mean(layer ** 2)) + 1e-12) / (1 + index)
-            if progress is not None:
-                progress((index + 1) / len(recipes), recipe.name)
-        audio = finish(mix, request.track_kind)
-        notes = () if matched else (
-            f"no recipe matched the caption; rendered {FALLBACK.name} instead",)
+            progress(index / (len(match.layers) + 1), f"rendering {layer.entry.name}")
+            audio, wet_share, info = render_layer(layer, request, scene, index, n)
+            gain = 10 ** (_layer_gain_db(match, index) / 20)
+            if wet_share > 0:  # (the send first: the dry total may reuse `audio` itself)
+                send = _accumulate(send, audio * wet_share, gain)
+            dry = _accumulate(dry, audio, gain * (1 - 0.5 * wet_share))
+            layers_info.append(info)
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        progress(len(match.layers) / (len(match.layers) + 1), "adding the room")
+        if send is not None:  # (beds send next to nothing: they skip the costly room)
+            dry += effects.reverb(send, SAMPLE_RATE, scene.space, scene.space_seed)
+        mixed = effects.tone_colour(dry, SAMPLE_RATE, scene.brightness_shift)
+        primary = match.primary.entry
+        params = _params_for(match.primary, request, scene)
+        target = target_lufs(request.track_kind, params, primary.defaults)
+        audio = finish(mixed, SAMPLE_RATE, target)
+        progress(1.0, "done")
+        notes = () if match.matched else (
+            f"no sound recipe matched {request.caption!r}; rendered the closest ambience "
+            f"({primary.name}) instead",)
         return GeneratedAudio(
             audio=audio, sample_rate=SAMPLE_RATE,
-            metadata={"recipes": [r.name for r in recipes], "intensity": intensity,
-                      "matched": matched},
+            metadata={"recipes": [layer.entry.name for layer in match.layers],
+                      "matched": match.matched, "layers": layers_info,
+                      "candidates": [list(c) for c in match.candidates],
+                      "scene": scene.to_json(), "target_lufs": round(target, 2)},
             notes=notes)
 
 
-def match_recipes(words: list[str]) -> list[RecipeEntry]:
-    """Recipes whose keywords appear in the caption, in the order the caption names them."""
-    found: list[tuple[int, RecipeEntry]] = []
-    for entry in CATALOGUE:
-        positions = [i for i, w in enumerate(words) if any(w.startswith(k) for k in entry.keywords)]
-        if positions:
-            found.append((min(positions), entry))
-    return [entry for _, entry in sorted(found, key=lambda pair: pair[0])][:MAX_LAYERS]
+def _accumulate(total: np.ndarray | None, audio: np.ndarray, gain: float) -> np.ndarray:
+    """total + gain * audio; the first layer becomes the total itself (no full-length copy)."""
+    if total is None:
+        audio *= gain
+        return audio
+    total += audio * gain
+    return total
 
 
-def caption_intensity(words: list[str]) -> float:
-    values = [_INTENSITY_WORDS[w] for w in words if w in _INTENSITY_WORDS]
-    return float(np.mean(values)) if values else 0.6
+def _chosen_recipe(request: RenderRequest) -> Match | None:
+    """settings["recipe"] names a recipe outright (the caption still gives the modifiers)."""
+    name = request.settings.get("recipe")
+    if not name:
+        return None
+    try:
+        chosen = entry(str(name))
+    except KeyError:
+        raise InvalidInput(f"unknown sound recipe {name!r}; see resources/sounds/catalogue.json "
+                           "for the names.") from None
+    layer = Layer(chosen, request.caption, 1.0, parse_modifiers(request.caption))
+    return Match((layer,), True, ((chosen.name, 1.0),))
 
 
-def finish(mix: np.ndarray, track_kind: str) -> np.ndarray:
-    """Remove DC, normalise loudness for the track kind, keep peaks below -1 dBFS, fade edges."""
-    mix = mix - mix.mean(axis=1, keepdims=True)
-    loudness = integrated_lufs(mix, SAMPLE_RATE)
-    target = TARGET_LUFS.get(track_kind, -24.0)
-    if loudness is not None:
-        mix *= 10 ** ((target - loudness) / 20)
-    else:  # too short to measure: fall back to RMS
-        mix *= 10 ** (target / 20) / (np.sqrt(np.mean(mix ** 2)) + 1e-12)
-    peak = np.max(np.abs(mix))
-    if peak > PEAK_CEILING:
-        mix *= PEAK_CEILING / peak
-    fade = min(int(EDGE_FADE_S * SAMPLE_RATE), mix.shape[1] // 2)
-    if fade > 0:
-        ramp = np.linspace(0.0, 1.0, fade)
-        mix[:, :fade] *= ramp
-        mix[:, -fade:] *= ramp[::-1]
-    return mix.astype(np.float32)
+def suggest_track_kind(caption: str) -> str:
+    """The track kind a caption's sound usually belongs on (for a caption with no track)."""
+    return matcher().match(caption, "effects").primary.entry.kind
+
+
+def _layer_gain_db(match: Match, index: int) -> float:
+    gain = LAYER_GAIN_DB[min(index, len(LAYER_GAIN_DB) - 1)]
+    if index > 0 and match.layers[index].entry.bed and not match.primary.entry.bed:
+        gain += BED_UNDER_EVENT_DB
+    return gain
+
+
+def _params_for(layer: Layer, request: RenderRequest, scene: SceneState) -> SoundParams:
+    """Recipe defaults, then the caption's words, then the event's settings, then the tone."""
+    settings = {k: request.settings[k] for k in _SETTING_KEYS if k in request.settings}
+    params = layer.entry.defaults.merged(layer.modifiers).merged(settings)
+    return params.shifted(brightness=scene.brightness_shift, intensity=scene.intensity_shift)
+
+
+def render_layer(layer: Layer, request: RenderRequest, scene: SceneState, index: int,
+                 n: int) -> tuple[np.ndarray, float, dict]:
+    """(stereo audio at SAMPLE_RATE, its reverb send share 0..1, what was rendered)."""
+    entry = layer.entry
+    params = _params_for(layer, request, scene)
+    identity = source_identity(entry.family, layer.phrase, dict(request.cues))
+    rate = entry.code.rate
+    render_n = max(int(np.ceil(n * rate / SAMPLE_RATE)), int(MIN_RENDER_S * rate))
+    looped = entry.bed and entry.kind != "music" and render_n > LOOP_ABOVE_S * rate
+    context = RecipeContext(
+        n=int(LOOP_TEXTURE_S * rate) if looped else render_n, sr=rate,
+        rng=dsp.rng_for(request.seed, index, entry.name),
+        timbre=np.random.default_rng(scene.identity_seed(identity)), p=params,
+        start_s=request.start_s, scene_seed=dsp.int_seed(request.story_seed, identity),
+        name=entry.name)
+    audio = np.asarray(entry.code.function(context), dtype=np.float64)
+    if looped:  # a long steady bed: its first half minute, then crossfaded stretches of it
+        audio = dsp.loop_texture(audio, render_n, rate, context.rng)
+    if rate != SAMPLE_RATE:
+        audio = soxr.resample(audio.T, rate, SAMPLE_RATE).T
+    audio = _window(audio, n)
+    audio = _normalise(audio)
+    position = place_of_source(dsp.rng_for(request.story_seed, "place", identity),
+                               spatial=not entry.bed and request.track_kind != "music")
+    audio = _place(audio, params, entry, position, request.seed)
+    if params.muffled:
+        audio = effects.muffle(audio, SAMPLE_RATE)
+    audio = effects.air_absorption(audio, SAMPLE_RATE, params.distance)
+    shape = effects.envelope(n, params.envelope or (_BED_MOTION.get(params.motion) if entry.bed
+                                                    else None))
+    if shape is not None:
+        audio *= shape
+    wet_share = float(np.clip((scene.space.wet + 0.5 * params.distance) * entry.reverb * 2, 0, 0.9))
+    if wet_share < MIN_WET_SHARE:
+        wet_share = 0.0
+    info = {"recipe": entry.name, "phrase": layer.phrase, "score": round(layer.score, 3),
+            "identity": identity, "params": asdict(params), "pan": round(position, 3)}
+    return audio, wet_share, info
+
+
+def _window(audio: np.ndarray, n: int) -> np.ndarray:
+    """Exactly n samples; a take shorter than the render starts where the sound does (a
+    0.3 s event of a dog barking holds the bark, not the silence before it)."""
+    if audio.shape[-1] <= n:
+        return dsp.fit_length(audio, n)
+    level = np.abs(audio).max(axis=0) if audio.ndim == 2 else np.abs(audio)
+    active = np.flatnonzero(level > 0.05 * level.max()) if level.max() > 0 else np.array([0])
+    start = min(max(int(active[0]) - int(0.005 * SAMPLE_RATE), 0), audio.shape[-1] - n)
+    return audio[..., start:start + n]
+
+
+def _normalise(audio: np.ndarray) -> np.ndarray:
+    """Every layer to one audible level before layer gains: layers mix by intent, not by how
+    loud a recipe happens to come out."""
+    level = active_level_db(audio, SAMPLE_RATE)
+    if level > -200:
+        audio *= 10 ** ((-20.0 - level) / 20)
+    return audio
+
+
+def _place(audio: np.ndarray, params: SoundParams, entry, position: float,
+           seed: int) -> np.ndarray:
+    """Stereo at a position, or moving (approaching, receding, passing) when asked."""
+    if params.motion and not entry.moving and not entry.bed:
+        mono = audio.mean(axis=0) if audio.ndim == 2 else audio
+        moved, pan_curve = effects.motion(mono, SAMPLE_RATE, params.motion,
+                                          dsp.rng_for(seed, "motion"), doppler=entry.doppler)
+        return dsp.pan(moved, np.clip(position + pan_curve, -1, 1))
+    if audio.ndim == 1:
+        return dsp.pan(audio, position)
+    if position:  # a stereo source with a place: keep some width, lean it to its side
+        left, right = audio
+        mid = (left + right) / 2
+        return dsp.pan(mid, position) * 0.7 + 0.3 * audio
+    return audio

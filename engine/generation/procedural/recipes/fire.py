@@ -1,0 +1,108 @@
+"""Fire, explosions, gunshots."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dsp
+from ..params import RecipeContext
+from ..registry import recipe
+
+
+def _crackles(c: RecipeContext, clusters_per_s: float, pops_per_s: float) -> np.ndarray:
+    """Wood crackling: clustered sharp clicks with heavy-tailed loudness, and a few pops."""
+    centres = dsp.poisson_times(c.rng, c.n, c.sr, clusters_per_s)
+    sizes = c.rng.integers(1, 14, centres.size)
+    spread = (c.rng.exponential(0.06, sizes.sum()) * c.sr).astype(int)
+    positions = np.repeat(centres, sizes) + spread
+    singles = dsp.poisson_times(c.rng, c.n, c.sr, clusters_per_s * 2)
+    positions = np.concatenate([positions, singles])
+    gains = np.minimum(c.rng.pareto(2.5, positions.size) + 0.1, 6.0)
+    clicks = [dsp.noise_burst(c.sr, c.rng, 0.006, 900, 11000, 0.0001, c.rng.uniform(0.0004, 0.0015))
+              for _ in range(6)]
+    out = dsp.place_variants(c.n, clicks, positions, gains, c.rng)
+    pop_at = dsp.poisson_times(c.rng, c.n, c.sr, pops_per_s)
+    pops = [dsp.resonate(dsp.noise_burst(c.sr, c.rng, 0.04, 200, 4000, 0.0003, 0.006), c.sr,
+                         [c.rng.uniform(400, 1500)], 3.0) for _ in range(3)]
+    popped = dsp.place_variants(c.n, pops, pop_at, c.rng.uniform(0.5, 1.0, pop_at.size), c.rng)
+    return dsp.normalise_rms(out, 0.1) + 0.5 * dsp.normalise_rms(popped, 0.05)
+
+
+@recipe("fire_crackle", rate=32_000)
+def fire_crackle(c: RecipeContext) -> np.ndarray:
+    """A campfire or hearth: a soft breathing roar under dry crackles."""
+    p = c.p
+    out = []
+    for _ in range(2):
+        roar = dsp.lowpass(dsp.brown(c.rng, c.n, sr=c.sr, corner_hz=40), c.sr, 450)
+        roar = dsp.highpass(roar, c.sr, 35) * (0.6 + 0.4 * c.wobble(3.0))
+        hiss = dsp.bandpass(dsp.pink(c.rng, c.n), c.sr, 2500, 9000) * c.wobble(1.0)
+        crack = _crackles(c, 2.0 + 5.0 * p.intensity, 0.3 + 0.5 * p.intensity)
+        out.append(0.55 * dsp.normalise_rms(roar, 0.1) + 0.12 * dsp.normalise_rms(hiss, 0.1)
+                   + dsp.normalise_rms(crack, 0.1))
+    return np.stack(out)
+
+
+@recipe("fire_roar", rate=32_000)
+def fire_roar(c: RecipeContext) -> np.ndarray:
+    """A blaze: turbulent roaring flames, whooshing surges, sparse loud cracks."""
+    p = c.p
+    surge = 0.55 + 0.45 * c.curve(0.3, "surge")
+    out = []
+    for _ in range(2):
+        turbulence = 0.6 + 0.4 * dsp.smooth_curve(c.rng, c.n, c.sr, 14.0)
+        body = dsp.bandpass(dsp.pink(c.rng, c.n), c.sr, 50, 1400 + 1200 * p.brightness)
+        rumble = dsp.lowpass(dsp.brown(c.rng, c.n, sr=c.sr, corner_hz=25), c.sr, 180)
+        crack = _crackles(c, 1.0 + 2.0 * p.intensity, 0.6)
+        flames = dsp.normalise_rms(body, 0.1) * turbulence + 0.7 * dsp.normalise_rms(rumble, 0.1)
+        out.append(flames * surge + 0.45 * dsp.normalise_rms(crack, 0.1))
+    return np.stack(out)
+
+
+@recipe("explosion", rate=32_000)
+def explosion(c: RecipeContext) -> np.ndarray:
+    """A blast: a hard transient, a deep falling boom, debris, a long rolling tail."""
+    size = 0.4 + 0.6 * c.p.size
+    out = np.zeros((2, c.n))
+    for position in c.onsets(1, 4.0, first_s=0.03, fill=False):
+        length = min(c.n - position, int((2.5 + 4 * size) * c.sr))
+        t = np.arange(length) / c.sr
+        boom_hz = (55 - 20 * size) * (1 + 1.5 * np.exp(-t / 0.08))
+        boom = np.sin(dsp.phase_of(boom_hz, length, c.sr)) * dsp.attack_decay(
+            length, c.sr, 0.004, 0.35 + 0.5 * size)
+        for side in range(2):
+            blast = dsp.bandpass(c.rng.standard_normal(length), c.sr, 80, 6000) * dsp.attack_decay(
+                length, c.sr, 0.002, 0.12 + 0.2 * size)
+            rumble = dsp.lowpass(dsp.brown(c.rng, length, sr=c.sr, corner_hz=20), c.sr, 220)
+            rumble *= dsp.attack_decay(length, c.sr, 0.05, 0.8 + 1.4 * size)
+            debris_at = (c.rng.exponential(0.5, 60) * c.sr).astype(int) + int(0.1 * c.sr)
+            chip = dsp.noise_burst(c.sr, c.rng, 0.02, 1000, 8000, 0.0003, 0.004)
+            debris = dsp.place(length, chip, debris_at,
+                               c.rng.uniform(0.1, 0.6, 60) * np.exp(-debris_at / c.sr))
+            layer = (1.6 * boom + dsp.normalise_rms(blast, 0.3) + dsp.normalise_rms(rumble, 0.15)
+                     + 0.4 * dsp.normalise_rms(debris, 0.05))
+            out[side, position:position + length] += layer * dsp.hold_envelope(
+                length, c.sr, 0.0, 0.3 * length / c.sr)
+    return out
+
+
+@recipe("gunshot")
+def gunshot(c: RecipeContext) -> np.ndarray:
+    """A gunshot: a sharp crack, a short body, an outdoor slap-back echo."""
+    out = np.zeros(c.n)
+    echo_s = c.timbre.uniform(0.12, 0.35)
+    default = 1 if c.seconds < 3 else 3
+    for position in c.onsets(default, 0.45, first_s=0.02, group_pause_s=1.5, fill=False):
+        length = min(c.n - position, int(1.2 * c.sr))
+        crack = dsp.noise_burst(c.sr, c.rng, 0.02, 1500, 14000, 0.0001, 0.0025)
+        body = dsp.noise_burst(c.sr, c.rng, 0.25, 150, 4000, 0.0005, 0.03 + 0.03 * c.p.size)
+        t = np.arange(int(0.15 * c.sr)) / c.sr
+        thump = np.sin(2 * np.pi * 70 * t) * np.exp(-t / 0.04)
+        shot = np.zeros(length)
+        for part, level in ((crack, 2.5), (body, 1.0), (thump, 0.6)):
+            part = dsp.normalise_rms(part, 0.3) * level if part is not thump else part * level
+            shot[:min(part.size, length)] += part[:length]
+        lag = int(echo_s * c.sr)
+        if lag < length:
+            shot[lag:] += 0.25 * dsp.lowpass(shot[:length - lag], c.sr, 3000)
+        out[position:position + length] += shot
+    return out
