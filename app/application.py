@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
 from . import style
@@ -14,8 +14,17 @@ from .settings import APP_NAME, AppSettings
 ICON = Path(__file__).resolve().parent.parent / "resources" / "icons" / "audiostory.svg"
 
 
+PIXMAP_CACHE_KB = 256 * 1024  # rendered clips are cached as pixmaps (see ClipItem)
+GIL_SWITCH_S = 0.001
+
+
 def make_application(argv: list[str] | None = None) -> QApplication:
+    # Worker threads (renders, peaks) run Python too; the GUI thread takes the GIL for every
+    # Python paint or slot call, and waits up to the switch interval each time. A short
+    # interval keeps those waits well under a frame.
+    sys.setswitchinterval(GIL_SWITCH_S)
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    QPixmapCache.setCacheLimit(PIXMAP_CACHE_KB)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     if ICON.exists():

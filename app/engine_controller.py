@@ -16,7 +16,7 @@ from engine.generation import get_generator
 from engine.errors import StudioError
 from engine.planning import Plan, PlanRequest, get_planner, planner_options, story_from_plan
 from engine.progress import CancelToken
-from engine.render import check_generated, render_request
+from engine.render import ContextIndex, check_generated, render_request
 from engine.story import Take
 
 from .commands import AddTake, ReplaceTimeline
@@ -96,10 +96,11 @@ class EngineController(QObject):
     def render(self, event_ids: list[str], new_seed: bool = False) -> list[Job]:
         """Queue one job per event. `new_seed` regenerates: a fresh take with a new seed."""
         jobs = []
+        context = ContextIndex(self.document.story)  # one index for the whole batch
         for event_id in event_ids:
             event = self.document.story.event(event_id)
             seed = random.randrange(2 ** 31) if new_seed else event.seed
-            request = render_request(self.document.story, event, seed)
+            request = render_request(self.document.story, event, seed, context)
             generator_name = event.generator
             project = self.document.project
 

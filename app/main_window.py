@@ -24,7 +24,7 @@ from .settings import AppSettings
 from .story_panel import StoryPanel
 from .timeline.widget import TimelineWidget
 from .transport import TransportBar
-from .workers import JobLane, QuickPool
+from .workers import Job, JobLane, QuickPool
 
 APP_TITLE = "AudioStory Studio"
 
@@ -59,6 +59,18 @@ class MainWindow(QMainWindow):
         if not self.player.available:
             self.transport.disable_playback(self.player.unavailable_reason)
             self.actions.play.setEnabled(False)
+        self.render_lane.submit(Job(self._warm_up, "Loading the sound engine"))
+
+    def _warm_up(self, progress, cancel) -> None:
+        """Load the default generator and the embedding model before the first render needs
+        them (in the render lane, so the window is usable meanwhile)."""
+        from engine.embeddings import encoder
+        from engine.generation import get_generator
+
+        encoder()
+        generator = get_generator(self.settings.generator)
+        if hasattr(generator, "warm_up"):  # cheap backends prepare fully; models load on use
+            generator.warm_up()
 
     def _first_document(self, project, recover: bool) -> StoryDocument:
         if project is not None:

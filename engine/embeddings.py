@@ -39,13 +39,15 @@ class MiniLMEncoder:
     def __init__(self, folder: Path) -> None:
         import json
 
-        from safetensors.numpy import load_file
+        from safetensors import safe_open
         from tokenizers import Tokenizer
 
         config = json.loads((folder / "config.json").read_text())
         self.heads = config["num_attention_heads"]
         self.layers = config["num_hidden_layers"]
-        self.weights = {k: v for k, v in load_file(str(folder / "model.safetensors")).items()}
+        # tensor by tensor: each read holds the GIL briefly, so a GUI thread stays responsive
+        with safe_open(str(folder / "model.safetensors"), framework="np") as weights:
+            self.weights = {name: weights.get_tensor(name) for name in weights.keys()}
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")

@@ -20,34 +20,55 @@ CONTEXT_BEFORE = 4  # earlier events a render sees: the story so far matters mos
 CONTEXT_AFTER = 2
 
 
-def story_context(story: Story, event: Event) -> tuple[NeighbourEvent, ...]:
+CONTEXT_DURING = 6  # overlapping events: the ones starting nearest to this one
+
+
+class ContextIndex:
+    """The story's events as arrays, to find any event's neighbours quickly.
+
+    Build one per batch of renders (a full "render all" asks for every event's context):
+    each lookup is then a few vectorised comparisons instead of a sort of the story.
+    """
+
+    def __init__(self, story: Story) -> None:
+        ordered = sorted(story.events, key=lambda e: (e.start, e.id))
+        kinds = {track.id: track.kind.value for track in story.tracks}
+        self.ids = [e.id for e in ordered]
+        self.starts = np.array([e.start for e in ordered], dtype=np.int64)
+        self.ends = np.array([e.end for e in ordered], dtype=np.int64)
+        rate = story.sample_rate
+        self.neighbours = [
+            (e.caption, kinds[e.track_id], e.start / rate, e.duration / rate, e.tone)
+            for e in ordered]
+
+    def around(self, event: Event) -> tuple[NeighbourEvent, ...]:
+        """The events overlapping `event`, a few before it and a few after it."""
+        others = np.array([i != event.id for i in self.ids], dtype=bool)
+        before = np.flatnonzero(others & (self.ends <= event.start))[-CONTEXT_BEFORE:]
+        after = np.flatnonzero(others & (self.starts >= event.end))[:CONTEXT_AFTER]
+        during = np.flatnonzero(others & (self.ends > event.start) & (self.starts < event.end))
+        if during.size > CONTEXT_DURING:
+            nearest = np.argsort(np.abs(self.starts[during] - event.start), kind="stable")
+            during = np.sort(during[nearest[:CONTEXT_DURING]])
+        chosen = ([(i, "before") for i in before] + [(i, "during") for i in during]
+                  + [(i, "after") for i in after])
+        return tuple(NeighbourEvent(*self.neighbours[i], relation=relation)
+                     for i, relation in chosen)
+
+
+def story_context(story: Story, event: Event,
+                  index: ContextIndex | None = None) -> tuple[NeighbourEvent, ...]:
     """The events around `event`: those overlapping it, a few before and a few after."""
-    kinds = {track.id: track.kind.value for track in story.tracks}
-    before, during, after = [], [], []
-    for other in sorted(story.events, key=lambda e: (e.start, e.id)):
-        if other.id == event.id:
-            continue
-        if other.end <= event.start:
-            before.append((other, "before"))
-        elif other.start >= event.end:
-            after.append((other, "after"))
-        else:
-            during.append((other, "during"))
-    chosen = before[-CONTEXT_BEFORE:] + during + after[:CONTEXT_AFTER]
-    return tuple(
-        NeighbourEvent(caption=other.caption, track_kind=kinds[other.track_id],
-                       start_s=story.to_seconds(other.start),
-                       duration_s=story.to_seconds(other.duration), tone=other.tone,
-                       relation=relation)
-        for other, relation in chosen)
+    return (index or ContextIndex(story)).around(event)
 
 
-def render_request(story: Story, event: Event, seed: int | None = None) -> RenderRequest:
+def render_request(story: Story, event: Event, seed: int | None = None,
+                   index: ContextIndex | None = None) -> RenderRequest:
     return RenderRequest(
         caption=event.caption, duration_s=story.to_seconds(event.duration),
         seed=event.seed if seed is None else seed, track_kind=story.track(event.track_id).kind.value,
         tone=event.tone, cues=event.cues, settings=event.generator_settings,
-        context=story_context(story, event), story_prompt=story.prompt, story_seed=story.seed,
+        context=story_context(story, event, index), story_prompt=story.prompt, story_seed=story.seed,
         start_s=story.to_seconds(event.start), event_id=event.id)
 
 
@@ -62,13 +83,14 @@ def render_events(project: Project, events: Sequence[Event], progress: Progress 
                   generator_for: Callable[[str], Generator] = get_generator) -> RenderReport:
     """Render each event as a new active take. Cancelling keeps what finished."""
     report = RenderReport()
+    context = ContextIndex(project.story)
     for index, event in enumerate(events):
         if cancel is not None:
             cancel.raise_if_cancelled()
         step = sub_progress(progress, index / len(events), (index + 1) / len(events))
         step(0.0, f"[{index + 1}/{len(events)}] {event.caption}")
         try:
-            request = render_request(project.story, event)
+            request = render_request(project.story, event, index=context)
             generator = generator_for(event.generator)
             generated = generator.render(request, step, cancel)
             check_generated(generated, request)

@@ -73,3 +73,11 @@ def test_a_long_bed_keeps_its_length_and_level():
 def test_an_unknown_recipe_name_is_a_clear_error():
     with pytest.raises(InvalidInput, match="unknown sound recipe"):
         render("a dog barks", 1.0, recipe="unicorn_song")
+
+
+@pytest.mark.parametrize("name", RECIPES)
+def test_a_long_event_renders_its_full_length(name):
+    """Longer than any single grain or strike a recipe builds (a bell rings ~17 s)."""
+    result = render(CAPTION_OF[name], 18.0, recipe=name, track_kind=KIND_OF[name])
+    assert result.audio.shape == (2, 18 * SR)
+    assert np.all(np.isfinite(result.audio)) and np.sqrt(np.mean(result.audio ** 2)) > 1e-4

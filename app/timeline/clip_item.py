@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem
 
 from engine.peaks import Peaks
 
@@ -24,7 +24,7 @@ MAX_CACHED_WAVEFORM_PX = 4096
 WAVEFORM_GAMMA = 0.5  # drawn height is amplitude ** gamma, so quiet beds stay visible
 
 
-class ClipItem(QGraphicsItem):
+class ClipItem(QGraphicsRectItem):
     def __init__(self, scene, event_id: str) -> None:
         super().__init__()
         self.timeline = scene
@@ -32,6 +32,12 @@ class ClipItem(QGraphicsItem):
         self._width = 10.0
         self._height = style.LANE_HEIGHT - 6
         self._rect = QRectF(0, 0, self._width, self._height)
+        # geometry lives in the C++ base (setRect), not in a Python boundingRect(): the view
+        # asks every item for it on every paint, and each Python call must take the GIL
+        self.setRect(self._rect)
+        self.setPen(QPen(Qt.PenStyle.NoPen))
+        # drawn once into a pixmap, re-drawn only when the clip changes (see set_geometry)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._placement = (0, 1, 0)  # start, duration (samples), lane
         self._kind_colour = style.KIND_COLOURS["effects"]
         self._waveform: tuple[tuple, QImage] | None = None
@@ -67,10 +73,7 @@ class ClipItem(QGraphicsItem):
             self.prepareGeometryChange()
             self._width = width
             self._rect = QRectF(0, 0, width, self._height)
-            # clips wide enough to show detail are cached as pixmaps between changes;
-            # slivers are a single fill and cheaper to draw than to cache
-            self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache
-                              if width >= SLIVER_PX else QGraphicsItem.CacheMode.NoCache)
+            self.setRect(self._rect)
         self.setPos(scale.x(start), lane * style.LANE_HEIGHT + 3)
 
     def refresh_tooltip(self) -> None:
@@ -78,9 +81,6 @@ class ClipItem(QGraphicsItem):
         state = document.state(self.event_id)
         reason = document.failure(self.event_id)
         self.setToolTip(f"{self._caption}\n{state.value}" + (f": {reason}" if reason else ""))
-
-    def boundingRect(self) -> QRectF:
-        return self._rect
 
     def edge_at(self, x: float) -> str:
         """'left' or 'right' when x (item coordinates) is on a trim handle, else 'body'."""
@@ -162,7 +162,7 @@ class ClipItem(QGraphicsItem):
             painter.fillRect(bar, dot)
 
     def _paint_border(self, painter: QPainter, state: ClipState) -> None:
-        rect = self.boundingRect().adjusted(0.5, 0.5, -0.5, -0.5)
+        rect = self._rect.adjusted(0.5, 0.5, -0.5, -0.5)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         if self.isSelected():
             painter.setPen(QPen(style.SELECTION, 2))

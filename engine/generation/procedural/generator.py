@@ -40,6 +40,12 @@ class ProceduralGenerator:
     name = "procedural"
     version = "1.0"
 
+    def warm_up(self) -> None:
+        """Load the matcher and the recipes' modules and tables now (a short render), so the
+        first real render is as quick as the rest."""
+        self.render(RenderRequest(caption="rain and footsteps in a room", duration_s=0.5,
+                                  seed=0))
+
     def render(self, request: RenderRequest, progress: Progress | None = None,
                cancel: CancelToken | None = None) -> GeneratedAudio:
         progress = progress or no_progress

@@ -49,8 +49,8 @@ def church_bell(c: RecipeContext) -> np.ndarray:
     grain = bell_strike(c.sr, c.timbre, prime, ring_s, min(ring_s * 2.5, c.seconds + 0.1),
                         hardness=c.rng.uniform(0.6, 1.0))
     out = np.zeros(c.n)
-    for position in positions:
-        out[position:] += c.rng.uniform(0.85, 1.0) * grain[:c.n - position]
+    for position in positions:  # a long bed outlasts one strike's ring
+        dsp.add_into(out, position, grain, c.rng.uniform(0.85, 1.0))
     return out
 
 
