@@ -7,6 +7,8 @@ from pathlib import Path
 from PySide6.QtGui import QIcon, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
+from engine.logs import log_to_file
+
 from . import style
 from .main_window import MainWindow
 from .settings import APP_NAME, AppSettings
@@ -34,6 +36,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def run(project: str | None = None) -> int:
+    log_to_file("editor.log")  # worker tracebacks; the user sees one clear message
     app = make_application()
     window = MainWindow(AppSettings(), project)
     window.show()

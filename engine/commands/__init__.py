@@ -15,8 +15,10 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import Cancelled, InvalidInput, StudioError
+from ..logs import log_file, log_to_file
 from . import models, plan, render, sound, train
 
+LOG_NAME = "cli.log"
 COMMANDS = (plan, render, sound, models, train)
 
 
@@ -50,7 +52,7 @@ def main(argv: list[str] | None = None, extra_commands=()) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    _log_to_file()
+    log_to_file(LOG_NAME)
     try:
         return args.run(args)
     except InvalidInput as exc:
@@ -74,22 +76,6 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def log_path() -> Path:
-    from platformdirs import user_log_path
-
-    return user_log_path("AudioStory Studio", appauthor=False, ensure_exists=True) / "cli.log"
-
-
-def _log_to_file() -> None:
-    """Warnings and tracebacks go to the log file; stderr stays one clear line per problem."""
-    try:
-        handler: logging.Handler = logging.FileHandler(log_path(), encoding="utf-8", delay=True)
-    except OSError:  # no writable log folder: keep the tracebacks out of stderr all the same
-        handler = logging.NullHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
-
-
 def _write_crash_log() -> Path:
     logging.getLogger("engine").error("unexpected failure\n%s", traceback.format_exc())
-    return log_path()
+    return log_file(LOG_NAME)
