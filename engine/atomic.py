@@ -6,6 +6,7 @@ temporary file behind when Python gets to clean up.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +30,16 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         temp.unlink(missing_ok=True)
         raise
     _fsync_directory(target.parent)
+
+
+def cannot_write_in(folder: str | os.PathLike) -> str | None:
+    """Why a file cannot be created in `folder` (None when it can). Trying is the only
+    reliable test: permissions, read-only disks and running as root all mislead os.access."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return None
+    except OSError as exc:
+        return exc.strerror or str(exc)
 
 
 def write_bytes_atomic(target: str | os.PathLike, data: bytes) -> None:

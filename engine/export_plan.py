@@ -3,10 +3,10 @@ that must pass before any work starts (so a long render is never wasted on an ou
 would be refused at the end)."""
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import cannot_write_in
 from .errors import InvalidInput
 from .export_formats import AudioFormat, get_format
 from .export_naming import UCS_CREATOR_ID, event_stem_name, safe_name, stem_name, unique
@@ -132,9 +132,6 @@ def _check_writable(folder: Path) -> None:
         existing = existing.parent
     if not existing.is_dir():
         raise InvalidInput(f"{folder}: not a folder that can hold the export.")
-    try:  # the only reliable test (permissions, read-only disks, root): try it
-        with tempfile.TemporaryFile(dir=existing):
-            pass
-    except OSError as exc:
-        raise InvalidInput(f"{folder}: cannot write there ({exc.strerror}); choose another "
-                           "folder.") from None
+    reason = cannot_write_in(existing)
+    if reason:
+        raise InvalidInput(f"{folder}: cannot write there ({reason}); choose another folder.")

@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from ..atomic import cannot_write_in
 from ..errors import InvalidInput
 from ..story import MAX_DURATION_S
 
@@ -55,12 +55,10 @@ def check_output_file(path: Path, force: bool, suffixes: tuple[str, ...] = (".wa
     folder = path.parent
     if not folder.is_dir():
         raise InvalidInput(f"{folder}: no such folder for the output; create it first.")
-    try:  # the only reliable test (permissions, read-only disks, root): try it
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as exc:
-        raise InvalidInput(f"{folder}: cannot write there ({exc.strerror}); choose another "
-                           "output path.") from None
+    reason = cannot_write_in(folder)
+    if reason:
+        raise InvalidInput(f"{folder}: cannot write there ({reason}); choose another "
+                           "output path.")
     return path
 
 
