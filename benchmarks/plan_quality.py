@@ -3,9 +3,12 @@
     .venv/bin/python benchmarks/plan_quality.py                    # offline planner, both sets
     .venv/bin/python benchmarks/plan_quality.py --stories FILE.json --planner openai --model M
 
-Story sets: ../shared/eval/stories.json (development) and benchmarks/data/
-heldout_stories.json (written for this project, to check generalisation). Each reference
-event has a caption, a kind and an order rank (equal ranks may overlap).
+Story sets: ../shared/eval/stories.json (development), benchmarks/data/heldout_stories.json
+and benchmarks/data/realworld_stories.json (both written for this project, to check
+generalisation; the real-world set holds the kinds of prompts users type: verbless lists,
+one-liners, dialogue, several paragraphs, long stories). Each reference event has a caption,
+a kind and an order rank (equal ranks may overlap); a story may list the "tones" a sound
+designer would accept for it.
 
 The rules:
 - Matching: a predicted event matches a reference event when their captions agree in
@@ -16,7 +19,11 @@ The rules:
   the share whose predicted start times are in the same order (a tie counts as wrong).
 - Kind accuracy: the share of matched events whose track kind equals the reference kind
   (the reference's "effect" is the track kind "effects").
-- Coverage: the share of the requested duration during which at least one event sounds.
+- Coverage: the share of the requested duration during which at least one event sounds;
+  bed coverage: the same for ambience beds alone (a story should not fall silent between
+  foreground events).
+- Tone: where a story lists accepted tones, the share of predicted events whose tone is one
+  of them.
 - Planning time: per story, after the models are loaded; the load is timed apart.
 Totals pool every story's events and pairs (micro averages); coverage and time are means.
 """
@@ -40,7 +47,8 @@ from engine.planning import PlanRequest, get_planner  # noqa: E402
 MATCH_THRESHOLD = 0.6
 KIND_NAMES = {"effect": "effects"}
 SETS = {"dev": ROOT.parent / "shared" / "eval" / "stories.json",
-        "heldout": ROOT / "benchmarks" / "data" / "heldout_stories.json"}
+        "heldout": ROOT / "benchmarks" / "data" / "heldout_stories.json",
+        "realworld": ROOT / "benchmarks" / "data" / "realworld_stories.json"}
 
 
 def match(predicted: list[str], reference: list[str]) -> list[tuple[int, int, float]]:
@@ -74,6 +82,10 @@ def score(plan, story: dict) -> dict:
     return {"id": story["id"], "reference": len(reference), "predicted": len(events),
             "matched": len(pairs), "order_agree": agree, "order_pairs": comparable,
             "kind_right": kinds_right, "coverage": coverage(plan),
+            "bed_coverage": coverage(plan, only_track="ambience"),
+            "tone_right": sum(e.tone in story["tones"] for e in events) if "tones" in story
+            else 0,
+            "tone_events": len(events) if "tones" in story else 0,
             "pairs": [(events[p].caption, reference[r]["caption"], round(s, 2))
                       for p, r, s in pairs],
             "missed": [reference[r]["caption"] for r in range(len(reference))
@@ -82,8 +94,9 @@ def score(plan, story: dict) -> dict:
                       if p not in {p for p, _, _ in pairs}]}
 
 
-def coverage(plan) -> float:
-    spans = sorted((e.start_s, e.start_s + e.duration_s) for e in plan.events)
+def coverage(plan, only_track: str = "") -> float:
+    spans = sorted((e.start_s, e.start_s + e.duration_s) for e in plan.events
+                   if not only_track or e.track.value == only_track)
     covered, end = 0.0, 0.0
     for start, stop in spans:
         if stop > end:
@@ -101,7 +114,7 @@ def run_set(name: str, path: Path, planner, verbose: bool) -> dict:
     rows, times = [], []
     print(f"\n== {name}: {path} ({len(stories)} stories)")
     print(f"{'story':<6} {'recall':>6} {'prec':>6} {'order':>6} {'kind':>6} {'cover':>6} "
-          f"{'ms':>7}  warnings")
+          f"{'bed':>6} {'tone':>6} {'ms':>7}  warnings")
     for story in stories:
         started = time.perf_counter()
         plan = planner.plan(PlanRequest(story["prompt"], float(story["duration"])))
@@ -112,6 +125,7 @@ def run_set(name: str, path: Path, planner, verbose: bool) -> dict:
               f"{ratio(row['matched'], row['predicted']):6.2f} "
               f"{ratio(row['order_agree'], row['order_pairs']):6.2f} "
               f"{ratio(row['kind_right'], row['matched']):6.2f} {row['coverage']:6.2f} "
+              f"{row['bed_coverage']:6.2f} {ratio(row['tone_right'], row['tone_events']):6.2f} "
               f"{times[-1] * 1000:7.1f}  {len(plan.warnings)}")
         if verbose:
             for predicted, reference, similarity in row["pairs"]:
@@ -120,18 +134,25 @@ def run_set(name: str, path: Path, planner, verbose: bool) -> dict:
                 print(f"         - missed {caption!r}")
             for caption in row["extra"]:
                 print(f"         + extra  {caption!r}")
+            if row["tone_events"]:
+                print(f"         ~ tones {sorted({e.tone for e in plan.events})} "
+                      f"(accepted {story['tones']})")
             for warning in plan.warnings:
                 print(f"         ! {warning}")
     total = {key: sum(r[key] for r in rows) for key in
-             ("reference", "predicted", "matched", "order_agree", "order_pairs", "kind_right")}
+             ("reference", "predicted", "matched", "order_agree", "order_pairs", "kind_right",
+              "tone_right", "tone_events")}
     summary = {"recall": ratio(total["matched"], total["reference"]),
                "precision": ratio(total["matched"], total["predicted"]),
                "order": ratio(total["order_agree"], total["order_pairs"]),
                "kind": ratio(total["kind_right"], total["matched"]),
                "coverage": float(np.mean([r["coverage"] for r in rows])),
+               "bed_coverage": float(np.mean([r["bed_coverage"] for r in rows])),
+               "tone": ratio(total["tone_right"], total["tone_events"]),
                "mean_ms": 1000 * float(np.mean(times)), "max_ms": 1000 * float(np.max(times))}
     print(f"{'TOTAL':<6} {summary['recall']:6.2f} {summary['precision']:6.2f} "
           f"{summary['order']:6.2f} {summary['kind']:6.2f} {summary['coverage']:6.2f} "
+          f"{summary['bed_coverage']:6.2f} {summary['tone']:6.2f} "
           f"{summary['mean_ms']:7.1f}  (max {summary['max_ms']:.1f} ms per story)")
     return summary
 
@@ -165,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, s in summaries.items():
         print(f"{name:<8} recall {s['recall']:.2f}  precision {s['precision']:.2f}  order "
               f"{s['order']:.2f}  kind {s['kind']:.2f}  coverage {s['coverage']:.2f}  "
+              f"beds {s['bed_coverage']:.2f}  tone {s['tone']:.2f}  "
               f"{s['mean_ms']:.0f} ms/story (max {s['max_ms']:.0f})")
     return 0
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 import pytest
 
@@ -26,9 +27,9 @@ def plan_of(planner, prompt: str, duration_s: float = 60.0):
 
 
 def find(plan, *words: str):
-    """The first event whose caption has all the words."""
+    """The first event whose caption has all the words (as words: "door" is not "indoor")."""
     for event in plan.events:
-        if all(word in event.caption.lower() for word in words):
+        if all(re.search(rf"\b{re.escape(word)}", event.caption.lower()) for word in words):
             return event
     raise AssertionError(f"no event with {words} in {[e.caption for e in plan.events]}")
 
@@ -197,7 +198,189 @@ def test_the_cli_prints_the_plan_for_bad_and_good_prompts():
     result = run_cli("plan", "A dog barks, then a door slams.", "--duration", "10", "--json")
     assert result.returncode == 0, result.stderr
     plan = json.loads(result.stdout)
-    assert [e["track"] for e in plan["events"]] == ["effects", "effects"]
-    assert plan["reasoning"].startswith("A 10 s story with 2 sound events")
+    assert sorted(e["track"] for e in plan["events"]) == ["ambience", "effects", "effects"]
+    assert plan["reasoning"].startswith("A 10 s story with 3 sound events: 1 ambience bed(s) "
+                                        "and 2 foreground event(s)")  # a bed under the two
     result = run_cli("plan", "?!?!", "--duration", "10")
     assert result.returncode == 2 and "no words to plan from" in result.stderr
+
+
+# --- real prompts: verbless phrases, stops, storms, grammar, tone, long stories -------------
+
+def test_verbless_phrases_that_name_sounds_are_sounds(planner):
+    plan = plan_of(planner, "Rain over a fishing village at night; a dog barks, footsteps on the "
+                            "pier, then a bell rings and the rain stops", 20)
+    rain = find(plan, "rain")
+    assert rain.track == TrackKind.AMBIENCE and rain.start_s == 0  # a bed from the start
+    assert find(plan, "footsteps", "pier").track == TrackKind.EFFECTS
+    assert find(plan, "harbour").track == TrackKind.AMBIENCE  # a fishing village: water
+    assert find(plan, "night").track == TrackKind.AMBIENCE  # and the night around it
+    dog, bell = find(plan, "dog", "barking"), find(plan, "bell", "ringing")
+    assert dog.start_s < find(plan, "footsteps").start_s < bell.start_s
+
+    plan = plan_of(planner, "Traffic, car horns, sirens in the distance.", 20)
+    captions = sorted(e.caption for e in plan.events)
+    assert find(plan, "traffic").track == TrackKind.AMBIENCE
+    assert find(plan, "car horns honking").track == TrackKind.EFFECTS
+    assert find(plan, "sirens wailing in the distance").track == TrackKind.EFFECTS
+    assert not any("horning" in c for c in captions), captions
+
+
+def test_a_stop_ends_the_bed_it_names_and_adds_no_event(planner):
+    plan = plan_of(planner, "Rain over a fishing village at night; a dog barks, footsteps on the "
+                            "pier, then a bell rings and the rain stops", 40)
+    rain = find(plan, "rain")
+    assert rain.start_s == 0 and 30 <= end(rain) < 40  # it rains until the rain stops
+    assert find(plan, "bell").start_s < end(rain)
+    assert end(find(plan, "harbour")) == 40  # the harbour goes on
+    assert not any("stop" in e.caption for e in plan.events)
+
+    # nothing named the music before it stops: it was playing until then
+    plan = plan_of(planner, "Music plays in the hall. The music stops and a glass shatters.", 30)
+    music = find(plan, "music")
+    assert music.track == TrackKind.MUSIC and music.start_s == 0 and end(music) < 30
+    assert find(plan, "glass").start_s >= end(music) - 5
+    assert not any("stopping" in e.caption for e in plan.events)
+
+    # someone who stops makes no sound
+    plan = plan_of(planner, "A hunter walks through the snow. He stops.", 20)
+    assert not any("stop" in e.caption for e in plan.events)
+
+
+def test_a_storm_has_thunder_early_and_again_through_a_long_storm(planner):
+    plan = plan_of(planner, "A thunderstorm rolls over a farmhouse at night.", 40)
+    thunder = sorted((e for e in plan.events if "thunder" in e.caption),
+                     key=lambda e: e.start_s)
+    assert thunder and thunder[0].start_s <= 4  # the storm is heard from the start
+    assert len(thunder) >= 2 and thunder[-1].start_s >= 20  # and again later
+    assert all(e.track == TrackKind.EFFECTS for e in thunder)
+    assert find(plan, "rain").track == find(plan, "wind").track == TrackKind.AMBIENCE
+    assert not any("insects" in e.caption or "crickets" in e.caption for e in plan.events)
+    assert {e.tone for e in plan.events} == {"tense"}
+
+    plan = plan_of(planner, "A storm rages over the sea. Later the storm passes and gulls cry.",
+                   180)
+    thunder = sorted((e for e in plan.events if "thunder" in e.caption),
+                     key=lambda e: e.start_s)
+    rain = find(plan, "rain")
+    assert 3 <= len(thunder) <= 10  # several, not a constant roll
+    assert all(rain.start_s <= e.start_s and end(e) <= end(rain) + 1e-6 for e in thunder)
+    assert end(rain) < find(plan, "gulls").start_s + 30  # the storm ends where it passes
+    gaps = [b.start_s - a.start_s for a, b in zip(thunder, thunder[1:])]
+    assert min(gaps) >= 8  # spread through the storm
+
+
+@pytest.mark.parametrize("prompt, expected, unwanted", [
+    ("car horns", ["car horns honking"], ["horning"]),
+    ("A dog, a cat and a cow making noise in the farmyard.",
+     ["dog barking", "cat meowing", "cow mooing"], ["dog a cat", "making noise"]),
+    ("An explosion rocks the hangar, alarms blare.", ["explosion rocking the hangar",
+                                                      "alarms blaring"], ["alarming"]),
+    ("Saloon doors swing, a piano plays inside, and spurs jingle on the wooden boardwalk.",
+     ["spurs jingling on the wooden boardwalk", "piano playing"], ["spurring"]),
+    ("Church bells ringing.", ["church bells ringing"], ["belling"]),
+    ("church bells in the distance", ["church bells ringing in the distance"], []),
+    ("The wind and rain lash the windows.", ["wind lashing the windows",
+                                             "rain lashing the windows"], ["rain lash "]),
+    ("The lights buzz and flicker out.", ["lights buzzing and flickering out"], ["and flicker "]),
+    ("A thunderstorm breaks: tent flaps snap in the wind.", ["tent flaps snapping in the wind"],
+     ["flapping snap"]),
+    ("The ship's horn sounds.", ["ship's horn sounding"], ["horning"]),
+    ("Typewriter keys clack.", ["typewriter keys clacking"], ["keying"]),
+    ("The fire alarm goes off.", ["fire alarm going off"], ["goes off"]),
+    ("Strange creatures chitter in the distance.", ["creatures chittering in the distance"],
+     []),
+    ("Every morning the birds sang.", ["birds singing"], ["morning the birds"]),
+    ("One day he heard a bee buzzing.", ["bee buzzing"], ["hearing", "day he"]),
+    ("In the long grass a lion roars.", ["lion roaring"], ["grass a lion"]),
+    ("A creaking door.", ["creaking door"], ["door creaking"]),
+    ("A bell can be heard in the distance.", ["bell ringing in the distance"], ["heard"]),
+])
+def test_generated_captions_are_grammatical(planner, prompt, expected, unwanted):
+    captions = [e.caption for e in plan_of(planner, prompt, 30).events]
+    for phrase in expected:
+        assert any(phrase in caption for caption in captions), (phrase, captions)
+    for phrase in unwanted:
+        assert not any(phrase in caption for caption in captions), (phrase, captions)
+
+
+def test_a_list_of_sources_gives_one_event_each(planner):
+    plan = plan_of(planner, "A dog, a cat and a cow making noise in the farmyard.", 45)
+    animals = [find(plan, "dog"), find(plan, "cat"), find(plan, "cow")]
+    assert all(e.track == TrackKind.EFFECTS for e in animals)
+    assert len({e.caption for e in animals}) == 3
+    assert find(plan, "farmyard").track == TrackKind.AMBIENCE
+
+
+def test_a_solemn_scene_is_solemn_and_begins_to_sing_starts_the_singing(planner):
+    plan = plan_of(planner, "Footsteps echo in an empty cathedral, a door creaks open, and a "
+                            "choir begins to sing.", 60)
+    assert {e.tone for e in plan.events} == {"solemn"}
+    choir = find(plan, "choir singing")
+    assert choir.track == TrackKind.MUSIC
+    assert choir.start_s > find(plan, "door").start_s and end(choir) == 60  # from then on
+    assert find(plan, "church").track == TrackKind.AMBIENCE
+
+
+@pytest.mark.parametrize("prompt, tones", [
+    ("A thunderstorm rolls over a farmhouse at night.", {"tense"}),
+    ("In the abandoned asylum, water drips somewhere in the dark.", {"eerie"}),
+    ("A toddler bangs on pots with a wooden spoon while the dog howls along, and Mum laughs.",
+     {"playful"}),
+    ("Snow falls silently on a mountain cabin. Inside, a fire crackles in the hearth.",
+     {"calm"}),
+    ("Strange creatures chitter in the distance on the alien planet.", {"mysterious"}),
+    ("Wind sweeps across the empty battlefield at dusk, and far away a bugle plays the last "
+     "post.", {"melancholic", "solemn"}),
+])
+def test_tone_follows_the_words_of_the_scene(planner, prompt, tones):
+    plan = plan_of(planner, prompt, 30)
+    assert {e.tone for e in plan.events} <= tones, [(e.caption, e.tone) for e in plan.events]
+
+
+def test_a_scene_without_tone_words_keeps_the_mood_of_the_story(planner):
+    plan = plan_of(planner, "The haunted house creaks in the wind.\n\nA door opens slowly.", 40)
+    assert {e.tone for e in plan.events} == {"eerie"}
+
+
+def test_speech_goes_to_whoever_says_it(planner):
+    plan = plan_of(planner, 'At the fish market a vendor shouts, "Fresh fish!" and a customer '
+                            'laughs and asks, "Are they fresh?"', 40)
+    assert find(plan, "vendor shouting", "fresh fish").track == TrackKind.SPEECH
+    asks = find(plan, "customer asking", "are they fresh")
+    laugh = find(plan, "customer laughing")
+    assert asks.track == TrackKind.SPEECH and laugh.track == TrackKind.EFFECTS
+    assert laugh.start_s < asks.start_s  # laughs, then asks
+    plan = plan_of(planner, 'Her radio crackles: "Base, do you copy?" Then the doorbell rings.',
+                   30)
+    assert find(plan, "radio crackling").track == TrackKind.EFFECTS
+    assert find(plan, "base, do you copy").track == TrackKind.SPEECH
+    assert not any("doorbell" in e.caption and e.track == TrackKind.SPEECH
+                   for e in plan.events)
+    plan = plan_of(planner, "Someone curses under their breath.", 20)
+    assert find(plan, "cursing").track == TrackKind.SPEECH  # one voice, no quote
+
+
+def bed_coverage(plan) -> float:
+    spans = sorted((e.start_s, end(e)) for e in plan.events if e.track == TrackKind.AMBIENCE)
+    covered, reached = 0.0, 0.0
+    for start, stop in spans:
+        if stop > reached:
+            covered += stop - max(start, reached)
+            reached = stop
+    return covered / plan.duration_s
+
+
+@pytest.mark.parametrize("prompt", [
+    "A man wakes up and stretches, yawning loudly. He showers, humming to himself, and then "
+    "fries eggs for breakfast. Finally he grabs his keys and slams the door on his way out.",
+    "The referee blows the whistle, the crowd roars, and the striker smashes the ball into the "
+    "net. Later the fans sing. At the end the players shake hands.",
+    "Waves crash on the beach as a dog barks.\n\nA man whistles.\n\nThen the phone rings.",
+])
+def test_long_stories_keep_a_bed_under_every_moment(planner, prompt):
+    plan = plan_of(planner, prompt, 180)
+    assert bed_coverage(plan) == pytest.approx(1.0)
+    foreground = sorted((e for e in plan.events if e.track != TrackKind.AMBIENCE),
+                        key=lambda e: e.start_s)
+    assert foreground[0].start_s < 30 and foreground[-1].start_s > 120  # spread over the story

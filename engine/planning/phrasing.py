@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from lemminflect import getAllInflections, getAllLemmas, getAllLemmasOOV, getInflection
 
+from .vocabulary import known_verbs, vocabulary
+
 DETERMINERS = frozenset(
     "a an the its his her their our my your this that these those some one two three four "
     "several many every each another no any".split())
@@ -32,6 +34,8 @@ RESULT_WORDS = frozenset({"open", "shut", "closed", "loose", "free", "apart", "a
                           "down", "up", "away", "out", "back", "in"})  # "squeaks open"
 FILLERS = frozenset({"suddenly", "then", "finally", "later", "eventually", "soon", "again",
                      "still", "just", "also", "once", "now", "slowly", "gradually"})
+WEATHER_VERBS = {"rain": "rain", "snow": "snow", "hail": "hail", "drizzle": "drizzle",
+                 "pour": "pouring rain", "thunder": "thunder", "storm": "storm"}  # "it rains"
 NAME_THE = re.compile(r"^[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+the\s+", re.UNICODE)
 
 
@@ -43,6 +47,9 @@ class Phrase:
     rest: str         # "up"
     passive: bool = False
     existential: bool = False  # "there is a knock at the door": the rest is what is heard
+    subjects: tuple[str, ...] = ()  # a list subject ("a dog, a cat and a cow"), item by item
+    heard: bool = False  # "he hears a bee buzzing": the phrase is what is heard
+    hearer: str = ""     # ... and who hears it ("he", resolved), whom the next clause continues
 
     @property
     def caption(self) -> str:
@@ -81,6 +88,8 @@ def _is_noun(word: str) -> bool:
 
 def _is_plural_noun(word: str) -> bool:
     w = word.lower()
+    if "'" in w or "’" in w:
+        return False  # "the ship's horn": a possessive, not a plural
     if w in PLURAL_PRONOUNS:
         return True
     lemmas = _lemmas(w).get("NOUN")
@@ -140,9 +149,21 @@ def find_verb(tokens: list[str], continuation: bool = False,
         if (plural_subject and form == "VBZ" and _is_plural_noun(word) and following
                 and following not in RESULT_WORDS
                 and not _is_function_word(following)
-                and (following in _forms(verb_lemma(following)).get("VB", ())
-                     if verb_lemma(following) else not _lemmas(following))):
-            continue  # "tires squeal", "birds sing": a plural subject, then its verb
+                and (_is_plain_or_past(following, participle=i == 0) if verb_lemma(following)
+                     else not _lemmas(following))):
+            continue  # "tires squeal", "birds sing", ", crowds cheering": subject, then verb
+        if (form == "VBD" and _is_noun(word) and following and verb_lemma(following)
+                and _form(following, verb_lemma(following)) == "VBZ"):
+            continue  # "a single shot echoes": one clause keeps one tense
+        if (form in ("VBZ", "VBD") and i > 0 and _is_noun(word) and _is_noun(previous)
+                and not _is_function_word(previous) and lemma not in known_verbs()
+                and not is_animate(previous)
+                and (not following or following in PREPOSITIONS or following == "and"
+                     or verb_lemma(following) or not _lemmas(following))):
+            continue  # "car horns", "church bells ringing": a compound noun
+        if form == "VB" and i > 1 and "and" in lowered[:i - 1] and _is_noun(previous) \
+                and plural_subject:
+            return i  # "the wind and rain lash the windows": two subjects, one verb
         if i == 0:
             if continuation and form in ("VBZ", "VBD", "VBG"):
                 return 0
@@ -152,6 +173,12 @@ def find_verb(tokens: list[str], continuation: bool = False,
         if previous in PLURAL_PRONOUNS or _is_plural_noun(previous) or previous in AUXILIARIES:
             return i
     return None
+
+
+def _is_plain_or_past(word: str, participle: bool = False) -> bool:
+    forms = _forms(verb_lemma(word))
+    return word in forms.get("VB", ()) or word in forms.get("VBD", ()) or (
+        participle and word in forms.get("VBG", ()))
 
 
 def is_ambiguous(text: str, continuation: bool) -> bool:
@@ -193,13 +220,85 @@ def phrase_of(text: str, continuation: bool, previous: Phrase | None,
     if lemma == "be" and [t.lower() for t in subject_tokens] == ["there"]:
         noun = _noun_phrase(rest_tokens)  # "there is a knock at the door": "knock at the door"
         return Phrase(subject=noun, verb="", participle="", rest="", existential=True)
+    perception = set(vocabulary().language["perception_verbs"])
+    if lemma == "be" and rest_tokens and verb_lemma(rest_tokens[0]) in perception:
+        lemma, passive, rest_tokens = verb_lemma(rest_tokens[0]), True, rest_tokens[1:]
+    if lemma in perception:
+        return _heard(subject_tokens, rest_tokens, passive, previous, character)
+    subject_tokens = _own_subject(subject_tokens, text)
+    items = _list_items(subject_tokens, text)
+    if [t.lower() for t in subject_tokens] == ["it"] and lemma in WEATHER_VERBS:
+        return Phrase(subject=WEATHER_VERBS[lemma], verb="", participle="", rest="")  # "it rains"
     subject = _subject(subject_tokens, previous, character)
-    rest = _rest(rest_tokens, previous)
+    rest = _rest(rest_tokens, previous, _form(verb_word, lemma))
     participle = "being" if lemma == "be" else _participle(lemma, verb_word)
     if passive:
         participle = (getInflection(lemma, "VBN") or (lemma,))[0]
     return Phrase(subject=subject, verb=lemma, participle=participle, rest=rest,
-                  passive=passive)
+                  passive=passive, subjects=items)
+
+
+def _heard(subject_tokens: list[str], rest_tokens: list[str], passive: bool,
+           previous: Phrase | None, character: str) -> Phrase:
+    """ "he hears a bee buzzing" is the bee; "a bell is heard in the distance" is the bell."""
+    if passive:  # the subject is what is heard, the rest where
+        subject = _subject(_own_subject(subject_tokens, ""), previous, character)
+        return Phrase(subject=" ".join(p for p in (subject, " ".join(rest_tokens).lower()) if p),
+                      verb="", participle="", rest="", heard=True)
+    hearer = _subject(_own_subject(subject_tokens, ""), previous, character)
+    words = [t for t in rest_tokens]
+    while words and words[0].lower() in ("to", "the", "a", "an", "some"):
+        words = words[1:]
+    if len(words) > 2 and words[0].lower() in ("sound", "sounds", "noise", "noises") \
+            and words[1].lower() == "of":
+        words = words[2:]  # "hears the sound of rain"
+    heard = phrase_of(" ".join(words), False, previous, character)
+    return Phrase(subject=heard.subject, verb=heard.verb, participle=heard.participle,
+                  rest=heard.rest, passive=heard.passive, subjects=heard.subjects, heard=True,
+                  hearer=hearer)
+
+
+_SUBJECT_STARTS = DETERMINERS | {"he", "she", "they", "it", "we", "i", "someone", "somebody",
+                                 "something", "everyone", "people"}
+
+
+def _own_subject(tokens: list[str], text: str) -> list[str]:
+    """The subject without a leading phrase that sets the scene: "One day he", "At the fish
+    market a vendor", "Every morning the birds" -> "he", "a vendor", "the birds". A new noun
+    phrase starts where a determiner or pronoun follows a word that is not a preposition."""
+    if _list_items(tokens, text):
+        return tokens
+    lowered = [t.lower() for t in tokens]
+    for k in range(len(tokens) - 1, 0, -1):
+        before = lowered[k - 1]
+        if (lowered[k] in _SUBJECT_STARTS and before not in PREPOSITIONS
+                and before not in DETERMINERS and before not in ("of", "and", "or", "than")):
+            return tokens[k:]
+    return tokens
+
+
+def _list_items(tokens: list[str], text: str) -> tuple[str, ...]:
+    """ "a dog, a cat and a cow" -> ("dog", "cat", "cow"); () when the subject is no list."""
+    lowered = [t.lower() for t in tokens]
+    if not tokens or not ({"and", "or"} & set(lowered) or "," in text):
+        return ()
+    subject_text = " ".join(tokens)
+    raw = re.search(r"\b" + r"\W+".join(re.escape(t) for t in tokens) + r"\b", text)
+    if raw is not None:
+        subject_text = raw.group(0)
+    pieces = [p for p in re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+",
+                                  subject_text) if p.strip()]
+    if len(pieces) < 2:
+        return ()
+    items = []
+    for piece in pieces:
+        words = _strip_determiners(_words(piece))
+        if not words or len(words) > 4 or not _is_noun(words[-1]):
+            return ()
+        if any(w.lower() in PREPOSITIONS for w in words):
+            return ()
+        items.append(" ".join(_lower_common(words)))
+    return tuple(items)
 
 
 def _unknown_lemma(word: str) -> str:
@@ -241,13 +340,27 @@ def _noun_phrase(tokens: list[str]) -> str:
 
 
 def _lower_common(tokens: list[str]) -> list[str]:
-    return [t if (t.isupper() and len(t) > 1) else t.lower() for t in tokens]
+    """Lower case, except acronyms and names ("Tom": a capitalised word no word list knows)."""
+    return [t if (t.isupper() and len(t) > 1) or (t[:1].isupper() and not _lemmas(t.lower()))
+            else t.lower() for t in tokens]
 
 
 def named_character(text: str) -> str:
-    """ "Jerry the mouse" -> "mouse": the noun a story's named character is."""
-    match = re.search(r"\b[A-Z][a-z]+\s+the\s+([a-z]+)", text)
-    return match.group(1) if match else ""
+    """ "Jerry the mouse" -> "mouse": the noun a story's named character is ("Then the
+    doorbell rings" names nobody)."""
+    for match in re.finditer(r"\b([A-Z][a-z]+)\s+the\s+([a-z]+)", text):
+        name = match.group(1).lower()
+        lemmas = _lemmas(name)
+        if _is_function_word(name) or name in FILLERS or name in _NOT_NAMES or "ADV" in lemmas:
+            continue
+        if "VERB" in lemmas and "NOUN" not in lemmas:
+            continue  # "Hear the rain"
+        return match.group(2)
+    return ""
+
+
+_NOT_NAMES = frozenset("when while as and but so if until after before because though where "
+                       "meanwhile inside outside suddenly finally later then".split())
 
 
 def _subject(tokens: list[str], previous: Phrase | None, character: str) -> str:
@@ -273,7 +386,11 @@ PERSON_NOUNS = frozenset(
     "friend neighbour neighbor passenger crew narrator host hero villain thief monk priest "
     "worker player singer dancer runner walker waiter waitress actor visitor conductor "
     "announcer lifeguard janitor mailman postman commander sergeant general warrior giant "
-    "student professor scientist robot".split())
+    "student professor scientist robot vendor customer clerk shopkeeper merchant mum mummy "
+    "dad daddy grandma grandpa granny grandad uncle aunt sister brother son daughter wife "
+    "husband toddler teenager rider referee striker bride groom tourist traveller traveler "
+    "commuter shopper pedestrian librarian blacksmith fisherman fishermen camper hiker "
+    "butler maid servant nanny coach".split())
 _PERSON_SUFFIX = re.compile(r"\w{3,}(?:ist|ian|man|woman|smith)$")
 
 
@@ -283,7 +400,23 @@ def is_person(noun_phrase: str) -> bool:
     if not words:
         return False
     head = words[-1]
-    return head in PERSON_NOUNS or bool(_PERSON_SUFFIX.search(head)) and _is_noun(head)
+    if noun_phrase.split()[-1][:1].isupper() and not _lemmas(head):
+        return True  # a name: "Tom"
+    singular = (_lemmas(head).get("NOUN") or (head,))[0]
+    return head in PERSON_NOUNS or singular in PERSON_NOUNS or bool(
+        _PERSON_SUFFIX.search(head)) and _is_noun(head)
+
+
+def is_animate(noun_phrase: str) -> bool:
+    """Someone or an animal: a character whose actions "he", "she" or "it" may continue."""
+    words = noun_phrase.lower().split()
+    if not words:
+        return False
+    head = words[-1]
+    animals = frozenset(vocabulary().language["animals"])
+    singular = (_lemmas(head).get("NOUN") or (head,))[0]
+    return is_person(noun_phrase) or head in animals or singular in animals \
+        or singular in PERSON_NOUNS
 
 
 def previous_object(phrase: Phrase) -> str:
@@ -302,7 +435,7 @@ def previous_object(phrase: Phrase) -> str:
     return " ".join(noun) if noun else ""
 
 
-def _rest(tokens: list[str], previous: Phrase | None) -> str:
+def _rest(tokens: list[str], previous: Phrase | None, main_form: str = "") -> str:
     """The words after the verb: "it" resolved, "and hisses" made "and hissing"."""
     out: list[str] = []
     for token in tokens:
@@ -313,6 +446,10 @@ def _rest(tokens: list[str], previous: Phrase | None) -> str:
             word = previous_object(previous) or previous.subject or word
         elif out and out[-1] == "and" and verb_lemma(word) and not _is_noun(word):
             word = (getInflection(verb_lemma(word), "VBG") or (word,))[0]
+        elif (out and out[-1] == "and" and main_form in ("VB", "VBZ", "VBD")
+              and verb_lemma(word) in known_verbs()
+              and _form(word, verb_lemma(word)) == main_form):
+            word = (getInflection(verb_lemma(word), "VBG") or (word,))[0]  # "buzz and flicker"
         elif (out and out[-1] == "and" and token is tokens[-1]
               and _form(word, verb_lemma(word) or word) == "VBZ"):
             word = (getInflection(verb_lemma(word), "VBG") or (word,))[0]

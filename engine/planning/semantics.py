@@ -95,8 +95,9 @@ def catalogue() -> SoundCatalogue:
     with _lock:
         if _catalogue.cache_info().currsize == 0:
             vocab = vocabulary()
-            implied = [c for entry in (*vocab.phenomena, *vocab.places, *vocab.combinations)
-                       for c in (*entry.beds, *entry.effects)]
+            implied = [c for entry in (*vocab.phenomena, *vocab.places, *vocab.combinations,
+                                       *vocab.fallbacks)
+                       for c in (*entry.beds, *entry.effects, *entry.recurring)]
             for text, vector in zip(implied, cached_embeddings(implied)):
                 _cache[text] = vector  # the sounds scenes imply recur: embed them once
         return _catalogue()

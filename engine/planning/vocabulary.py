@@ -21,6 +21,8 @@ class ImpliedSounds:
     place: str = ""
     tone: str = ""
     all_of: tuple[tuple[str, ...], ...] = ()  # combinations: one word from every group
+    none_of: tuple[str, ...] = ()  # combinations: not where one of these is (no crickets in a storm)
+    recurring: tuple[str, ...] = ()  # effects that come back while it lasts (thunder)
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Vocabulary:
     phenomena: tuple[ImpliedSounds, ...]
     places: tuple[ImpliedSounds, ...]
     combinations: tuple[ImpliedSounds, ...]
+    fallbacks: tuple[ImpliedSounds, ...] = ()  # beds for a scene with none (the first: default)
 
     def words(self, key: str) -> frozenset[str]:
         return frozenset(self.language[key])
@@ -51,7 +54,8 @@ def vocabulary() -> Vocabulary:
             effects=tuple(entry.get("effects", ())),
             signature=bool(entry.get("signature", signature_default)),
             place=entry.get("place", ""), tone=entry.get("tone", ""),
-            all_of=tuple(tuple(group) for group in entry.get("all", ())))
+            all_of=tuple(tuple(group) for group in entry.get("all", ())),
+            none_of=tuple(entry.get("none", ())), recurring=tuple(entry.get("recurring", ())))
 
     return Vocabulary(
         language=language,
@@ -59,7 +63,33 @@ def vocabulary() -> Vocabulary:
                                                            "speech")},
         phenomena=tuple(implied(e, True) for e in scenes["phenomena"]),
         places=tuple(implied(e, False) for e in scenes["places"]),
-        combinations=tuple(implied(e, False) for e in scenes["combinations"]))
+        combinations=tuple(implied(e, False) for e in scenes["combinations"]),
+        fallbacks=tuple(implied(e, False) for e in scenes["fallback"]))
+
+
+@lru_cache(maxsize=1)
+def known_verbs() -> frozenset[str]:
+    """Verbs (lemmas) that name something heard or a common audible action: the -ing words of
+    the example sounds and the sounds scenes imply, and the verb lists of language.json. A word
+    that could be a noun or a verb ("car horns", "church bells") is read as a verb only when
+    its verb is one of these ("the dog barks")."""
+    from lemminflect import getAllLemmas
+
+    vocab = vocabulary()
+    captions = [c for captions in vocab.examples.values() for c in captions]
+    captions += [c for entry in (*vocab.phenomena, *vocab.places, *vocab.combinations,
+                                 *vocab.fallbacks)
+                 for c in (*entry.beds, *entry.effects, *entry.recurring)]
+    verbs = set()
+    for caption in captions:
+        for word in re.findall(r"[a-z]+ing\b", caption.lower()):
+            verbs.update(getAllLemmas(word).get("VERB", ()))
+    language = vocab.language
+    for key in ("action_verbs", "impulsive_verbs", "stop_verbs", "speech_verbs", "voice_verbs",
+                "footstep_verbs", "perception_verbs"):
+        verbs.update(v for v in language[key] if " " not in v)
+    verbs.update(language["verb_qualities"])
+    return frozenset(verbs)
 
 
 @lru_cache(maxsize=4096)
