@@ -2,6 +2,7 @@
 controllers (engine, project, playback) and the model changes in undo commands."""
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
         self.engine = EngineController(document, self.render_lane, self)
         self.engine.generator_name = settings.generator
         self._apply_planner_settings()
+        self._apply_model_folder()
         self.mix = MixPlayer(document, self.player, self.quick_pool, self)
         self._build_widgets(document)
         self.actions = build_actions(self)
@@ -245,6 +247,7 @@ class MainWindow(QMainWindow):
         if PreferencesDialog(self.settings, self).exec():
             self.story_panel.select(self.settings.planner, self.settings.generator)
             self._apply_planner_settings()
+            self._apply_model_folder()
 
     def closeEvent(self, event) -> None:
         if not self.projects.confirm_close():
@@ -277,6 +280,13 @@ class MainWindow(QMainWindow):
     def _planner_changed(self, name: str) -> None:
         self.settings.planner = name
         self._apply_planner_settings()
+
+    def _apply_model_folder(self) -> None:
+        """The models folder the user chose is where the engine looks for checkpoints."""
+        from engine.models.resolve import MODELS_DIR_ENV
+
+        if self.settings.model_folder:
+            os.environ[MODELS_DIR_ENV] = self.settings.model_folder
 
     def _apply_planner_settings(self) -> None:
         self.engine.planner_name = self.settings.planner

@@ -58,7 +58,7 @@ class ProjectController(QObject):
         self.choose_folder: Callable[[str], str] = self._choose_folder_dialog
         self.document: StoryDocument | None = None
         self.autosave_timer = QTimer(self)
-        self.autosave_timer.setInterval(settings.autosave_interval_s * 1000)
+        self.autosave_timer.setInterval(max(settings.autosave_interval_s, 5) * 1000)
         self.autosave_timer.timeout.connect(self.autosave)
         self.autosave_timer.start()
         file_lane.finished.connect(self._on_written)

@@ -22,88 +22,45 @@ def scratch_folder() -> Path:
     return user_data_path(APP_NAME, appauthor=False, ensure_exists=True) / "untitled"
 
 
+class _Setting:
+    """One typed value of AppSettings: read with a default, written through at once."""
+
+    def __init__(self, key: str, default, kind=str, allowed: tuple = (), doc: str = "") -> None:
+        self.key, self.default, self.kind, self.allowed = key, default, kind, allowed
+        self.__doc__ = doc
+
+    def __get__(self, settings: AppSettings | None, owner=None):
+        if settings is None:
+            return self
+        value = settings._store.value(self.key, self.default)
+        try:
+            value = self.kind(value) if value is not None else self.default
+        except (TypeError, ValueError):
+            return self.default
+        return value if not self.allowed or value in self.allowed else self.default
+
+    def __set__(self, settings: AppSettings, value) -> None:
+        settings._store.setValue(self.key, value)
+        settings._store.sync()
+
+
 class AppSettings:
     """Typed accessors over QSettings; every value has a sensible default."""
 
+    planner = _Setting("engine/planner", "offline")
+    generator = _Setting("engine/generator", "procedural")
+    planner_model = _Setting("engine/planner_model", "", doc="transformers/openai planners: a "
+                             "model id, folder or .gguf file")
+    planner_base_url = _Setting("engine/planner_base_url", "", doc="openai planner: the "
+                                "endpoint (empty: $OPENAI_BASE_URL or OpenAI's)")
+    model_folder = _Setting("engine/model_folder", "", doc="where model checkpoints are looked "
+                            "up first (empty: the default models folder)")
+    loudness_target = _Setting("export/loudness", "ebu", allowed=LOUDNESS_TARGETS)
+    audio_device = _Setting("playback/device", "", doc="output device; empty: system default")
+    autosave_interval_s = _Setting("project/autosave_interval_s", 60, int)
+
     def __init__(self, path: Path | None = None) -> None:
         self._store = QSettings(str(path or config_file()), QSettings.Format.IniFormat)
-
-    def _get(self, key: str, default, kind=str):
-        value = self._store.value(key, default)
-        try:
-            return kind(value) if value is not None else default
-        except (TypeError, ValueError):
-            return default
-
-    def _set(self, key: str, value) -> None:
-        self._store.setValue(key, value)
-        self._store.sync()
-
-    # -- backends --------------------------------------------------------------------
-    @property
-    def planner(self) -> str:
-        return self._get("engine/planner", "offline")
-
-    @planner.setter
-    def planner(self, name: str) -> None:
-        self._set("engine/planner", name)
-
-    @property
-    def generator(self) -> str:
-        return self._get("engine/generator", "procedural")
-
-    @generator.setter
-    def generator(self, name: str) -> None:
-        self._set("engine/generator", name)
-
-    @property
-    def planner_model(self) -> str:
-        """For the transformers and openai planners: a model id, folder or .gguf file."""
-        return self._get("engine/planner_model", "")
-
-    @planner_model.setter
-    def planner_model(self, value: str) -> None:
-        self._set("engine/planner_model", value)
-
-    @property
-    def planner_base_url(self) -> str:
-        """For the openai planner: the endpoint (empty: $OPENAI_BASE_URL or OpenAI's)."""
-        return self._get("engine/planner_base_url", "")
-
-    @planner_base_url.setter
-    def planner_base_url(self, value: str) -> None:
-        self._set("engine/planner_base_url", value)
-
-    @property
-    def model_folder(self) -> str:
-        return self._get("engine/model_folder", "")
-
-    @model_folder.setter
-    def model_folder(self, folder: str) -> None:
-        self._set("engine/model_folder", folder)
-
-    # -- output ----------------------------------------------------------------------
-    @property
-    def loudness_target(self) -> str:
-        value = self._get("export/loudness", "ebu")
-        return value if value in LOUDNESS_TARGETS else "ebu"
-
-    @loudness_target.setter
-    def loudness_target(self, name: str) -> None:
-        self._set("export/loudness", name)
-
-    @property
-    def audio_device(self) -> str:
-        """Output device name; empty means the system default."""
-        return self._get("playback/device", "")
-
-    @audio_device.setter
-    def audio_device(self, name: str) -> None:
-        self._set("playback/device", name)
-
-    @property
-    def autosave_interval_s(self) -> int:
-        return max(self._get("project/autosave_interval_s", 60, int), 5)
 
     # -- recent projects -------------------------------------------------------------
     def recent_projects(self) -> list[str]:
@@ -113,4 +70,5 @@ class AppSettings:
 
     def add_recent_project(self, folder: str) -> None:
         items = [folder] + [item for item in self.recent_projects() if item != folder]
-        self._set("project/recent", items[:MAX_RECENT])
+        self._store.setValue("project/recent", items[:MAX_RECENT])
+        self._store.sync()

@@ -509,3 +509,14 @@ def test_export_from_the_dialog(qtbot, tmp_path, window):
     qtbot.waitUntil(lambda: "failed" in dialog.status.text(), timeout=WAIT_MS)
     assert "--force" in dialog.status.text() or "exists" in dialog.status.text()
     assert master.read_bytes() == before
+
+
+def test_the_chosen_model_folder_is_where_models_are_looked_up(qtbot, tmp_path, monkeypatch):
+    from engine.models.resolve import MODELS_DIR_ENV, models_dir
+
+    monkeypatch.delenv(MODELS_DIR_ENV, raising=False)
+    settings = AppSettings(tmp_path / "settings.ini")
+    settings.model_folder = str(tmp_path / "weights")
+    window = open_window(qtbot, tmp_path)
+    assert models_dir() == tmp_path / "weights"
+    close_without_prompt(window)
