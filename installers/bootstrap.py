@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".audiostory-install.json"
 TORCH_DEFAULT = "torch==2.13.0"
-EXTRAS_BY_MODE = {"run": {"ai"}, "test": {"test"}}  # `test` includes `ai`
+# `test` pulls in `ai` and `llm` too; naming them lets a test set-up serve `run` as well
+EXTRAS_BY_MODE = {"run": {"ai"}, "test": {"test", "ai", "llm"}}
 
 
 def main(argv: list[str]) -> int:
