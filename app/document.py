@@ -9,7 +9,7 @@ from enum import StrEnum
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from engine.project import Project
+from engine.project import Project, take_is_current
 from engine.story import Event, Story, Take, Track
 
 
@@ -75,7 +75,8 @@ class StoryDocument(QObject):
         take = event.active_take()
         if take is None:
             return ClipState.PLANNED
-        if take.path in self._missing or not self._take_is_current(event, take):
+        if take.path in self._missing or not take_is_current(event, take,
+                                                             self.story.sample_rate):
             return ClipState.STALE
         return ClipState.RENDERED
 
@@ -88,12 +89,6 @@ class StoryDocument(QObject):
     def stale_event_ids(self) -> list[str]:
         return [e.id for e in self.story.events
                 if self.state(e.id) in (ClipState.PLANNED, ClipState.STALE, ClipState.FAILED)]
-
-    def _take_is_current(self, event: Event, take: Take) -> bool:
-        if take.render_key != event.render_key():
-            return False
-        take_frames = take.frames * self.story.sample_rate / take.sample_rate
-        return event.offset + event.duration <= take_frames + 1
 
     # -- render status (not undoable: it describes jobs, not the story) -----------------
     def set_rendering(self, event_id: str, fraction: float) -> None:

@@ -182,7 +182,11 @@ class EngineController(QObject):
         self.progress.emit(1.0, "")
 
     def _exists(self, event_id: str) -> bool:
-        return any(e.id == event_id for e in self.document.story.events)
+        try:
+            self.document.story.event(event_id)  # indexed: cheap for every progress signal
+        except KeyError:
+            return False
+        return True
 
     def _is_current(self, tag: RenderTag) -> bool:
         return (tag.document is self.document and self._exists(tag.event_id)

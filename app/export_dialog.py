@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
 from engine.export import ExportSettings, available_formats, export_project
+from engine.project import Project
 
 from .settings import LOUDNESS_CHOICES
 from .workers import Job, JobLane
@@ -126,7 +127,9 @@ class ExportDialog(QDialog):
 
     def start(self) -> None:
         settings = self.settings()
-        project = self.document.project
+        # the export reads a copy: edits made while it runs must not tear the files apart
+        live = self.document.project
+        project = Project(live.folder, live.story.model_copy(deep=True))
         self.export_button.setEnabled(False)
         self.close_button.setText("Cancel")
         self.progress.setVisible(True)

@@ -261,8 +261,10 @@ class MainWindow(QMainWindow):
 
     # -- planning and rendering --------------------------------------------------------
     def plan(self, prompt: str, duration_s: float) -> None:
-        self.engine.plan(prompt, duration_s, random.randrange(1, 2 ** 31)
-                         if self.document.story.events else self.document.story.seed or 1)
+        # the first plan is reproducible; planning again asks a sampling planner for another
+        replanning = bool(self.document.story.events)
+        seed = random.randrange(1, 2 ** 31) if replanning else self.document.story.seed or 1
+        self.engine.plan(prompt, duration_s, seed)
 
     def render_all(self) -> None:
         if not self.engine.render_stale():

@@ -102,7 +102,9 @@ class MixPlayer(QObject):
     def remix(self) -> None:
         self._generation += 1
         self._dirty = False
-        story, project, cache = self.document.story, self.document.project, self.cache
+        # mix a copy: the live story keeps changing under the user's hands meanwhile
+        story = self.document.story.model_copy(deep=True)
+        project, cache = self.document.project, self.cache
         self.mixing.emit(True)
         self.pool.submit(("mix", self._generation), lambda: Mixer().mix(
             story, lambda event: cache.get(project, event)))

@@ -35,9 +35,6 @@ class PeakCache(QObject):
             self._pool.submit(("peaks", key), lambda: _load_peaks(path))
         return peaks
 
-    def put(self, path: Path, peaks: Peaks) -> None:
-        self._peaks[str(path)] = peaks
-
     def _on_done(self, key, result) -> None:
         if isinstance(key, tuple) and key[0] == "peaks":
             self._peaks[key[1]] = result

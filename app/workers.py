@@ -65,9 +65,6 @@ class JobLane(QObject):
         with self._lock:
             return self._current is not None or bool(self._pending)
 
-    def current(self) -> Job | None:
-        return self._current
-
     def cancel_all(self) -> None:
         """Cancel the running job and everything queued behind it."""
         with self._lock:

@@ -54,13 +54,15 @@ def integrated_lufs(audio: np.ndarray, sample_rate: int) -> float | None:
     """Integrated loudness in LUFS, or None for clips too short or too quiet to measure."""
     if audio.shape[-1] < int(_GATE_BLOCK_S * sample_rate):
         return None
-    return measure(audio, sample_rate).integrated_lufs
+    return measure(audio, sample_rate, true_peak=False).integrated_lufs
 
 
-def measure(audio: np.ndarray, sample_rate: int, chunk: int = 1 << 16) -> LoudnessStats:
-    """Every figure of the report for audio shaped (channels, samples)."""
+def measure(audio: np.ndarray, sample_rate: int, chunk: int = 1 << 16,
+            true_peak: bool = True) -> LoudnessStats:
+    """Every figure of the report for audio shaped (channels, samples); the oversampled
+    true-peak search, the costly part, only when asked for."""
     audio = np.atleast_2d(audio)
-    meter = LoudnessMeter(sample_rate, audio.shape[0])
+    meter = LoudnessMeter(sample_rate, audio.shape[0], true_peak=true_peak)
     for start in range(0, audio.shape[1], chunk):
         meter.feed(audio[:, start:start + chunk])
     return meter.result()

@@ -28,7 +28,7 @@ from scipy import ndimage, signal
 from .errors import Cancelled, InvalidInput
 from .loudness import (PEAK_BLOCK, PEAK_BOUND, PEAK_CONTEXT, LoudnessMeter, LoudnessStats,
                        block_peaks, coarse_peak_bound, k_weighting_sos, near_peaks,
-                       oversampled_peak, search_true_peak, stats_from_steps, window)
+                       oversampled_peak, stats_from_steps, window)
 from .progress import CancelToken, Progress, no_progress
 
 LOUDNESS_TARGETS: dict[str, float | None] = {
@@ -387,10 +387,3 @@ def _merge(segments: list[GainSegment]) -> list[GainSegment]:
         else:
             merged.append(segment)
     return merged
-
-
-def output_true_peak(master: np.ndarray, bus: MasterBus, peaks: np.ndarray) -> float:
-    """True peak (linear) of the delivered master, given block sample peaks of the mix."""
-    def fetch(lo: int, hi: int) -> np.ndarray:
-        return bus.process(window(master, lo, hi), lo)
-    return search_true_peak(peaks * bus.gain, PEAK_BLOCK, master.shape[1], fetch)

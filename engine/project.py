@@ -122,10 +122,8 @@ class Project:
     def needs_render(self, event: Event) -> bool:
         """No usable take: none yet, its file is gone, its inputs changed, or it is too short."""
         take = event.active_take()
-        if take is None or not self.take_available(take) or take.render_key != event.render_key():
-            return True
-        take_frames_at_story_rate = take.frames * self.story.sample_rate / take.sample_rate
-        return event.offset + event.duration > take_frames_at_story_rate + 1
+        return (take is None or not self.take_available(take)
+                or not take_is_current(event, take, self.story.sample_rate))
 
     def stale_events(self) -> list[Event]:
         return [event for event in self.story.events if self.needs_render(event)]
@@ -189,6 +187,14 @@ class Project:
         """Store a rendered take and make it the event's active take."""
         return attach_take(event, self.store_take(request, generated, generator,
                                                   generator_version))
+
+
+def take_is_current(event: Event, take: Take, story_rate: int) -> bool:
+    """The take was made from the event's present inputs and covers its whole span."""
+    if take.render_key != event.render_key():
+        return False
+    take_frames_at_story_rate = take.frames * story_rate / take.sample_rate
+    return event.offset + event.duration <= take_frames_at_story_rate + 1
 
 
 def attach_take(event: Event, take: Take) -> Take:

@@ -202,10 +202,3 @@ class Story(_Model):
         while f"e{n}" in used:
             n += 1
         return f"e{n}"
-
-    def next_track_id(self, kind: TrackKind) -> str:
-        used = {t.id for t in self.tracks}
-        n = 1
-        while f"{kind.value}-{n}" in used:
-            n += 1
-        return f"{kind.value}-{n}"

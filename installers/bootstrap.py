@@ -22,7 +22,6 @@ import json
 import os
 import subprocess
 import sys
-import tomllib
 import venv
 from pathlib import Path
 
@@ -98,20 +97,11 @@ def ensure_installed(python: Path, extras: set[str]) -> None:
     if stamp.get("fingerprint") == fingerprint:
         extras = extras | set(stamp.get("extras", []))
     print("Installing dependencies into .venv/ (first run only) ...", file=sys.stderr)
-    if project_needs_torch(extras) and not has_module(python, "torch"):
+    if not has_module(python, "torch"):  # a core dependency: pick its build first
         install_torch(python)
     target = f"{ROOT}[{','.join(sorted(extras))}]" if extras else str(ROOT)
     pip(python, "install", "-e", target)
     STAMP.write_text(json.dumps({"fingerprint": fingerprint, "extras": sorted(extras)}))
-
-
-def project_needs_torch(extras: set[str]) -> bool:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    requirements = list(project.get("dependencies", []))
-    for extra in extras:
-        requirements += project.get("optional-dependencies", {}).get(extra, [])
-    return any(req.replace(" ", "").startswith(("torch>", "torch=", "torch<", "torch;"))
-               or req.strip() == "torch" for req in requirements)
 
 
 def has_module(python: Path, module: str) -> bool:

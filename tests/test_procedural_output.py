@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.generation.procedural.finishing import TARGET_LUFS, integrated_lufs
+from engine.generation.procedural.finishing import TARGET_LUFS
 from engine.loudness import integrated_lufs as reference_lufs
 
 from .procedural_support import SR, band_share, centroid_hz, envelope_db, render
@@ -22,12 +22,6 @@ def test_takes_meet_their_track_kind_loudness_and_ambience_sits_below_effects():
     assert abs(reference_lufs(ambience, SR) - TARGET_LUFS["ambience"]) < 1.0
     assert abs(reference_lufs(music, SR) - TARGET_LUFS["music"]) < 1.0
     assert TARGET_LUFS["ambience"] < TARGET_LUFS["music"] < TARGET_LUFS["effects"]
-
-
-def test_fast_loudness_agrees_with_the_reference_meter():
-    for caption in ("a dog barks", "heavy rain", "a church bell tolls", "tense low drone"):
-        audio = render(caption, 5.0).audio
-        assert abs(integrated_lufs(audio, SR) - reference_lufs(audio, SR)) < 0.1, caption
 
 
 def test_a_distant_sound_is_quieter_duller_and_wetter():

@@ -72,11 +72,10 @@ def format_tick(samples: int, sample_rate: int, step_s: float) -> str:
     return f"{hours}:{int(minutes):02d}:{secs:0{width}.{decimals}f}" if hours else text
 
 
-def format_time(samples: int, sample_rate: int, precise: bool = False) -> str:
-    """mm:ss.mmm (h:mm:ss.mmm past an hour); `precise` adds the sample index."""
+def format_time(samples: int, sample_rate: int) -> str:
+    """mm:ss.mmm (h:mm:ss.mmm past an hour)."""
     seconds = samples / sample_rate
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
-    text = (f"{int(hours)}:{int(minutes):02d}:{secs:06.3f}" if hours >= 1
+    return (f"{int(hours)}:{int(minutes):02d}:{secs:06.3f}" if hours >= 1
             else f"{int(minutes):02d}:{secs:06.3f}")
-    return f"{text} ({samples})" if precise else text

@@ -110,9 +110,6 @@ class TrackHeaderPanel(QWidget):
             row.show()
             self._rows[track.id] = row
 
-    def row(self, track_id: str) -> TrackHeader:
-        return self._rows[track_id]
-
     def set_scroll(self, y: int) -> None:
         self._scroll_y = y
         for lane, track in enumerate(self.document.story.tracks):

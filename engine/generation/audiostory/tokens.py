@@ -47,10 +47,6 @@ def prompt_text(narrative: str, total_s: float) -> str:
     return SYSTEM + USER.format(instruction=instruction(narrative, total_s)) + ASSISTANT
 
 
-def query_run(opener: str, pattern: str, closer: str, count: int) -> str:
-    return opener + "".join(pattern.format(i) for i in range(count)) + closer
-
-
 def caption_text(caption: str, duration_s: float) -> str:
     return f"{caption.strip()}{TIME_OPEN}{duration_s:.1f}{TIME_CLOSE}"
 

@@ -434,13 +434,6 @@ def pan(mono: np.ndarray, position: np.ndarray | float) -> np.ndarray:
     return np.stack([mono * np.cos(angle), mono * np.sin(angle)]) * np.sqrt(2)
 
 
-def decorrelated_stereo(rng: np.random.Generator, make, width: float = 1.0) -> np.ndarray:
-    """Two independent renders of a diffuse texture, blended toward mono by (1 - width)."""
-    left, right = make(rng), make(rng)
-    mid = (left + right) / 2
-    return np.stack([mid + width * (left - mid), mid + width * (right - mid)])
-
-
 def to_stereo(x: np.ndarray) -> np.ndarray:
     return np.stack([x, x]) if x.ndim == 1 else x
 

@@ -16,8 +16,8 @@ clips never click at their boundaries.
 from __future__ import annotations
 
 import numpy as np
-from scipy import signal
 
+from ...loudness import integrated_lufs
 from . import dsp
 from .effects import limit
 from .params import SoundParams
@@ -30,43 +30,6 @@ DISTANCE_RANGE_DB = 12.0
 INTENSITY_RANGE_DB = 4.0
 MUFFLED_DB = -6.0
 _MEASURE_MAX_S = 60.0  # a longer take's loudness is measured on its first minute: beds are steady
-# ITU-R BS.1770-4 K-weighting at 48 kHz: a high shelf (the head), then the RLB high-pass.
-_K_WEIGHTING_48K = np.array([
-    [1.53512485958697, -2.69169618940638, 1.19839281085285,
-     1.0, -1.69065929318241, 0.73248077421585],
-    [1.0, -2.0, 1.0, 1.0, -1.99004745483398, 0.99007225036621]])
-_BLOCK_S, _STEP_S = 0.4, 0.1  # gating blocks of 400 ms, overlapping by 75 %
-
-
-def integrated_lufs(audio: np.ndarray, sr: int) -> float | None:
-    """BS.1770-4 integrated loudness (absolute and relative gates), vectorised.
-
-    The same measure as engine.loudness (pyloudnorm; a test holds them within 0.1 LU), but
-    with the block energies taken from one cumulative sum instead of a Python loop over
-    blocks: a minute of audio is measured in milliseconds. Takes are always 48 kHz.
-    """
-    if sr != 48_000:
-        from ...loudness import integrated_lufs as reference
-
-        return reference(audio, sr)
-    block = int(_BLOCK_S * sr)
-    if audio.shape[-1] < block:
-        return None
-    weighted = signal.sosfilt(_K_WEIGHTING_48K, np.atleast_2d(audio), axis=-1)
-    energy = np.concatenate([np.zeros((weighted.shape[0], 1)),
-                             np.cumsum(weighted ** 2, axis=-1)], axis=-1)
-    starts = np.arange(0, audio.shape[-1] - block + 1, int(_STEP_S * sr))
-    per_block = (energy[:, starts + block] - energy[:, starts]) / block  # (channels, blocks)
-    total = per_block.sum(axis=0)
-    loudness = -0.691 + 10 * np.log10(np.maximum(total, 1e-30))
-    gated = total[loudness > -70.0]
-    if gated.size == 0:
-        return None
-    relative = -0.691 + 10 * np.log10(gated.mean()) - 10.0
-    gated = total[(loudness > -70.0) & (loudness > relative)]
-    return float(-0.691 + 10 * np.log10(gated.mean())) if gated.size else None
-
-
 def target_lufs(track_kind: str, params: SoundParams, defaults: SoundParams) -> float:
     target = TARGET_LUFS.get(track_kind, DEFAULT_TARGET_LUFS)
     target -= DISTANCE_RANGE_DB * (params.distance - defaults.distance)
