@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or (len(argv) == 1 and argv[0].rstrip("/").endswith(".story")):
         return open_editor(argv[0] if argv else None)
     from app.cli import APP_COMMANDS
-    from engine.commands import main as run_command
+    from engine.cli import main as run_command
 
     return run_command(argv, APP_COMMANDS)
 

@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from PySide6.QtGui import QIcon, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
+from app import style
+from app.main_window import MainWindow
+from app.settings import AppSettings
+from engine.locations import APP_NAME, resource_path
 from engine.logs import log_to_file
 
-from . import style
-from .main_window import MainWindow
-from .settings import APP_NAME, AppSettings
-
-ICON = Path(__file__).resolve().parent.parent / "resources" / "icons" / "audiostory.svg"
+ICON = resource_path("icons", "audiostory.svg")
 
 
 PIXMAP_CACHE_KB = 256 * 1024  # rendered clips are cached as pixmaps (see ClipItem)

@@ -32,7 +32,7 @@ class Screenshot:
             raise InvalidInput(f"--size {args.size!r}: use WIDTHxHEIGHT, e.g. 1280x800.") from None
         if not 0.5 <= args.scale <= 4:
             raise InvalidInput("--scale must be between 0.5 and 4.")
-        from .screenshot import take_screenshot
+        from app.screenshot import take_screenshot
 
         take_screenshot(args.output, (width, height), args.scale, args.prompt)
         print(f"wrote {args.output}")

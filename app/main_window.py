@@ -8,26 +8,35 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QUndoGroup
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu,
-                               QMessageBox, QProgressBar, QPushButton, QTabWidget, QWidget)
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTabWidget,
+    QWidget,
+)
 
-from .commands import AddEvents, RemoveEvents
-from .document import StoryDocument
-from .engine_controller import EngineController
-from .inspector import Inspector
-from .menus import build_actions, build_menus
-from .mix_player import MixPlayer
-from .peak_cache import PeakCache
-from .playback import Player
-from .project_controller import ProjectController
-from .scene_list import SceneList
-from .settings import AppSettings
-from .story_panel import StoryPanel
-from .timeline.widget import TimelineWidget
-from .transport import TransportBar
-from .workers import Job, JobLane, QuickPool
-
-APP_TITLE = "AudioStory Studio"
+from app.audio.mix_player import MixPlayer
+from app.audio.peak_cache import PeakCache
+from app.audio.playback import Player
+from app.controllers.engine_controller import EngineController
+from app.controllers.project_controller import ProjectController
+from app.controllers.workers import Job, JobLane, QuickPool
+from app.document.edits import AddEvents, RemoveEvents
+from app.document.story_document import StoryDocument
+from app.menus import build_actions, build_menus
+from app.panels.inspector import Inspector
+from app.panels.scene_list import SceneList
+from app.panels.story_panel import StoryPanel
+from app.panels.transport import TransportBar
+from app.settings import AppSettings
+from app.timeline.widget import TimelineWidget
+from engine.locations import APP_NAME
 
 
 class MainWindow(QMainWindow):
@@ -66,8 +75,8 @@ class MainWindow(QMainWindow):
     def _warm_up(self, progress, cancel) -> None:
         """Load the default generator and the embedding model before the first render needs
         them (in the render lane, so the window is usable meanwhile)."""
-        from engine.embeddings import encoder
         from engine.generation import get_generator
+        from engine.text.embeddings import encoder
 
         encoder()
         generator = get_generator(self.settings.generator)
@@ -206,7 +215,7 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         document = self.document
         name = "Untitled" if document.untitled else document.project.folder.name
-        self.setWindowTitle(f"{name}[*] — {APP_TITLE}")
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
         self.setWindowModified(document.modified)
 
     def _refresh_recent(self) -> None:
@@ -237,12 +246,12 @@ class MainWindow(QMainWindow):
         self.projects.save_as()
 
     def export_dialog(self) -> None:
-        from .export_dialog import ExportDialog
+        from app.dialogs.export_dialog import ExportDialog
 
         ExportDialog(self.document, self.render_lane, self.settings.loudness_target, self).exec()
 
     def preferences_dialog(self) -> None:
-        from .preferences import PreferencesDialog
+        from app.dialogs.preferences import PreferencesDialog
 
         if PreferencesDialog(self.settings, self).exec():
             self.story_panel.select(self.settings.planner, self.settings.generator)
@@ -285,7 +294,7 @@ class MainWindow(QMainWindow):
 
     def _apply_model_folder(self) -> None:
         """The models folder the user chose is where the engine looks for checkpoints."""
-        from engine.models.resolve import MODELS_DIR_ENV
+        from engine.checkpoints.resolve import MODELS_DIR_ENV
 
         if self.settings.model_folder:
             os.environ[MODELS_DIR_ENV] = self.settings.model_folder
@@ -421,7 +430,7 @@ class MainWindow(QMainWindow):
         """Errors never stop the window: a status line and a non-blocking message box."""
         self.statusBar().showMessage(text, 12000)
         if self.isVisible():
-            box = QMessageBox(QMessageBox.Icon.Warning, APP_TITLE, text,
+            box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, text,
                               QMessageBox.StandardButton.Ok, self)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()

@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 from engine.planning import PlanRequest, get_planner, story_from_plan
-from engine.project import Project
-from engine.render import render_events
+from engine.project.folder import Project
+from engine.render.events import render_events
 
 DEMO_PROMPT = ("A storm gathers over a fishing village at night; thunder rolls as a boat "
                "returns to the harbour, its crew cheering as the rain stops and morning birds "
@@ -28,11 +28,10 @@ def take_screenshot(output: Path, size: tuple[int, int], scale: float = 1.0,
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if scale != 1.0:
         os.environ["QT_SCALE_FACTOR"] = str(scale)
-    from PySide6.QtWidgets import QApplication
 
-    from .application import make_application
-    from .main_window import MainWindow
-    from .settings import AppSettings
+    from app.application import make_application
+    from app.main_window import MainWindow
+    from app.settings import AppSettings
 
     app = make_application()
     with tempfile.TemporaryDirectory() as temp:

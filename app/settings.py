@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path
 from PySide6.QtCore import QSettings
 
-APP_NAME = "AudioStory Studio"
+from engine.locations import config_dir, data_dir
+
 MAX_RECENT = 10
 LOUDNESS_CHOICES = (("EBU R128 (−23 LUFS)", "ebu"), ("Podcast (−16 LUFS)", "podcast"),
                     ("Streaming (−14 LUFS)", "streaming"), ("None (mix as is)", "none"))
@@ -14,12 +14,14 @@ LOUDNESS_TARGETS = tuple(value for _, value in LOUDNESS_CHOICES)
 
 
 def config_file() -> Path:
-    return user_config_path(APP_NAME, appauthor=False, ensure_exists=True) / "settings.ini"
+    return config_dir() / "settings.ini"
 
 
 def scratch_folder() -> Path:
     """Where untitled projects live until they are saved somewhere (crash recovery too)."""
-    return user_data_path(APP_NAME, appauthor=False, ensure_exists=True) / "untitled"
+    folder = data_dir() / "untitled"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 class _Setting:

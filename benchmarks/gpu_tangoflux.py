@@ -28,8 +28,8 @@ def build(tiny: bool, device: str, dtype):
     from diffusers import AutoencoderOobleck
     from transformers import T5Config, T5EncoderModel
 
-    from engine.generation.diffusers_backends.tangoflux_dit import DiTConfig, TangoFluxDiT
-    from engine.models.tiny import TINY_DIT, TINY_VAE
+    from engine.generation.tangoflux.dit import DiTConfig, TangoFluxDiT
+    from tests.support.tiny_checkpoints import TINY_DIT, TINY_VAE
 
     torch.manual_seed(0)
     text_config = T5Config(**(dict(FLAN_T5_LARGE, d_model=32, d_kv=8, d_ff=64, num_layers=1,

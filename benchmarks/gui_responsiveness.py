@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from engine.audio_io import write_audio  # noqa: E402
-from engine.project import Project  # noqa: E402
-from engine.story import Event, Story, Take, Track, TrackKind  # noqa: E402
+from engine.audio.files import write_audio  # noqa: E402
+from engine.model.story import Event, Story, Take, Track, TrackKind  # noqa: E402
+from engine.project.folder import Project  # noqa: E402
 
 SR = 48_000
 TAKE_FILES = 24

@@ -28,9 +28,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.export import ExportSettings, check_export, write_export  # noqa: E402
-from engine.mixing import MixSettings, Mixer, resample  # noqa: E402
-from engine.story import Event, FadeCurve, Story, Track, TrackKind  # noqa: E402
+from engine.export.exporter import ExportSettings, check_export, write_export  # noqa: E402
+from engine.mix.mixer import Mixer, MixSettings, resample  # noqa: E402
+from engine.model.story import Event, FadeCurve, Story, Track, TrackKind  # noqa: E402
 
 SR = 48_000
 KINDS = (TrackKind.AMBIENCE, TrackKind.EFFECTS, TrackKind.MUSIC, TrackKind.SPEECH)

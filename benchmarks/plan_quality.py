@@ -41,8 +41,8 @@ from scipy.optimize import linear_sum_assignment
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.embeddings import embed  # noqa: E402
 from engine.planning import PlanRequest, get_planner  # noqa: E402
+from engine.text.embeddings import embed  # noqa: E402
 
 MATCH_THRESHOLD = 0.6
 KIND_NAMES = {"effect": "effects"}

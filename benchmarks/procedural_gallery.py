@@ -21,7 +21,7 @@ from scipy import signal
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.audio_io import write_audio  # noqa: E402
+from engine.audio.files import write_audio  # noqa: E402
 from engine.generation.base import RenderRequest  # noqa: E402
 from engine.generation.procedural import ProceduralGenerator  # noqa: E402
 from engine.generation.procedural.catalogue import catalogue  # noqa: E402

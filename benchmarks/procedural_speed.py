@@ -83,9 +83,9 @@ def per_recipe(seconds: float, only: list[str] | None) -> list[tuple[str, float,
 def story(seconds: float) -> tuple[int, float, float, float, float]:
     """(events, plan, render, mix, CPU) seconds for a whole offline story."""
     from engine.generation import get_generator
-    from engine.mixing import Mixer
+    from engine.mix.mixer import Mixer
     from engine.planning import PlanRequest, get_planner, story_from_plan
-    from engine.render import render_request
+    from engine.render.context import render_request
 
     start, cpu = time.perf_counter(), time.process_time()
     plan = get_planner("offline").plan(PlanRequest(STORY_PROMPT, seconds, 1))

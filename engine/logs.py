@@ -5,13 +5,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from platformdirs import user_log_path
-
-APP_NAME = "AudioStory Studio"
+from engine.locations import log_dir
 
 
 def log_file(name: str) -> Path:
-    return user_log_path(APP_NAME, appauthor=False, ensure_exists=True) / name
+    return log_dir() / name
 
 
 def log_to_file(name: str, level: int = logging.WARNING) -> Path:

@@ -6,9 +6,9 @@ touch the GUI. The GUI's worker threads and the CLI's stderr printer both plug i
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
-from .errors import Cancelled
+from engine.errors import Cancelled
 
 Progress = Callable[[float, str], None]
 

@@ -34,8 +34,6 @@ EXTRAS_BY_MODE = {"run": {"ai"}, "test": {"test", "ai", "llm"}}
 
 
 def main(argv: list[str]) -> int:
-    if sys.version_info < (3, 11):
-        return fail(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     if not argv or argv[0] not in EXTRAS_BY_MODE:
         return fail("usage: python3 installers/bootstrap.py run|test [ARGS...]")
     mode, rest = argv[0], argv[1:]
@@ -69,7 +67,7 @@ def ensure_venv() -> Path:
             raise SystemExit(
                 f"bootstrap: could not create .venv/ ({exc}). "
                 "Install your distribution's python3-venv package and run this again."
-            )
+            ) from None
     return python
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.story import Event, Story, Track, TrackKind
+from engine.model.story import Event, Story, Track, TrackKind
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem
 
-from engine.peaks import Peaks
-
-from .. import style
-from ..document import ClipState
+from app import style
+from app.document.story_document import ClipState
+from engine.audio.peaks import Peaks
 
 EDGE_GRAB_PX = 6
 SLIVER_PX = 4.0

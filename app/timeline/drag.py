@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, Qt
 
-from ..commands import SetEventFields
+from app.document.edits import SetEventFields
 
 SNAP_PX = 8.0
 MIN_CLIP_S = 0.01

@@ -6,8 +6,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QWidget
 
-from .. import style
-from .scale import TimeScale, format_tick
+from app import style
+from app.timeline.scale import TimeScale, format_tick
 
 
 class RulerWidget(QWidget):

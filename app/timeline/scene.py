@@ -9,19 +9,18 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from PySide6.QtCore import QLineF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QRectF, Signal
 from PySide6.QtGui import QFont, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene
 
+from app import style
+from app.document.edits import AddEvents
+from app.document.story_document import StoryDocument
+from app.timeline.clip_item import ClipItem
+from app.timeline.drag import DragController
+from app.timeline.scale import TimeScale
 from engine.errors import StudioError
-from engine.story import Event
-
-from .. import style
-from ..commands import AddEvents
-from ..document import StoryDocument
-from .clip_item import ClipItem
-from .drag import DragController
-from .scale import TimeScale
+from engine.model.story import Event
 
 AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".aiff", ".aif", ".mp3"}
 DROPPED_TEXT_S = 5.0

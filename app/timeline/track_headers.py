@@ -1,12 +1,18 @@
 """Track headers beside the lanes: name, kind, mute, solo and gain, kept level with the view."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDoubleSpinBox, QFrame, QHBoxLayout, QLabel, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from .. import style
-from ..commands import SetTrackFields
+from app import style
+from app.document.edits import SetTrackFields
 
 
 class TrackHeader(QFrame):

@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QFrame, QGraphicsView
 
-from .scene import TimelineScene
+from app.timeline.scene import TimelineScene
 
 ZOOM_STEP = 1.5
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
-from .. import style
-from .ruler import RulerWidget
-from .scale import TimeScale
-from .scene import TimelineScene
-from .track_headers import TrackHeaderPanel
-from .view import TimelineView
+from app import style
+from app.timeline.ruler import RulerWidget
+from app.timeline.scale import TimeScale
+from app.timeline.scene import TimelineScene
+from app.timeline.track_headers import TrackHeaderPanel
+from app.timeline.view import TimelineView
 
 
 class TimelineWidget(QWidget):

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import importlib
 
-from ..errors import InvalidInput
-from .base import GeneratedAudio, Generator, NeighbourEvent, RenderRequest
+from engine.errors import InvalidInput
+from engine.generation.base import GeneratedAudio, Generator, NeighbourEvent, RenderRequest
 
 # name -> "module:attribute" of a zero-argument factory
 _BACKENDS = {
     "procedural": "engine.generation.procedural:ProceduralGenerator",
-    "audioldm2": "engine.generation.diffusers_backends.audioldm2:AudioLDM2Generator",
-    "stable-audio-open": "engine.generation.diffusers_backends.stable_audio:StableAudioGenerator",
-    "tangoflux": "engine.generation.diffusers_backends.tangoflux:TangoFluxGenerator",
+    "audioldm2": "engine.generation.diffusers.audioldm2:AudioLDM2Generator",
+    "stable-audio-open": "engine.generation.diffusers.stable_audio:StableAudioGenerator",
+    "tangoflux": "engine.generation.tangoflux.generator:TangoFluxGenerator",
     "audiostory": "engine.generation.audiostory.generator:AudioStoryGenerator",
 }
 _instances: dict[str, Generator] = {}

@@ -5,13 +5,14 @@ recipe tables, never the settings of one job, so one generator can serve many re
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from types import MappingProxyType
-from typing import Any, Mapping, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from ..progress import CancelToken, Progress
+from engine.progress import CancelToken, Progress
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class RenderRequest:
     story_seed: int = 0  # shared scene state: the same source sounds the same across events
     start_s: float = 0.0  # where the event sits in the story
     event_id: str = ""
+    text: str = ""      # speech events: the words,
+    speaker: str = ""   # who says them,
+    delivery: str = ""  # and how (shouted, whispered, calm)
 
     def __post_init__(self) -> None:
         if not self.caption.strip():
@@ -49,6 +53,11 @@ class RenderRequest:
         object.__setattr__(self, "cues", MappingProxyType(dict(self.cues)))
         object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
         object.__setattr__(self, "context", tuple(self.context))
+
+    def speech(self) -> dict[str, str]:
+        """The speech inputs that are set, as in `Event.speech` (part of the render key)."""
+        return {name: value for name in ("text", "speaker", "delivery")
+                if (value := getattr(self, name))}
 
     def to_json(self) -> dict[str, Any]:
         """Every parameter, as stored in the take so the render can be repeated."""

@@ -23,10 +23,11 @@ conditions on the same story around it, and nothing else changes.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol
 
-from .base import NeighbourEvent, RenderRequest
+from engine.generation.base import NeighbourEvent, RenderRequest
 
 if TYPE_CHECKING:
     import torch
@@ -41,10 +42,10 @@ AFTER_WEIGHT = 0.3
 
 @dataclass(frozen=True)
 class BridgeTokens:
-    semantic: "torch.Tensor"          # (n_semantic, dim): the event's own meaning
-    semantic_mask: "torch.Tensor"     # (n_semantic,) bool: True for real tokens
-    residual: "torch.Tensor"          # (n_residual, dim): what the caption cannot say
-    residual_weights: "torch.Tensor"  # (n_residual,): how much each residual token counts
+    semantic: torch.Tensor          # (n_semantic, dim): the event's own meaning
+    semantic_mask: torch.Tensor     # (n_semantic,) bool: True for real tokens
+    residual: torch.Tensor          # (n_residual, dim): what the caption cannot say
+    residual_weights: torch.Tensor  # (n_residual,): how much each residual token counts
     method: str                       # recorded with the take
 
 
@@ -86,9 +87,9 @@ class CaptionBridge:
                                      self.method)
 
 
-def caption_bridge_tokens(request: RenderRequest, caption: "torch.Tensor",
-                          caption_mask: "torch.Tensor", neighbours: "torch.Tensor | None",
-                          neighbour_mask: "torch.Tensor | None",
+def caption_bridge_tokens(request: RenderRequest, caption: torch.Tensor,
+                          caption_mask: torch.Tensor, neighbours: torch.Tensor | None,
+                          neighbour_mask: torch.Tensor | None,
                           method: str = CaptionBridge.method) -> BridgeTokens:
     """Bridge tokens from encodings already made: the caption's (n, dim) and the neighbours'
     (count, m, dim); each neighbour becomes one residual token, its masked mean."""
@@ -104,7 +105,7 @@ def caption_bridge_tokens(request: RenderRequest, caption: "torch.Tensor",
     return BridgeTokens(semantic, caption_mask.bool(), residual, weights, method)
 
 
-def fuse_context(tokens: BridgeTokens, strength: float) -> "torch.Tensor":
+def fuse_context(tokens: BridgeTokens, strength: float) -> torch.Tensor:
     """(n_semantic, dim): caption tokens with a weighted residual step toward the story."""
     import torch
 
@@ -118,8 +119,8 @@ def fuse_context(tokens: BridgeTokens, strength: float) -> "torch.Tensor":
     return semantic + step * (attended - semantic)
 
 
-def fuse_learned(attention: "torch.nn.MultiheadAttention", semantic: "torch.Tensor",
-                 residual: "torch.Tensor", scale: float) -> "torch.Tensor":
+def fuse_learned(attention: torch.nn.MultiheadAttention, semantic: torch.Tensor,
+                 residual: torch.Tensor, scale: float) -> torch.Tensor:
     """AudioStory's fuser: semantic tokens attend to residual tokens, plus a skip
     connection, divided by the feature scale. (batch, n, dim) in and out."""
     attended = attention(semantic.transpose(0, 1), residual.transpose(0, 1),

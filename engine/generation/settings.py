@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import importlib
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any, Mapping
+from typing import Any
 
-from ..errors import InvalidInput
+from engine.errors import InvalidInput
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Setting:
 
 def settings_schema(generator_name: str) -> list[dict[str, Any]]:
     """The settings a registered generator accepts, as JSON-ready dicts (no weights load)."""
-    from . import _BACKENDS
+    from engine.generation import _BACKENDS
 
     if generator_name not in _BACKENDS:
         raise InvalidInput(f"unknown generator {generator_name!r}; choose one of: "

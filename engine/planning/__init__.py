@@ -5,11 +5,11 @@ import importlib
 import inspect
 from typing import Protocol
 
-from ..errors import InvalidInput
-from ..progress import CancelToken, Progress
-from .arrange import story_from_plan
-from .plan import Plan, PlannedEvent, PlanRequest
-from .validate import PlanError, validate_plan
+from engine.errors import InvalidInput
+from engine.planning.arrange import story_from_plan
+from engine.planning.plan import Plan, PlannedEvent, PlanRequest
+from engine.planning.validate import PlanError, validate_plan
+from engine.progress import CancelToken, Progress
 
 
 class Planner(Protocol):
@@ -22,9 +22,9 @@ class Planner(Protocol):
 
 
 _BACKENDS = {
-    "offline": "engine.planning.offline:OfflinePlanner",
-    "transformers": "engine.planning.transformers_planner:TransformersPlanner",
-    "openai": "engine.planning.openai_compatible:OpenAICompatiblePlanner",
+    "offline": "engine.planning.offline.planner:OfflinePlanner",
+    "transformers": "engine.planning.llm.transformers_planner:TransformersPlanner",
+    "openai": "engine.planning.llm.openai_compatible:OpenAICompatiblePlanner",
     "audiostory": "engine.planning.audiostory:AudioStoryPlanner",
 }
 

@@ -5,11 +5,12 @@ visible on the timeline and the mixer never has to crossfade sounds the plan mea
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
-from ..story import DEFAULT_SAMPLE_RATE, Event, Story, Track, TrackKind
-from .plan import Plan
-from .validate import validate_plan
+from engine.model.story import DEFAULT_SAMPLE_RATE, Event, Scene, Story, Track, TrackKind
+from engine.planning.plan import Plan
+from engine.planning.validate import validate_plan
 
 KIND_ORDER = (TrackKind.AMBIENCE, TrackKind.EFFECTS, TrackKind.MUSIC, TrackKind.SPEECH)
 KIND_NAMES = {TrackKind.AMBIENCE: "Ambience", TrackKind.EFFECTS: "Effects",
@@ -37,8 +38,17 @@ def story_from_plan(plan: Plan, prompt: str, title: str = "", seed: int = 0,
                             caption=planned.caption, tone=planned.tone, cues=planned.cues,
                             seed=event_seed(seed, index), generator=generator))
     story.tracks = [lane.track for kind in KIND_ORDER for lane in lanes[kind]]
+    story.scenes = [Scene(id="s1", title="Scene 1", start=0, end=story.duration,
+                          tone=_usual_tone(events))]
+    for event in events:
+        event.scene_id = "s1"
     story.events = events
     return story
+
+
+def _usual_tone(events: list[Event]) -> str:
+    tones = Counter(e.tone for e in events if e.tone != "neutral")
+    return tones.most_common(1)[0][0] if tones else "neutral"
 
 
 @dataclass

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from ..errors import InvalidInput
-from ..progress import CancelToken, Progress
-from .plan import Plan, PlanRequest
-from .validate import PlanError, validate_plan
+from engine.errors import InvalidInput
+from engine.planning.plan import Plan, PlanRequest
+from engine.planning.validate import PlanError, validate_plan
+from engine.progress import CancelToken, Progress
 
 DEFAULT_EVENT_S = 5.0  # when the model writes an event without a timestamp
 _MUSIC = re.compile(r"\b(music|melod|song|piano|violin|guitar|orchestra|drum|choir)", re.I)
@@ -33,10 +33,10 @@ class AudioStoryPlanner:
 
     def plan(self, request: PlanRequest, progress: Progress | None = None,
              cancel: CancelToken | None = None) -> Plan:
-        from ..generation.audiostory.loader import shared_bundle
-        from ..generation.diffusers_backends.base import needs_ai_extra
-        from ..generation.audiostory.reasoning import write_story
-        from ..models import choose_placement
+        from engine.checkpoints import choose_placement
+        from engine.generation.audiostory.loader import shared_bundle
+        from engine.generation.audiostory.reasoning import write_story
+        from engine.generation.diffusers.base import needs_ai_extra
 
         if not re.search(r"\w", request.prompt):
             raise InvalidInput("the prompt has no words to plan from; describe the scene.")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..story import TrackKind
+from engine.model.story import TrackKind
 
 
 class PlannedEvent(BaseModel):

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
-from ..errors import StudioError
-from ..story import TrackKind
-from .plan import Plan, PlannedEvent
+from engine.errors import StudioError
+from engine.model.story import TrackKind
+from engine.planning.plan import Plan, PlannedEvent
 
 MIN_EVENT_S = 0.05
 MAX_CAPTION_WORDS = 25     # text-to-audio models read short descriptions best

@@ -23,7 +23,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import InvalidInput
+from engine.errors import InvalidInput
 
 
 class LossWeights(BaseModel):

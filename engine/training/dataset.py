@@ -22,10 +22,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..audio_io import read_audio
-from ..errors import InvalidInput
-from ..generation.audiostory.sequence import (StoryEvent, StorySequence, build_sequence,
-                                              default_reasoning)
+from engine.audio.files import read_audio
+from engine.errors import InvalidInput
+from engine.generation.audiostory.sequence import (
+    StoryEvent,
+    StorySequence,
+    build_sequence,
+    default_reasoning,
+)
 
 STORIES_FILE = "stories.jsonl"
 

@@ -13,7 +13,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .dataset import TrainingItem
+from engine.training.dataset import TrainingItem
 
 
 class StoryLoss(nn.Module):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..audio_io import write_audio
+from engine.audio.files import write_audio
 
 SOUNDS = {
     "a steady low hum": lambda t, rng: 0.3 * np.sin(2 * np.pi * 110 * t),

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import torch
 
-from ..atomic import write_text_atomic
-from ..progress import CancelToken, Progress, no_progress
-from .config import TrainConfig
-from .dataset import prepare_items
-from .losses import StoryLoss
+from engine.atomic import write_text_atomic
+from engine.progress import CancelToken, Progress, no_progress
+from engine.training.config import TrainConfig
+from engine.training.dataset import prepare_items
+from engine.training.losses import StoryLoss
 
 
 @dataclass
@@ -43,8 +43,8 @@ def train(config: TrainConfig, progress: Progress = no_progress,
     from accelerate import Accelerator
     from accelerate.utils import set_seed
 
-    from ..generation.audiostory.loader import load_audiostory
-    from ..models import Placement, resolve
+    from engine.checkpoints import Placement, resolve
+    from engine.generation.audiostory.loader import load_audiostory
 
     accelerator = Accelerator(mixed_precision=config.mixed_precision, cpu=config.cpu,
                               gradient_accumulation_steps=config.gradient_accumulation_steps)
@@ -102,9 +102,9 @@ def save_checkpoint(model, bundle, output: Path) -> None:
     """The released layout; weights as safetensors (the loader prefers them to .bin)."""
     from safetensors.torch import save_file
 
-    from ..atomic import atomic_path
-    from ..generation.audiostory.config import config_yaml
-    from ..generation.audiostory.loader import DETOKENIZER_DIR, TOKENIZER_DIR, released_state
+    from engine.atomic import atomic_path
+    from engine.generation.audiostory.config import config_yaml
+    from engine.generation.audiostory.loader import DETOKENIZER_DIR, TOKENIZER_DIR, released_state
 
     output.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().to("cpu").clone().contiguous()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model_errors import CheckpointLayoutError
+from engine.generation.audiostory.model_errors import CheckpointLayoutError
 
 CONFIG_FILE = "config.yaml"
 

@@ -13,15 +13,15 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ...progress import CancelToken, Progress
-from ..base import RenderRequest
-from ..diffusers_backends.base import RUNTIME_SETTINGS, ModelGenerator, model_setting
-from ..diffusers_backends.offload import on_device
-from ..diffusers_backends.tangoflux import TangoFluxParts, decode_latents
-from ..settings import NEGATIVE_PROMPT, Setting
-from ..windows import Window
-from .loader import AudioStoryBundle, shared_bundle
-from .sequence import StoryEvent, build_sequence, default_reasoning
+from engine.generation.audiostory.loader import AudioStoryBundle, shared_bundle
+from engine.generation.audiostory.sequence import StoryEvent, build_sequence, default_reasoning
+from engine.generation.base import RenderRequest
+from engine.generation.diffusers.base import RUNTIME_SETTINGS, ModelGenerator, model_setting
+from engine.generation.diffusers.offload import on_device
+from engine.generation.settings import NEGATIVE_PROMPT, Setting
+from engine.generation.tangoflux.generator import TangoFluxParts, decode_latents
+from engine.generation.windows import Window
+from engine.progress import CancelToken, Progress
 
 
 def story_so_far(request: RenderRequest) -> list:

@@ -27,14 +27,20 @@ from pathlib import Path
 
 import torch
 
-from ...errors import StudioError
-from ..diffusers_backends.components import (CheckpointError, T5TextEncoder, load_exact,
-                                             load_vae, quiet_libraries, read_weights)
-from ..diffusers_backends.tangoflux_dit import DiTConfig, TangoFluxDiT
-from .config import AudioStoryConfig, read_config
-from .model import AudioStoryModel, StoryLLM
-from .model_errors import CheckpointLayoutError
-from .tokens import special_tokens
+from engine.errors import StudioError
+from engine.generation.audiostory.config import AudioStoryConfig, read_config
+from engine.generation.audiostory.model import AudioStoryModel, StoryLLM
+from engine.generation.audiostory.model_errors import CheckpointLayoutError
+from engine.generation.audiostory.tokens import special_tokens
+from engine.generation.tangoflux.components import (
+    CheckpointError,
+    T5TextEncoder,
+    load_exact,
+    load_vae,
+    quiet_libraries,
+    read_weights,
+)
+from engine.generation.tangoflux.dit import DiTConfig, TangoFluxDiT
 
 TOKENIZER_DIR = "tokenizer"
 DETOKENIZER_DIR = "Flux_detokenizer"
@@ -162,7 +168,7 @@ def _mismatch(where: str, report: LoadReport) -> str:
 def locate_base_llm(folder: Path, name: str) -> Path:
     """The base LLM a config names ("ckpt/Qwen2.5-3B-Instruct", a repo id or a path):
     a folder beside the checkpoint, else the model manager's copy."""
-    from ...models import ModelMissing, resolve, spec_for_repo
+    from engine.checkpoints import ModelMissing, resolve, spec_for_repo
 
     path = Path(name).expanduser()
     for candidate in (path, folder / path, folder / path.name, folder.parent / path.name):
@@ -190,7 +196,7 @@ def load_tokenizer(folder: Path, base_llm: Path):
 
 def locate_detokenizer(folder: Path) -> tuple[DiTConfig, Path, Path]:
     """(DiT configuration, VAE weights, folder of an optional vae_config.json)."""
-    from ...models import resolve
+    from engine.checkpoints import resolve
 
     own = folder / DETOKENIZER_DIR
     if (own / "config.json").is_file():
@@ -215,7 +221,7 @@ def weights_file(folder: Path) -> Path:
 
 
 def load_audiostory(folder: Path, placement) -> AudioStoryBundle:
-    from ...models import resolve
+    from engine.checkpoints import resolve
 
     quiet_libraries()
     config = read_config(folder)
@@ -242,7 +248,7 @@ _shared: dict = {}
 
 def shared_bundle(model: str, placement) -> AudioStoryBundle:
     """One loaded AudioStory per process, shared by the planner and the generator."""
-    from ...models import resolve
+    from engine.checkpoints import resolve
 
     key = (model, placement)
     with _shared_lock:

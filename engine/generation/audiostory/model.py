@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ..conditioning import fuse_learned
-from ..diffusers_backends.tangoflux_dit import TangoFluxDiT
+from engine.generation.conditioning import fuse_learned
+from engine.generation.tangoflux.dit import TangoFluxDiT
 
 
 def mlp_projector(in_dim: int, out_dim: int) -> nn.Sequential:

@@ -1,5 +1,5 @@
 """Errors of AudioStory checkpoints."""
-from ...errors import StudioError
+from engine.errors import StudioError
 
 
 class CheckpointLayoutError(StudioError):

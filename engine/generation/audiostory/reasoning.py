@@ -10,12 +10,23 @@ from dataclasses import dataclass
 
 import torch
 
-from ...errors import StudioError
-from ...progress import CancelToken, Progress
-from .sequence import query_ids, token_id
-from .tokens import (CHAT_END, GEN_CLOSE, GEN_OPEN, RESIDUAL_CLOSE, RESIDUAL_OPEN,
-                     RESIDUAL_QUERY, SEMANTIC_CLOSE, SEMANTIC_OPEN, SEMANTIC_QUERY, THINK_CLOSE,
-                     prompt_text, split_caption)
+from engine.errors import StudioError
+from engine.generation.audiostory.sequence import query_ids, token_id
+from engine.generation.audiostory.tokens import (
+    CHAT_END,
+    GEN_CLOSE,
+    GEN_OPEN,
+    RESIDUAL_CLOSE,
+    RESIDUAL_OPEN,
+    RESIDUAL_QUERY,
+    SEMANTIC_CLOSE,
+    SEMANTIC_OPEN,
+    SEMANTIC_QUERY,
+    THINK_CLOSE,
+    prompt_text,
+    split_caption,
+)
+from engine.progress import CancelToken, Progress
 
 
 @dataclass(frozen=True)

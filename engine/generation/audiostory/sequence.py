@@ -9,10 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .model_errors import CheckpointLayoutError
-from .tokens import (CHAT_END, GEN_CLOSE, GEN_OPEN, RESIDUAL_CLOSE, RESIDUAL_OPEN,
-                     RESIDUAL_QUERY, SEMANTIC_CLOSE, SEMANTIC_OPEN, SEMANTIC_QUERY, THINK_CLOSE,
-                     caption_text, prompt_text)
+from engine.generation.audiostory.model_errors import CheckpointLayoutError
+from engine.generation.audiostory.tokens import (
+    CHAT_END,
+    GEN_CLOSE,
+    GEN_OPEN,
+    RESIDUAL_CLOSE,
+    RESIDUAL_OPEN,
+    RESIDUAL_QUERY,
+    SEMANTIC_CLOSE,
+    SEMANTIC_OPEN,
+    SEMANTIC_QUERY,
+    THINK_CLOSE,
+    caption_text,
+    prompt_text,
+)
 
 IGNORE = -100
 

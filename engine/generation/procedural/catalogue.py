@@ -3,15 +3,16 @@ how it sounds (code in recipes/)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
-from .params import SoundParams
-from .registry import RecipeCode, all_recipes
+from engine.generation.procedural.params import SoundParams
+from engine.generation.procedural.registry import RecipeCode, all_recipes
+from engine.locations import resource_path
 
-SOUNDS_FOLDER = Path(__file__).resolve().parents[3] / "resources" / "sounds"
+SOUNDS_FOLDER = resource_path("sounds")
 CATALOGUE_FILE = SOUNDS_FOLDER / "catalogue.json"
 TRACK_KINDS = ("ambience", "effects", "music", "speech")
 

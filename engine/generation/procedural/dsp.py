@@ -8,8 +8,8 @@ repeated grains go through one FFT convolution of an impulse train.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
 
 import numpy as np
 from scipy import signal

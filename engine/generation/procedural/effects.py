@@ -16,7 +16,7 @@ import numpy as np
 import soxr
 from scipy import signal
 
-from . import dsp
+from engine.generation.procedural import dsp
 
 SPEED_OF_SOUND_M_S = 343.0
 _REVERB_DECIMATION = 2

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...loudness import integrated_lufs
-from . import dsp
-from .effects import limit
-from .params import SoundParams
+from engine.generation.procedural import dsp
+from engine.generation.procedural.effects import limit
+from engine.generation.procedural.params import SoundParams
+from engine.meter.loudness import integrated_lufs
 
 TARGET_LUFS = {"effects": -20.0, "speech": -20.0, "music": -24.0, "ambience": -28.0}
 DEFAULT_TARGET_LUFS = -22.0

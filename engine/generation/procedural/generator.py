@@ -12,16 +12,21 @@ from dataclasses import asdict
 import numpy as np
 import soxr
 
-from ...errors import InvalidInput
-from ...progress import CancelToken, Progress, no_progress
-from ..base import GeneratedAudio, RenderRequest
-from . import dsp, effects
-from .catalogue import entry
-from .finishing import active_level_db, finish, target_lufs
-from .matching import Layer, Match, matcher
-from .modifiers import parse_modifiers
-from .params import RecipeContext, SoundParams
-from .scene import SceneState, place_of_source, scene_for, source_identity
+from engine.errors import InvalidInput
+from engine.generation.base import GeneratedAudio, RenderRequest
+from engine.generation.procedural import dsp, effects
+from engine.generation.procedural.catalogue import entry
+from engine.generation.procedural.finishing import active_level_db, finish, target_lufs
+from engine.generation.procedural.matching import Layer, Match, matcher
+from engine.generation.procedural.modifiers import parse_modifiers
+from engine.generation.procedural.params import RecipeContext, SoundParams
+from engine.generation.procedural.scene import (
+    SceneState,
+    place_of_source,
+    scene_for,
+    source_identity,
+)
+from engine.progress import CancelToken, Progress, no_progress
 
 SAMPLE_RATE = 48_000
 MIN_RENDER_S = 1.0  # recipes always get room to play; a shorter take is cut from it

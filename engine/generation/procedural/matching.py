@@ -21,9 +21,14 @@ from typing import Any
 
 import numpy as np
 
-from ...embeddings import embed
-from .catalogue import SOUNDS_FOLDER, RecipeEntry, catalogue, catalogue_texts
-from .modifiers import parse_modifiers
+from engine.generation.procedural.catalogue import (
+    SOUNDS_FOLDER,
+    RecipeEntry,
+    catalogue,
+    catalogue_texts,
+)
+from engine.generation.procedural.modifiers import parse_modifiers
+from engine.text.embeddings import embed
 
 log = logging.getLogger(__name__)
 EMBEDDINGS_FILE = SOUNDS_FOLDER / "description_embeddings.npz"
@@ -89,7 +94,7 @@ def build_embeddings() -> tuple[np.ndarray, str]:
 
 
 def save_embeddings() -> None:
-    from ...atomic import atomic_path
+    from engine.atomic import atomic_path
 
     vectors, digest = build_embeddings()
     with atomic_path(EMBEDDINGS_FILE) as temp:

@@ -1,12 +1,13 @@
 """What a recipe is asked to play: its parameters and the context it renders in."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
-from . import dsp
+from engine.generation.procedural import dsp
 
 MATERIALS = ("wood", "metal", "glass", "stone", "gravel", "snow", "grass", "ceramic", "water",
              "sand", "cloth")

@@ -2,12 +2,12 @@
 resources/sounds/catalogue.json; this is the code side, bound to it by name."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
-from .params import RecipeContext
+from engine.generation.procedural.params import RecipeContext
 
 RecipeFunction = Callable[[RecipeContext], np.ndarray]
 
@@ -33,6 +33,6 @@ def recipe(name: str, rate: int = 48_000) -> Callable[[RecipeFunction], RecipeFu
 
 
 def all_recipes() -> dict[str, RecipeCode]:
-    from . import recipes  # noqa: F401  (importing the package registers every recipe)
+    from engine.generation.procedural import recipes  # noqa: F401  (importing the package registers every recipe)
 
     return RECIPES

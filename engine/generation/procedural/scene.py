@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..base import RenderRequest
-from . import dsp
-from .effects import Space
+from engine.generation.base import RenderRequest
+from engine.generation.procedural import dsp
+from engine.generation.procedural.effects import Space
 
 SPACES = {
     "open": Space("open", rt60_s=0.6, predelay_s=0.025, brightness=0.55, wet=0.12),

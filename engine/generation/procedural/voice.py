@@ -5,11 +5,11 @@ vowel outputs are cross-faded along the call: "mee-ow" glides from an e to an a 
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-from . import dsp
+from engine.generation.procedural import dsp
 
 # First three formants (Hz) of an adult voice; animals scale them by their size.
 VOWELS = {

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dsp
-from ..params import RecipeContext
-from ..registry import recipe
-from .animals import crickets, frogs, owl, songbirds
-from .crowds import babble
-from .vehicles import traffic
+from engine.generation.procedural import dsp
+from engine.generation.procedural.params import RecipeContext
+from engine.generation.procedural.recipes.animals import crickets, frogs, owl, songbirds
+from engine.generation.procedural.recipes.crowds import babble
+from engine.generation.procedural.recipes.vehicles import traffic
+from engine.generation.procedural.registry import recipe
 
 
 def _part(c: RecipeContext, function, **changes) -> np.ndarray:

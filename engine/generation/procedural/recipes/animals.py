@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dsp
-from ..params import RecipeContext
-from ..registry import recipe
-from ..voice import contour, glide_weights, voiced
+from engine.generation.procedural import dsp
+from engine.generation.procedural.params import RecipeContext
+from engine.generation.procedural.registry import recipe
+from engine.generation.procedural.voice import contour, glide_weights, voiced
 
 
 def _calls(c: RecipeContext, grains: list[np.ndarray], positions: np.ndarray,
@@ -75,7 +75,7 @@ def songbirds(c: RecipeContext) -> np.ndarray:
     """Small birds singing: several birds, each with its own songs and place."""
     count = 2 + int(round(3 * c.p.intensity))
     birds = []
-    for index in range(5):  # always draw five birds' voices: the timbre stream stays aligned
+    for _index in range(5):  # always draw five birds' voices: the timbre stream stays aligned
         style = c.timbre.choice(["trill", "whistle", "warble", "chirps"])
         base = c.timbre.uniform(2200, 5500)
         songs = [_bird_song(c.sr, c.timbre, style, base) for _ in range(2)]

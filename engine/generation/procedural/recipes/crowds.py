@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dsp
-from ..params import RecipeContext
-from ..registry import recipe
-from ..voice import VOWELS, contour, formant_filter, glide_weights, voiced
+from engine.generation.procedural import dsp
+from engine.generation.procedural.params import RecipeContext
+from engine.generation.procedural.registry import recipe
+from engine.generation.procedural.voice import (
+    VOWELS,
+    contour,
+    formant_filter,
+    glide_weights,
+    voiced,
+)
 
 _TALK_VOWELS = ("a", "e", "i", "o", "u")
 _LOOP_ABOVE_S = 40.0  # longer crowd beds repeat a 40 s texture with crossfades (cheap, unnoticed)

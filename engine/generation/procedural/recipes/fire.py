@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dsp
-from ..params import RecipeContext
-from ..registry import recipe
+from engine.generation.procedural import dsp
+from engine.generation.procedural.params import RecipeContext
+from engine.generation.procedural.registry import recipe
 
 
 def _crackles(c: RecipeContext, clusters_per_s: float, pops_per_s: float) -> np.ndarray:

@@ -6,14 +6,14 @@ music track continue the same progression instead of starting it over.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
-from .. import dsp
-from ..params import RecipeContext
-from ..registry import recipe
-from .signals import bell_strike
+from engine.generation.procedural import dsp
+from engine.generation.procedural.params import RecipeContext
+from engine.generation.procedural.recipes.signals import bell_strike
+from engine.generation.procedural.registry import recipe
 
 MAJOR = (0, 2, 4, 5, 7, 9, 11)
 MINOR = (0, 2, 3, 5, 7, 8, 10)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dsp
-from ..params import RecipeContext
-from ..registry import recipe
+from engine.generation.procedural import dsp
+from engine.generation.procedural.params import RecipeContext
+from engine.generation.procedural.registry import recipe
 
 # A church bell's partials relative to its prime (strike tone): hum, prime, minor-third
 # tierce, quint, nominal and the upper partials; the hum rings longest.

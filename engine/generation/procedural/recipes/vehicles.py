@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dsp, effects
-from ..params import RecipeContext
-from ..registry import recipe
+from engine.generation.procedural import dsp, effects
+from engine.generation.procedural.params import RecipeContext
+from engine.generation.procedural.registry import recipe
 
 
 def engine_sound(c: RecipeContext, rpm: np.ndarray, cylinders: int, body_hz: float,

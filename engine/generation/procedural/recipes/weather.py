@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dsp
-from ..params import RecipeContext
-from ..registry import recipe
+from engine.generation.procedural import dsp
+from engine.generation.procedural.params import RecipeContext
+from engine.generation.procedural.registry import recipe
 
 
 def _rain(c: RecipeContext, drops_per_s: float, bed_level: float, bed_low_hz: float,

@@ -1,0 +1,42 @@
+"""`plan PROMPT`: print the timeline a planner makes of a narrative."""
+from __future__ import annotations
+
+import argparse
+import json
+
+from engine.cli.common import StderrProgress, check_prompt, duration_arg, seed_arg
+from engine.cli.planner_options import add_planner_arguments, planner_from
+from engine.planning import PlanRequest
+
+
+def register(commands) -> None:
+    parser = commands.add_parser("plan", help="plan a narrative into timed sound events",
+                                 description="Plan a narrative into timed sound events.")
+    parser.add_argument("prompt", help="the narrative, in quotes")
+    parser.add_argument("--duration", type=duration_arg, default=60.0, metavar="S",
+                        help="story length in seconds (default 60)")
+    parser.add_argument("--seed", type=seed_arg, default=1, help="seed for planners that sample")
+    add_planner_arguments(parser)
+    parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    prompt = check_prompt(args.prompt)
+    progress = StderrProgress(args.quiet or args.json, "planning")
+    plan = planner_from(args).plan(PlanRequest(prompt, args.duration, args.seed), progress)
+    if args.json:
+        print(json.dumps(plan.model_dump(mode="json"), indent=1, ensure_ascii=False))
+        return 0
+    print(f"Plan for a {plan.duration_s:g} s story ({plan.planner} planner)")
+    if plan.reasoning:
+        print(f"Reasoning: {plan.reasoning}")
+    print(f"{'start':>8} {'end':>8}  {'track':<9} {'tone':<10} caption")
+    for event in plan.events:
+        end = event.start_s + event.duration_s
+        print(f"{event.start_s:7.2f}s {end:7.2f}s  {event.track.value:<9} {event.tone:<10} "
+              f"{event.caption}")
+    for warning in plan.warnings:
+        print(f"warning: {warning}")
+    return 0

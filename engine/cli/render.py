@@ -1,0 +1,130 @@
+"""`render`: plan a prompt (or open a project), render what needs it, mix, export the master
+(and, if asked, stems, markers, an Audacity label file and an OTIO timeline)."""
+from __future__ import annotations
+
+import argparse
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+from engine.cli.common import (
+    StderrProgress,
+    check_output_file,
+    check_prompt,
+    duration_arg,
+    seed_arg,
+)
+from engine.cli.planner_options import add_planner_arguments, planner_from
+from engine.errors import InvalidInput, RenderError
+from engine.export.exporter import ExportSettings, check_export, export_project
+from engine.export.formats import FORMATS, available_formats, format_for_path, get_format
+from engine.generation import generator_names
+from engine.mix.master_bus import LOUDNESS_TARGETS
+from engine.model.story import Story
+from engine.planning import PlanRequest, story_from_plan
+from engine.project.folder import STORY_FILE, Project, project_folder
+from engine.render.events import render_events
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        "render", help="render a prompt or a project to a master (and stems)",
+        description="Plan PROMPT, render every event, mix and write the master; or, with "
+                    "--project and no PROMPT, re-render what is stale in that project.")
+    parser.add_argument("prompt", nargs="?", help="the narrative, in quotes")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.wav",
+                        help="the master to write (.wav, .flac, .mp3 or .ogg)")
+    parser.add_argument("--project", type=Path, metavar="DIR",
+                        help="project folder (NAME.story) to create, or to re-render")
+    parser.add_argument("--duration", type=duration_arg, default=60.0, metavar="S",
+                        help="story length in seconds (default 60)")
+    parser.add_argument("--seed", type=seed_arg, default=1, help="story seed (default 1)")
+    add_planner_arguments(parser)
+    parser.add_argument("--generator", choices=generator_names(), default="procedural")
+    export = parser.add_argument_group("export")
+    export.add_argument("--format", choices=list(FORMATS),
+                        help="audio format of the master and stems (default: from the "
+                             "output's extension; .wav is wav24)")
+    export.add_argument("--loudness", choices=list(LOUDNESS_TARGETS), default="ebu",
+                        help="loudness target: ebu -23, podcast -16, streaming -14 LUFS, or "
+                             "none (default ebu)")
+    export.add_argument("--true-peak", type=float, default=-1.0, metavar="DBTP",
+                        help="true-peak ceiling of the limiter (default -1.0 dBTP)")
+    export.add_argument("--stems", type=Path, metavar="DIR",
+                        help="also write one stem per track into DIR")
+    export.add_argument("--stems-per-event", action="store_true",
+                        help="with --stems: one stem per event instead of per track")
+    export.add_argument("--ucs", action="store_true",
+                        help="name stems the sound-library way (UCS category prefixes)")
+    export.add_argument("--markers", action="store_true",
+                        help="write one cue marker per event, with its caption, into a WAV master")
+    export.add_argument("--labels", type=Path, metavar="FILE",
+                        help="also write an Audacity label file of the events")
+    export.add_argument("--otio", type=Path, metavar="FILE",
+                        help="also write an OpenTimelineIO timeline (.otio)")
+    parser.add_argument("--force", action="store_true", help="overwrite existing outputs")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = export_settings(args)
+    check_output_file(args.output, args.force, (get_format(settings.format).extension,))
+    progress = StderrProgress(args.quiet)
+    with ExitStack() as cleanup:
+        if args.prompt is not None:
+            project = _new_project(args, settings, progress, cleanup)
+        elif args.project is not None:
+            project = Project.open(args.project)
+            check_export(project.story, settings)
+            for warning in project.warnings:
+                progress.note(f"warning: {warning}")
+        else:
+            raise InvalidInput("give a PROMPT to render, or --project DIR to re-render a project.")
+        stale = project.stale_events()
+        report = render_events(project, stale, progress.stage("rendering")) if stale else None
+        project.save()
+        if report and report.failed:
+            reasons = "; ".join(f"{event_id}: {why}" for event_id, why in report.failed.items())
+            raise RenderError(f"{len(report.failed)} of {len(stale)} events failed to render "
+                              f"({reasons}); nothing was written.")
+        exported = export_project(project, settings, progress.stage("exporting"))
+    for line in exported.lines():
+        print(line)
+    if args.project is not None:
+        print(f"project saved in {project.folder}")
+    return 0
+
+
+def export_settings(args: argparse.Namespace) -> ExportSettings:
+    """The export the options ask for; the format follows the output's extension by default."""
+    audio_format = args.format or format_for_path(args.output)
+    if audio_format is None:
+        extensions = dict.fromkeys(FORMATS[name].extension for name in available_formats())
+        raise InvalidInput(f"{args.output}: the output must end in {', '.join(extensions)} "
+                           "(the format follows the extension; --format picks another).")
+    if args.stems_per_event and args.stems is None:
+        raise InvalidInput("--stems-per-event needs --stems DIR to put the stems in.")
+    return ExportSettings(
+        master_path=args.output, format=audio_format, loudness=args.loudness,
+        true_peak_db=args.true_peak, stems_dir=args.stems, stems_per_event=args.stems_per_event,
+        markers=args.markers, labels_path=args.labels, otio_path=args.otio,
+        ucs_naming=args.ucs, force=args.force)
+
+
+def _new_project(args, settings: ExportSettings, progress: StderrProgress,
+                 cleanup: ExitStack) -> Project:
+    prompt = check_prompt(args.prompt)
+    if args.project is not None and (project_folder(args.project) / STORY_FILE).exists():
+        raise InvalidInput(f"{project_folder(args.project)} already holds a project; leave out "
+                           "the PROMPT to re-render it, or choose a new folder.")
+    plan = planner_from(args).plan(PlanRequest(prompt, args.duration, args.seed),
+                                          progress.stage("planning"))
+    for warning in plan.warnings:
+        progress.note(f"warning: {warning}")
+    story: Story = story_from_plan(plan, prompt, seed=args.seed, generator=args.generator)
+    check_export(story, settings)  # stems, labels, timeline: refused before any rendering
+    folder = args.project
+    if folder is None:  # takes still go through a project: a temporary one
+        folder = Path(cleanup.enter_context(tempfile.TemporaryDirectory())) / "render"
+    return Project.create(folder, story)

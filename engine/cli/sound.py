@@ -1,0 +1,84 @@
+"""`sound`: render one caption to a WAV file, a quick sound-effect generator.
+
+    main.py sound "a dog barks twice in the distance" --duration 4 -o dog.wav
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+from engine.audio.files import write_audio
+from engine.cli.common import StderrProgress, check_output_file, duration_arg, seed_arg
+from engine.errors import InvalidInput
+from engine.generation import RenderRequest, generator_names, get_generator
+from engine.meter.loudness import integrated_lufs
+from engine.model.story import TrackKind
+from engine.progress import CancelToken
+
+DEFAULT_DURATION_S = 5.0
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        "sound", help="render one sound caption to a WAV file",
+        description='Render CAPTION (for example "heavy rain on a tin roof") as a stereo '
+                    "24-bit WAV. The same caption and seed always give the same sound.")
+    parser.add_argument("caption", help="what the sound is, in quotes")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.wav",
+                        help="the WAV file to write")
+    parser.add_argument("--duration", type=duration_arg, default=DEFAULT_DURATION_S, metavar="S",
+                        help=f"length in seconds (default {DEFAULT_DURATION_S:g})")
+    parser.add_argument("--seed", type=seed_arg, default=1,
+                        help="variation (default 1); another seed, another take")
+    parser.add_argument("--kind", choices=[k.value for k in TrackKind], default=None,
+                        help="the track it is for, which sets its loudness (default: what the "
+                             "caption sounds like: ambience, effects, music or speech)")
+    parser.add_argument("--tone", default="neutral",
+                        help="mood: tense, calm, joyful, sad, ... (default neutral)")
+    parser.add_argument("--generator", choices=generator_names(), default="procedural",
+                        help="which engine renders it (default procedural: offline, instant)")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing output")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    caption = " ".join((args.caption or "").split())
+    if not caption:
+        raise InvalidInput('the caption is empty; describe the sound, e.g. "a door creaks open '
+                           'slowly".')
+    output = check_output_file(args.output, args.force)
+    progress = StderrProgress(args.quiet)
+    kind = args.kind or _kind_for(caption, args.generator)
+    request = RenderRequest(caption=caption, duration_s=args.duration, seed=args.seed,
+                            track_kind=kind, tone=args.tone.strip().lower() or "neutral")
+    result = get_generator(args.generator).render(request, progress.stage("sound"), CancelToken())
+    write_audio(output, result.audio, result.sample_rate, "PCM_24")
+    for note in result.notes:
+        progress.note(f"note: {note}")
+    _summarise(output, result, kind)
+    return 0
+
+
+def _kind_for(caption: str, generator: str) -> str:
+    """The track kind the caption's sound belongs on (its loudness target follows)."""
+    if generator != "procedural":
+        return TrackKind.EFFECTS.value
+    from engine.generation.procedural import suggest_track_kind
+
+    return suggest_track_kind(caption)
+
+
+def _summarise(output: Path, result, kind: str) -> None:
+    audio = result.audio
+    seconds = audio.shape[1] / result.sample_rate
+    peak = float(np.max(np.abs(audio))) if audio.size else 0.0
+    peak_db = 20 * np.log10(peak) if peak > 0 else float("-inf")
+    loudness = integrated_lufs(audio, result.sample_rate)
+    loud = f", {loudness:.1f} LUFS" if loudness is not None else ""
+    recipes = result.metadata.get("recipes")
+    made_of = f": {' + '.join(recipes)}" if recipes else ""
+    print(f"wrote {output} ({seconds:.2f} s, {result.sample_rate} Hz, stereo, "
+          f"peak {peak_db:.1f} dBFS{loud}, {kind}){made_of}")

@@ -1,0 +1,271 @@
+"""Split a narrative into clauses and say how each relates in time to the one before it.
+
+"A campfire crackles while crickets chirp; an owl hoots, and later rain falls" becomes four
+clauses: campfire (start), crickets (same time), owl (next), rain (next). Quoted words are
+kept apart as speech. Paragraphs start new scenes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from engine.planning.offline.vocabulary import vocabulary
+
+SAME, NEXT, BEFORE = "same", "next", "before"
+
+_QUOTE = re.compile(r"[\"“”«»]([^\"“”«»]{1,400})[\"“”«»]|(?<!\w)[‘']([^‘’']{2,200}[.!?,])[’'](?!\w)")
+_SENTENCE_END = re.compile(r"(?<=[.!?;:…])\s+|\s+[—–]\s+|\s*—\s*|\n")
+_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’\-]*|\d+(?:\.\d+)?")
+QUOTE_TOKEN = "QUOTE"
+
+
+@dataclass
+class Clause:
+    text: str                 # the clause without its connective
+    relation: str             # SAME, NEXT or BEFORE the previous clause
+    sentence: int
+    paragraph: int
+    continuation: bool        # may lack its own subject ("..., plunges it into water")
+    quote: str = ""           # words spoken in this clause, if any
+    connective: str = ""
+    heading: bool = False     # "A busy airport: ..." sets the scene the list after it plays in
+    rank: float = 0.0         # order in the story, set by the reader (equal: together)
+
+    @property
+    def words(self) -> list[str]:
+        return _WORD.findall(self.text)
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def split_clauses(text: str) -> list[Clause]:
+    """Clauses in reading order. Empty when the text holds no words."""
+    quotes: list[str] = []
+
+    def keep_quote(match: re.Match) -> str:
+        quote = (match.group(1) or match.group(2)).strip()
+        quotes.append(quote)
+        after = match.string[match.end():].lstrip(" \t")
+        # '"Stop." Then a door slams' ends a sentence; '"Stop!" she shouts' and '"Stop!" Mum
+        # calls' do not
+        ends = (quote[-1:] in (".", "!", "?", "…") and after[:1].isupper()
+                and not _names_a_speaker(after))
+        return f" {QUOTE_TOKEN}{len(quotes) - 1}{'.' if ends else ''} "
+
+    clauses: list[Clause] = []
+    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+    sentence_index = 0
+    for paragraph_index, paragraph in enumerate(paragraphs):
+        paragraph = _QUOTE.sub(keep_quote, paragraph)
+        sentences = [s for s in _SENTENCE_END.split(paragraph) if s is not None]
+        introduces_quote = False  # "Her radio crackles:" before a quoted line
+        for number, sentence in enumerate(sentences):
+            following = sentences[number + 1] if number + 1 < len(sentences) else ""
+            heading = (sentence.rstrip().endswith(":") and number + 1 < len(sentences)
+                       and not _only_quotes(following))
+            pieces = _split_sentence(_quotes_apart(sentence))
+            pending: list[int] = []  # a quote before its speaker ("'Hi,' she says")
+            first_clause = len(clauses)
+            for connective, piece in pieces:
+                quote_ids = [int(i) for i in re.findall(rf"{QUOTE_TOKEN}(\d+)", piece)]
+                piece = re.sub(rf"\s*{QUOTE_TOKEN}\d+\s*", " ", piece).strip(" ,")
+                if quote_ids and not words_of(piece):  # a line of speech on its own
+                    owner = (clauses[-1] if clauses and not clauses[-1].quote
+                             and (len(clauses) > first_clause or introduces_quote) else None)
+                    if owner is not None:
+                        owner.quote = " ".join(quotes[i] for i in quote_ids)
+                    else:
+                        pending.extend(quote_ids)
+                    continue
+                if not words_of(piece):
+                    continue
+                quote_ids = pending + quote_ids
+                pending = []
+                clauses.append(Clause(
+                    text=piece.rstrip(".!?;:… "),
+                    relation=_relation(connective, len(clauses) - first_clause, clauses),
+                    sentence=sentence_index, paragraph=paragraph_index,
+                    continuation=len(clauses) > first_clause, connective=connective,
+                    quote=" ".join(quotes[i] for i in quote_ids), heading=heading))
+            if pending:  # speech nobody in the sentence says: "a voice"
+                clauses.append(Clause(
+                    text="", relation=_relation("", 0, clauses), sentence=sentence_index,
+                    paragraph=paragraph_index, continuation=False,
+                    quote=" ".join(quotes[i] for i in pending)))
+            introduces_quote = sentence.rstrip().endswith(":")
+            sentence_index += 1
+    return clauses
+
+
+def _names_a_speaker(text: str) -> bool:
+    """ "Mum calls from the kitchen", "the old man says": a speech verb in the first words."""
+    from engine.planning.offline.phrasing import verb_lemma
+
+    speech = set(vocabulary().language["speech_verbs"]) | set(
+        vocabulary().language["voice_verbs"])
+    return any(verb_lemma(word) in speech for word in words_of(text)[:4])
+
+
+def _only_quotes(sentence: str) -> bool:
+    return bool(re.fullmatch(rf"[\s,.!?;:]*(?:{QUOTE_TOKEN}\d+[\s,.!?;:]*)+", sentence))
+
+
+def _quotes_apart(sentence: str) -> str:
+    """Each quoted line its own piece, so it can join the clause that says it."""
+    return re.sub(rf"\s*({QUOTE_TOKEN}\d+)\s*", r", \1, ", sentence)
+
+
+def _connectives() -> list[str]:
+    words = vocabulary().language
+    found = set(words["simultaneous"]) | set(words["sequential"]) | set(words["reverse"])
+    found.discard("with")  # "with" joins only before "NOUN ...ing" (see _WITH_ABSOLUTE)
+    found.discard("once")
+    return sorted(found, key=len, reverse=True)
+
+
+_WITH_ABSOLUTE = re.compile(r"\bwith\s+(?=((?:\w+\s+){0,3})(\w+ing)\b(\s+\w+)?)", re.I)
+
+
+def _absolute_with(match: re.Match) -> str:
+    """ "with sirens blaring" starts a clause; "with a grinding noise" does not."""
+    from engine.planning.offline.phrasing import _form, _is_noun, verb_lemma
+
+    participle, after = match.group(2), (match.group(3) or "").strip().lower()
+    lemma = verb_lemma(participle)
+    if lemma is None or _form(participle, lemma) != "VBG":
+        return match.group(0)  # "with something heavy", "with a ring"
+    if after and _is_noun(after) and after not in _NOT_NOUNS_AFTER:
+        return match.group(0)  # the -ing word describes a noun
+    return ", with "
+
+
+_NOT_NOUNS_AFTER = frozenset({"and", "as", "in", "on", "at", "over", "through", "into", "while",
+                              "from", "across", "down", "up", "off", "out", "away", "past",
+                              "overhead", "nearby", "behind", "around", "along", "loudly",
+                              "softly", "slowly", "again", "inside", "outside"})
+
+
+def _split_sentence(sentence: str) -> list[tuple[str, str]]:
+    """(connective, clause) pairs; commas, connectives and clause-joining "and" split."""
+    alternatives = "|".join(re.escape(c) for c in _connectives())
+    splitter = re.compile(rf"(,|\band\s+(?:{alternatives})\b|\b(?:{alternatives})\b)", re.I)
+    sentence = _WITH_ABSOLUTE.sub(_absolute_with, sentence)
+    parts = splitter.split(sentence)
+    pieces: list[tuple[str, str]] = []
+    connective = ""
+    for part in parts:
+        if part is None:
+            continue
+        lowered = part.strip().lower()
+        if lowered == ",":
+            continue
+        if splitter.fullmatch(part.strip()) and lowered:
+            connective = re.sub(r"^and\s+", "", lowered)
+            continue
+        text = part.strip()
+        if text.lower().startswith("with "):  # the absolute construction split above
+            connective, text = "with", text[5:]
+        for index, sub in enumerate(_split_on_and(text)):
+            pieces.append((connective if index == 0 else "and", sub))
+        connective = ""
+    return _rejoin_fragments(pieces)
+
+
+def _split_on_and(text: str) -> list[str]:
+    """Split at "and" only where a new clause follows (its own verb and more words)."""
+    from engine.planning.offline.phrasing import (
+        find_verb,  # phrasing reads clauses' words; import late
+    )
+
+    pieces = re.split(r"\s+and\s+", text, flags=re.I)
+    if len(pieces) == 1:
+        return pieces
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        tokens = words_of(piece)
+        starts_new = len(tokens) >= 2 and find_verb(tokens, continuation=True) is not None
+        if len(tokens) == 1 and _hears(out[-1]):  # "hears a bird singing and giggles"
+            starts_new = find_verb(tokens, continuation=True) is not None
+        if starts_new and find_verb(words_of(out[-1]), continuation=True) is not None:
+            out.append(piece)
+        else:
+            out[-1] = f"{out[-1]} and {piece}"
+    return out
+
+
+def _hears(text: str) -> bool:
+    from engine.planning.offline.phrasing import verb_lemma
+
+    perception = set(vocabulary().language["perception_verbs"])
+    return any(verb_lemma(word) in perception for word in words_of(text))
+
+
+def _rejoin_fragments(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A comma inside a list of adjectives or a place ("a dark, cold cave") is no clause."""
+    from engine.planning.offline.phrasing import find_verb
+
+    out: list[tuple[str, str]] = []
+    leading = ""  # "Somewhere upstairs, a music box plays": where the next clause happens
+    for connective, text in pieces:
+        tokens = words_of(text)
+        if not out and len(tokens) == 1 and tokens[0].lower() in _ADVERB_STARTS:
+            out.append((tokens[0].lower(), ""))
+            continue
+        if tokens and QUOTE_TOKEN not in text and _describes_only(tokens):
+            if out and out[-1][1]:  # "plays, slow and sad": how the previous clause sounds
+                out[-1] = (out[-1][0], f"{out[-1][1]} {text}")
+            else:
+                leading = f"{leading} {text}".strip()
+            continue
+        if leading and tokens:
+            text, leading = f"{text.rstrip('.!?;:… ')} {leading[:1].lower()}{leading[1:]}", ""
+        if (out and not connective and out[-1][1] and len(words_of(out[-1][1])) <= 4
+                and find_verb(words_of(out[-1][1])) is None
+                and re.match(r"^(?:an?|the|some|two|three)?\s*\w+\s+and\s+", text, re.I)):
+            out[-1] = (out[-1][0], f"{out[-1][1]}, {text}")  # "a dog, a cat and a cow bark"
+            continue
+        if out and not connective and len(tokens) == 1 and tokens[0].lower() in _ADVERB_STARTS:
+            out.append((tokens[0].lower(), ""))
+            continue
+        if out and out[-1][1] == "" and out[-1][0] in _ADVERB_STARTS:
+            out[-1] = (out[-1][0], text)
+            continue
+        out.append((connective, text))
+    return out
+
+
+def _describes_only(tokens: list[str]) -> bool:
+    """Words that say how or where, naming nothing and doing nothing ("slow and sad",
+    "somewhere upstairs", "far away")."""
+    from engine.planning.offline.phrasing import _lemmas
+
+    for token in tokens:
+        word = token.lower()
+        if word in _PLACE_ADVERBS or word in ("and", "or", "but", "very", "so", "too"):
+            continue
+        lemmas = _lemmas(word)
+        if not lemmas or "NOUN" in lemmas or "PROPN" in lemmas or "VERB" in lemmas and (
+                "ADJ" not in lemmas and "ADV" not in lemmas):
+            return False
+    return True
+
+
+_PLACE_ADVERBS = frozenset({"upstairs", "downstairs", "outside", "inside", "nearby", "overhead",
+                            "somewhere", "everywhere", "far", "away", "above", "below", "abroad",
+                            "indoors", "outdoors", "underground", "offstage", "behind"})
+
+_ADVERB_STARTS = {"suddenly", "finally", "later", "then", "meanwhile", "outside", "inside",
+                  "nearby", "overhead", "eventually", "soon"}
+
+
+def _relation(connective: str, position: int, earlier: list[Clause]) -> str:
+    if not earlier:
+        return NEXT
+    language = vocabulary().language
+    if connective in language["simultaneous"]:
+        return SAME
+    if connective in language["reverse"] and position > 0:
+        return BEFORE
+    return NEXT

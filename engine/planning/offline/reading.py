@@ -1,0 +1,303 @@
+"""Read a narrative into draft sound events: what is heard, in which order, on which track.
+
+Times are not set here, only ranks (the order of the clauses, equal for "while"/"as") and
+which ranks a bed spans; `engine.planning.offline.timing` turns ranks into seconds.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lemminflect import getAllInflections
+
+from engine.model.story import TrackKind
+from engine.planning.offline.beds import MIN_SOUNDNESS, add_scene_beds, apply_stops, dedupe, is_stop
+from engine.planning.offline.captions import clause_captions, speech_caption, spoken_alongside
+from engine.planning.offline.clauses import BEFORE, SAME, Clause, split_clauses
+from engine.planning.offline.drafts import STOP_OFFSET, DraftEvent
+from engine.planning.offline.phrasing import (
+    Phrase,
+    is_ambiguous,
+    is_animate,
+    named_character,
+    phrase_of,
+    verb_lemma,
+)
+from engine.planning.offline.semantics import catalogue, embed_cached
+from engine.planning.offline.tone import scene_tones
+from engine.planning.offline.vocabulary import ImpliedSounds, known_verbs, mentions, vocabulary
+
+SPEECH_AFTER_ACTION = 0.25  # "laughs and asks": the words come after the laugh (slot fraction)
+
+__all__ = ["DraftEvent", "Reading", "read_story", "STOP_OFFSET", "looks_english",
+           "nearest_bed", "soundless_reason"]
+
+
+@dataclass
+class Reading:
+    events: list[DraftEvent]
+    scenes: int
+    ranks_by_scene: dict[int, tuple[float, float]]  # first and last rank of each scene
+
+
+def read_story(text: str) -> Reading:
+    clauses = split_clauses(text)
+    _assign_ranks(clauses)
+    named = named_character(text)
+    language = vocabulary().language
+    scene_text = _scene_texts(clauses)
+    events: list[DraftEvent] = []
+    candidates: list[tuple[DraftEvent, Clause]] = []
+    stops: list[tuple[Phrase, Clause, dict]] = []
+    previous: Phrase | None = None
+    main: Phrase | None = None
+    character = ""  # the last someone (or animal) who acted: whom "he" or "she" means
+    scene_cues: dict[int, dict[str, str]] = {}
+    for clause in clauses:
+        subordinate = clause.connective in language["simultaneous"]
+        carried = (previous if subordinate else main) if clause.continuation else None
+        phrase = _best_reading(clause, carried or previous, named or character)
+        previous = _listener(phrase) if phrase.heard and phrase.hearer else phrase
+        if not subordinate:
+            main = previous
+        if previous.verb and is_animate(previous.subject):
+            character = previous.subject
+        if clause.paragraph not in scene_cues:
+            scene_cues[clause.paragraph] = _scene_cues(scene_text[clause.paragraph])
+        cues = {**scene_cues[clause.paragraph], **_intensity(clause.text)}
+        if clause.quote:
+            also = spoken_alongside(phrase)  # "her radio crackles": the radio is heard too
+            events.append(DraftEvent(caption=speech_caption(clause, phrase),
+                                     kind=TrackKind.SPEECH, rank=clause.rank,
+                                     scene=clause.paragraph, cues=cues,
+                                     offset=SPEECH_AFTER_ACTION if also else 0.0))
+            if also:
+                candidates.append((DraftEvent(caption=also, kind=TrackKind.EFFECTS,
+                                              rank=clause.rank, scene=clause.paragraph,
+                                              cues=cues), clause))
+            continue
+        if phrase.verb == "be" and not phrase.existential and _phenomenon(clause.text):
+            events.extend(_implied(_phenomenon(clause.text), clause.rank, clause.paragraph,
+                                   cues))  # "it was a dark and stormy night"
+            continue
+        if not clause.text or _is_silent(clause, phrase):
+            continue  # "she stands on the deck", "snow falls silently", "dawn breaks"
+        if is_stop(phrase):
+            stops.append((phrase, clause, cues))  # "the rain stops": ends a bed, no new sound
+            continue
+        phenomenon = _phenomenon(clause.text)
+        if phenomenon is not None and _names_phenomenon(phrase, phenomenon):
+            events.extend(_implied(phenomenon, clause.rank, clause.paragraph, cues))
+            continue
+        if clause.heading:
+            continue  # "A busy airport:" sets the scene; its places give the beds below
+        for caption in clause_captions(clause, phrase):
+            candidates.append((DraftEvent(caption=caption.text, kind=TrackKind.EFFECTS,
+                                          rank=clause.rank, scene=clause.paragraph, cues=cues,
+                                          impulsive=caption.impulsive, voice=caption.voice),
+                               clause))
+    _judge(candidates, events)
+    first_rank = {c.paragraph: c.rank for c in reversed(clauses)}
+    apply_stops(stops, events, first_rank)
+    add_scene_beds(events, clauses, scene_text)
+    dedupe(events)
+    ranks: dict[int, tuple[float, float]] = {}
+    for clause in clauses:
+        low, high = ranks.get(clause.paragraph, (clause.rank, clause.rank))
+        ranks[clause.paragraph] = (min(low, clause.rank), max(high, clause.rank))
+    tones = scene_tones(scene_text)
+    for event in events:
+        event.tone = tones.get(event.scene, "neutral")
+    return Reading(events=events, scenes=len(scene_text), ranks_by_scene=ranks)
+
+
+def _best_reading(clause: Clause, previous: Phrase | None, character: str) -> Phrase:
+    """The clause's phrase; where word order allows two readings ("church bells ring" /
+    "the radio plays jazz"), the one whose verb names a sound or an audible action, else the
+    one whose caption sounds more like a sound."""
+    phrase = phrase_of(clause.text, clause.continuation, previous, character)
+    if not is_ambiguous(clause.text, clause.continuation):
+        return phrase
+    other = phrase_of(clause.text, clause.continuation, previous, character,
+                      plural_subject=False)
+    if bool(phrase.verb) != bool(other.verb):
+        return phrase if phrase.verb else other  # "creatures chitter": a verb the lists lack
+    known = known_verbs()
+    if (phrase.verb in known) != (other.verb in known):
+        return phrase if phrase.verb in known else other
+    if _verb_left_over(other) and not _verb_left_over(phrase):
+        return phrase  # not "tent flapping snap in the wind": "tent flaps snapping"
+    first, second = catalogue().judge(embed_cached([phrase.caption, other.caption]))
+    return other if second.soundness > first.soundness else phrase
+
+
+def _verb_left_over(phrase: Phrase) -> bool:
+    """The reading leaves a bare verb right after its own ("... flapping snap")."""
+    first = phrase.rest.split()[:1]
+    lemma = verb_lemma(first[0]) if first else None
+    return lemma in known_verbs() and first[0] in getAllInflections(lemma).get("VB", ())
+
+
+def _listener(phrase: Phrase) -> Phrase:
+    """ "he heard a bee buzzing, and followed it": the next clause goes on with the one who
+    heard, and "it" is what was heard."""
+    return Phrase(subject=phrase.hearer, verb="hear", participle="hearing", rest=phrase.subject)
+
+
+def _is_silent(clause: Clause, phrase: Phrase) -> bool:
+    """Nothing is heard: a silent verb, "it was a cold night", "snow falls silently", or
+    time passing ("dawn breaks", "night falls")."""
+    language = vocabulary().language
+    if phrase.heard:
+        return False
+    if phrase.verb in set(language["silent_verbs"]):
+        return True
+    if phrase.verb == "be" and not phrase.existential:
+        return True
+    if mentions(clause.text, language["silent_adverbs"]):
+        return True
+    subject = phrase.subject.split()
+    return bool(phrase.verb and subject
+                and subject[-1].lower() in set(language["scene_time_subjects"]))
+
+
+def _assign_ranks(clauses: list[Clause]) -> None:
+    rank = 0.0
+    for index, clause in enumerate(clauses):
+        if index == 0:
+            clause.rank = 0.0
+        elif clause.relation == SAME:
+            clause.rank = rank
+        elif clause.relation == BEFORE:  # "Y after X": X came first
+            clause.rank = rank
+            clauses[index - 1].rank = rank + 1
+            rank += 1
+        else:
+            rank += 1
+            clause.rank = rank
+
+
+def _scene_texts(clauses: list[Clause]) -> dict[int, str]:
+    texts: dict[int, list[str]] = {}
+    for clause in clauses:
+        texts.setdefault(clause.paragraph, []).append(clause.text)
+    return {scene: " ".join(parts) for scene, parts in texts.items()}
+
+
+def _phenomenon(text: str) -> ImpliedSounds | None:
+    for entry in vocabulary().phenomena:
+        if mentions(text, entry.words):
+            return entry
+    return None
+
+
+def _names_phenomenon(phrase: Phrase, entry: ImpliedSounds) -> bool:
+    """True when the phenomenon is what the clause is about, not a passing mention."""
+    return bool(mentions(phrase.subject, entry.words)) or not phrase.verb
+
+
+def _implied(entry: ImpliedSounds, rank: float, scene: int, cues: dict) -> list[DraftEvent]:
+    source = tuple(entry.words)
+    beds = [DraftEvent(caption=c, kind=TrackKind.AMBIENCE, rank=rank, scene=scene, bed=True,
+                       implied=True, cues=dict(cues), source=source) for c in entry.beds]
+    hits = [DraftEvent(caption=c, kind=TrackKind.EFFECTS, rank=rank, scene=scene, implied=True,
+                       offset=0.45, cues=dict(cues)) for c in entry.effects]
+    if entry.recurring:  # thunder comes back while the storm lasts (engine.planning.offline.timing)
+        hits.append(DraftEvent(caption=entry.recurring[0], kind=TrackKind.EFFECTS, rank=rank,
+                               scene=scene, implied=True, cues=dict(cues),
+                               recurring=entry.recurring, span_of=beds[0] if beds else None))
+    return beds + hits
+
+
+def _judge(candidates: list[tuple[DraftEvent, Clause]], events: list[DraftEvent]) -> None:
+    """Keep the phrases that name sounds, each on the track its meaning belongs on."""
+    if not candidates:
+        return
+    language = vocabulary().language
+    music_words = language["music_words"]
+    vectors = embed_cached([event.caption for event, _ in candidates])
+    for (event, _clause), judgement in zip(candidates, catalogue().judge(vectors)):
+        event.soundness = judgement.soundness
+        music = mentions(event.caption, music_words)
+        if judgement.soundness < MIN_SOUNDNESS and not music and not event.voice:
+            continue
+        kind = judgement.kind
+        if music and kind != TrackKind.SPEECH:
+            kind = TrackKind.MUSIC
+        elif event.voice:
+            kind = TrackKind.SPEECH  # one person's voice: "he curses", "a man hums"
+        elif kind in (TrackKind.MUSIC, TrackKind.SPEECH):
+            kind = TrackKind.EFFECTS  # music and speech need their words (above) or quotes
+        if kind == TrackKind.AMBIENCE and event.impulsive and judgement.kind_margin < 0.8:
+            kind = TrackKind.EFFECTS  # "the crowd gasps": a moment, not a bed
+        event.kind = kind
+        event.bed = kind in (TrackKind.AMBIENCE, TrackKind.MUSIC)
+        event.impulsive = event.impulsive and kind == TrackKind.EFFECTS
+        events.append(event)
+
+
+def _scene_cues(scene_text: str) -> dict[str, str]:
+    """Where and when a scene plays (the cues every event of the scene carries)."""
+    cues: dict[str, str] = {}
+    for entry in vocabulary().places:
+        if mentions(scene_text, entry.words):
+            cues["place"] = entry.place
+            break
+    for name, words in vocabulary().language["time_of_day"].items():
+        if mentions(scene_text, words):
+            cues["time_of_day"] = name
+            break
+    return cues
+
+
+def _intensity(clause_text: str) -> dict[str, str]:
+    levels = vocabulary().language["intensity"]
+    for level in ("high", "low"):
+        if mentions(clause_text, levels[level]):
+            return {"intensity": level}
+    return {}
+
+
+def soundless_reason(text: str) -> str:
+    """Why nothing was heard in a text, for the user."""
+    return ("found no sounds, places or weather in the text; planned a quiet room tone. "
+            "Name what is heard (\"rain on a tin roof\", \"a dog barks\") for a richer plan.")
+
+
+def looks_english(text: str) -> bool:
+    """Most words are English (known to the word lists) - the offline planner reads English."""
+    from engine.planning.offline.phrasing import _lemmas
+
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
+    if not words:
+        return False
+    vocabulary_words = _vocabulary_words()
+    known = sum(1 for w in words
+                if _lemmas(w) or w in _FUNCTION_WORDS or w in vocabulary_words)
+    return known / len(words) >= 0.6
+
+
+@lru_cache(maxsize=1)
+def _vocabulary_words() -> frozenset[str]:
+    """Words the planner's own data knows ("cafe", "savanna") count as English too."""
+    vocab = vocabulary()
+    phrases = [w for entry in (*vocab.places, *vocab.phenomena) for w in entry.words]
+    phrases += list(vocab.language["source_sounds"]) + vocab.language["music_words"]
+    return frozenset(word for phrase in phrases for word in phrase.split())
+
+
+_FUNCTION_WORDS = frozenset("a an the and or but of to in on at by for with as while then "
+                            "is are was were it he she they we i you its his her their".split())
+
+
+def nearest_bed(text: str) -> tuple[str, float]:
+    """The ambience example closest in meaning to a text, and how close it is."""
+    cat = catalogue()
+    vector = embed_cached([text[:2000]])
+    scores = (vector @ cat.vectors.T)[0]
+    ambience = [i for i, kind in enumerate(cat.kinds) if kind == TrackKind.AMBIENCE]
+    best = max(ambience, key=lambda i: scores[i])
+    return cat.captions[best], float(scores[best])
+
+

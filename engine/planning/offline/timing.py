@@ -1,0 +1,126 @@
+"""Turn ranked draft events into seconds that fill the requested length.
+
+Each distinct rank gets an equal slot of the story. Foreground sounds start just inside their
+slot (sounds that happen together are staggered a little so each is heard starting); short
+hits are short, processes fill most of their slot. Beds run from their slot to where the text
+ends them, or to the end of their scene (or of a later scene they carry on under), so they
+lie under the foreground events. A recurring sound (thunder in a storm) comes early in its
+bed and then again every so often until the bed ends.
+"""
+from __future__ import annotations
+
+from engine.model.story import TrackKind
+from engine.planning.offline.drafts import STOP_OFFSET, DraftEvent
+
+IMPULSE_S = (1.0, 3.0)          # a knock, a crash: at least / at most
+PROCESS_MAX_S = 15.0            # a foreground process longer than this is a bed's job
+LEAD_IN = 0.08                  # foreground starts this far into its slot (fraction)
+STAGGER = 0.15                  # events at one rank start this far apart (fraction of a slot)
+MIN_SLOT_S = 1.5                # shorter slots than this crowd the timeline
+SETTING_SLOT = 0.4              # a moment that only sets the scene: this much of a slot
+RECUR_EVERY_S = 18.0            # a recurring sound comes back about this often
+RECUR_MAX = 10                  # at most this many times in one bed
+RECUR_LEAD_S = 2.0              # the first one this soon after its bed starts (at most)
+RECUR_JITTER = (0.0, 0.22, -0.12, 0.15, -0.2, 0.08)  # uneven, like weather (fraction of a gap)
+RECUR_LENGTH_S = (2.5, 6.0)     # a thunder roll: at least / at most
+
+
+def max_ranks(duration_s: float) -> int:
+    return max(1, int(duration_s // MIN_SLOT_S))
+
+
+def schedule(events: list[DraftEvent], duration_s: float,
+             scene_ranks: dict[int, tuple[float, float]]) -> list[dict]:
+    """Plan events (plain dicts for the validator) from ranked drafts."""
+    stops = {e.end_rank - STOP_OFFSET for e in events if e.end_rank is not None}
+    ranks = sorted({e.rank for e in events} | stops
+                   | {r for pair in scene_ranks.values() for r in pair})
+    # a moment where the text makes something heard gets a whole slot; one that only sets
+    # the scene ("On the savanna at dawn,") a short establishing one
+    heard = {e.rank for e in events if not e.implied} | stops
+    widths = [1.0 if rank in heard else SETTING_SLOT for rank in ranks]
+    unit = duration_s / max(sum(widths), 1e-9)
+    offsets = [sum(widths[:i]) * unit for i in range(len(ranks))]
+    index = {rank: i for i, rank in enumerate(ranks)}
+    slot = unit  # a full slot, in seconds
+
+    def at(rank: float) -> float:  # a rank (possibly between ranks, e.g. 2.5) in seconds
+        below = max((r for r in ranks if r <= rank), default=ranks[0])
+        above = min((r for r in ranks if r > rank), default=below + 1)
+        i = index[below]
+        return offsets[i] + (rank - below) / (above - below) * widths[i] * unit
+
+    out: list[dict] = []
+    started: dict[float, int] = {}
+    spans: dict[int, tuple[float, float]] = {}
+    for event in events:
+        if event.recurring:
+            continue  # placed once the bed it comes back within is
+        start = at(event.rank)
+        if event.bed:
+            end = _bed_end(event, duration_s, slot, scene_ranks, at)
+            spans[id(event)] = (start, min(end, duration_s))
+        else:
+            width = widths[index[event.rank]] * unit
+            count = started.get(event.rank, 0)
+            started[event.rank] = count + 1
+            start += width * (LEAD_IN + STAGGER * count + event.offset)
+            start = min(start, duration_s - min(width, duration_s) * 0.25)
+            end = start + _foreground_length(event, width)
+        end = min(end, duration_s)
+        if end - start < 0.05:
+            continue
+        out.append(_planned(event, event.caption, start, end))
+    for event in events:
+        if event.recurring:
+            span = spans.get(id(event.span_of)) if event.span_of is not None else None
+            if span is None:
+                span = (at(event.rank), _bed_end(event, duration_s, slot, scene_ranks, at))
+            out.extend(_recurrences(event, *span, duration_s))
+    return out
+
+
+def _planned(event: DraftEvent, caption: str, start: float, end: float) -> dict:
+    return {"caption": caption, "track": event.kind.value, "start_s": round(start, 3),
+            "duration_s": round(end - start, 3), "tone": event.tone, "cues": event.cues}
+
+
+def _recurrences(event: DraftEvent, start: float, end: float, duration_s: float) -> list[dict]:
+    """Thunder through a storm: early, then every RECUR_EVERY_S or so, variants in turn."""
+    end = min(end, duration_s)
+    span = end - start
+    if span <= RECUR_LENGTH_S[0]:
+        return []
+    count = max(1, min(RECUR_MAX, round(span / RECUR_EVERY_S)))
+    gap = span / count
+    length = min(max(0.45 * gap, RECUR_LENGTH_S[0]), RECUR_LENGTH_S[1])
+    out = []
+    for k in range(count):
+        at = start + min(RECUR_LEAD_S, 0.1 * span) + gap * (k + RECUR_JITTER[k % len(
+            RECUR_JITTER)] * (k > 0))
+        stop = min(at + length, end)
+        if stop - at < 1.0:
+            break
+        out.append(_planned(event, event.recurring[k % len(event.recurring)], at, stop))
+    return out
+
+
+def _foreground_length(event: DraftEvent, slot: float) -> float:
+    if event.impulsive:
+        return min(max(0.35 * slot, IMPULSE_S[0]), IMPULSE_S[1])
+    if event.kind == TrackKind.SPEECH and not event.voice:  # quoted words: as long as they take
+        words = len(event.caption.split())
+        return min(max(1.5, 0.4 * words), max(slot * 0.9, 1.5))
+    return min(max(0.8 * slot, IMPULSE_S[0]), PROCESS_MAX_S)
+
+
+def _bed_end(event: DraftEvent, duration_s: float, slot: float, scene_ranks, at) -> float:
+    if event.end_rank is not None:
+        return at(event.end_rank)
+    scenes = sorted(scene_ranks)
+    last_scene = event.end_scene if event.end_scene is not None else event.scene
+    later = [scene for scene in scenes if scene > last_scene]
+    if not later:
+        return duration_s
+    next_first = scene_ranks[later[0]][0]
+    return at(next_first) + 0.15 * slot  # a short overlap: the scenes crossfade

@@ -1,0 +1,372 @@
+"""The offline planner on varied prompts: what a sound designer would expect to see."""
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from engine.errors import Cancelled, InvalidInput
+from engine.model.story import TrackKind
+from engine.planning import PlanRequest, get_planner, story_from_plan, validate_plan
+from engine.progress import CancelToken
+
+
+@pytest.fixture(scope="module")
+def planner():
+    return get_planner("offline")
+
+
+def plan_of(planner, prompt: str, duration_s: float = 60.0):
+    plan = planner.plan(PlanRequest(prompt, duration_s))
+    assert plan == validate_plan(plan, duration_s, "offline")  # already clean: nothing changes
+    return plan
+
+
+def find(plan, *words: str):
+    """The first event whose caption has all the words (as words: "door" is not "indoor")."""
+    for event in plan.events:
+        if all(re.search(rf"\b{re.escape(word)}", event.caption.lower()) for word in words):
+            return event
+    raise AssertionError(f"no event with {words} in {[e.caption for e in plan.events]}")
+
+
+def end(event) -> float:
+    return event.start_s + event.duration_s
+
+
+def test_a_storm_implies_rain_wind_and_thunder_over_a_harbour_bed(planner):
+    plan = plan_of(planner, "A storm rolls over the harbour at night.")
+    rain, wind, water = find(plan, "rain"), find(plan, "wind"), find(plan, "harbour")
+    thunder = find(plan, "thunder")
+    assert {rain.track, wind.track, water.track} == {TrackKind.AMBIENCE}
+    assert thunder.track == TrackKind.EFFECTS
+    assert water.start_s == 0 and end(water) == 60  # the place's bed spans the story
+    assert rain.start_s <= thunder.start_s < end(rain)  # thunder sits inside the storm
+    assert rain.cues["time_of_day"] == "night" and rain.cues["place"] == "harbour"
+
+
+def test_then_orders_events_and_while_overlaps_them(planner):
+    plan = plan_of(planner, "A dog barks, then a door slams while a phone rings, and finally "
+                            "a car drives away.", 40)
+    dog, door = find(plan, "dog"), find(plan, "door")
+    phone, car = find(plan, "phone"), find(plan, "car")
+    assert dog.start_s < door.start_s < car.start_s
+    assert abs(phone.start_s - door.start_s) < 5 and phone.start_s < end(door) + 5
+    assert phone.start_s < car.start_s
+
+
+def test_after_puts_the_later_clause_first(planner):
+    plan = plan_of(planner, "A child laughs after a balloon pops.", 20)
+    assert find(plan, "balloon").start_s < find(plan, "child").start_s
+
+
+def test_captions_say_source_and_action(planner):
+    plan = plan_of(planner, "The old floorboards creak. Someone knocks on the heavy oak door.")
+    assert find(plan, "floorboards creaking")
+    knock = find(plan, "knocking on the heavy oak door")
+    assert knock.track == TrackKind.EFFECTS and knock.duration_s <= 3.0  # a knock is short
+    assert all(len(e.caption.split()) <= 25 for e in plan.events)
+
+
+def test_a_bed_ends_where_the_text_ends_it(planner):
+    plan = plan_of(planner, "Rain pours down on the village. Later the rain stops and the "
+                            "church bells ring.", 60)
+    rain, bells = find(plan, "rain"), find(plan, "bells")
+    assert rain.track == TrackKind.AMBIENCE and rain.start_s == 0
+    assert end(rain) < 50 and bells.start_s >= end(rain) - 5  # the rain stops, then bells
+    assert not any("stopping" in e.caption for e in plan.events)  # no "rain stopping" event
+
+
+def test_quoted_dialogue_goes_on_the_speech_track(planner):
+    plan = plan_of(planner, 'The captain grips the wheel. "Hold on!" she shouts as waves '
+                            'crash over the deck.', 30)
+    speech = [e for e in plan.events if e.track == TrackKind.SPEECH]
+    assert len(speech) == 1 and '"Hold on!"' in speech[0].caption
+    assert "captain" in speech[0].caption  # "she" is the captain
+    assert find(plan, "waves").start_s <= speech[0].start_s + 5
+
+
+def test_music_the_text_names_goes_on_the_music_track(planner):
+    plan = plan_of(planner, "A violin plays a slow waltz in the ballroom while glasses clink.")
+    assert find(plan, "violin").track == TrackKind.MUSIC
+    assert find(plan, "glasses").track == TrackKind.EFFECTS
+
+
+def test_paragraphs_are_scenes_with_their_own_beds(planner):
+    plan = plan_of(planner, "Waves wash onto the beach as gulls cry.\n\nIn the busy city, "
+                            "car horns honk and a siren wails.", 80)
+    beach, city = find(plan, "waves"), find(plan, "city")
+    assert beach.track == city.track == TrackKind.AMBIENCE
+    assert beach.start_s == 0 and end(beach) <= city.start_s + 10  # scene one hands over
+    assert end(city) == 80 and find(plan, "siren").start_s > end(beach) - 10
+
+
+def test_one_sentence_and_several_paragraphs_fill_the_duration(planner):
+    for prompt, duration in [("A kettle whistles.", 12),
+                             ("Thunder rolls over the hills. Rain falls on the barn roof. "
+                              "A horse whinnies in its stall.\n\nBy morning, birds sing in "
+                              "the orchard and a farmer whistles a tune.", 180)]:
+        plan = plan_of(planner, prompt, duration)
+        assert all(0 <= e.start_s and end(e) <= duration + 1e-6 for e in plan.events)
+        last_end = max(end(e) for e in plan.events)
+        assert last_end >= 0.5 * duration  # the story is used, not just its start
+    beds = [e for e in plan.events if e.track == TrackKind.AMBIENCE]
+    covered = sum(min(end(e), duration) - e.start_s for e in beds)
+    assert covered >= duration  # beds cover the whole long story (overlaps included)
+
+
+def test_a_text_without_sound_words_gets_a_room_tone_and_a_message(planner):
+    plan = plan_of(planner, "She remembers the meaning of forgiveness and decides to hope.", 30)
+    assert [e.track for e in plan.events] == [TrackKind.AMBIENCE]
+    assert "room tone" in plan.events[0].caption and plan.events[0].duration_s == 30
+    assert "found no sounds" in plan.warnings[0]
+
+
+def test_non_english_text_gets_one_bed_and_a_clear_warning(planner):
+    plan = plan_of(planner, "Il pleut sur la ville et un chien aboie dans la rue.", 30)
+    assert len(plan.events) == 1 and plan.events[0].track == TrackKind.AMBIENCE
+    assert "does not look like English" in plan.warnings[0]
+    plan = plan_of(planner, "雨が降っている。犬が吠える。", 30)
+    assert "does not look like English" in plan.warnings[0]
+
+
+@pytest.mark.parametrize("prompt, message", [
+    ("", "prompt is empty"),
+    ("   \n\t ", "prompt is empty"),
+    ("?!... ,,, --- !!!", "no words to plan from"),
+    ("🙂 🙂 ★", "no words to plan from"),
+    ("rain " * 30_000, "at most 100,000"),
+])
+def test_unusable_prompts_are_clear_errors(planner, prompt, message):
+    with pytest.raises(InvalidInput, match=message):
+        planner.plan(PlanRequest(prompt, 30))
+
+
+def test_twenty_kilobytes_of_text_give_a_plan_that_fits(planner):
+    rng = random.Random(4)
+    sources = ["a dog", "the wind", "a bell", "an old truck", "the crowd", "a crow", "the rain",
+               "a kettle", "the engine", "a child", "the river", "a door", "the fire"]
+    verbs = ["barks", "howls", "rings", "rumbles", "cheers", "caws", "falls", "whistles",
+             "roars", "laughs", "flows", "creaks", "crackles"]
+    places = ["in the valley", "near the mill", "by the station", "across the square",
+              "behind the barn", "in the distance"]
+    sentences = []
+    while sum(len(s) for s in sentences) < 20_000:
+        sentences.append(f"{rng.choice(sources).capitalize()} {rng.choice(verbs)} "
+                         f"{rng.choice(places)}, then {rng.choice(sources)} "
+                         f"{rng.choice(verbs)}.")
+    text = " ".join(sentences)
+    assert len(text) >= 20_000
+    plan = plan_of(planner, text, 60)
+    assert 5 <= len(plan.events) <= 100
+    assert all(end(e) <= 60 + 1e-6 for e in plan.events)
+    assert "more sounds than a 60 s story has room for" in plan.warnings[0]
+
+
+def test_plans_are_deterministic(planner):
+    prompt = "A train pulls into the station; doors slide open and a whistle blows."
+    first = planner.plan(PlanRequest(prompt, 45)).model_dump()
+    assert get_planner("offline").plan(PlanRequest(prompt, 45)).model_dump() == first
+
+
+def test_cancel_stops_planning(planner):
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        planner.plan(PlanRequest("A dog barks.", 10), cancel=token)
+
+
+def test_progress_is_reported(planner):
+    seen = []
+    planner.plan(PlanRequest("A dog barks.", 10), progress=lambda f, m: seen.append((f, m)))
+    assert seen[0][0] == 0.0 and seen[-1][0] == 1.0
+
+
+def test_the_plan_becomes_a_story_with_layered_tracks(planner):
+    plan = plan_of(planner, "A campfire crackles while crickets chirp; an owl hoots.", 30)
+    story = story_from_plan(plan, "campfire", seed=2)
+    kinds = {track.kind for track in story.tracks}
+    assert TrackKind.AMBIENCE in kinds and TrackKind.EFFECTS in kinds
+    assert len([t for t in story.tracks if t.kind == TrackKind.AMBIENCE]) == 2  # two beds
+
+
+# --- real prompts: verbless phrases, stops, storms, grammar, tone, long stories -------------
+
+def test_verbless_phrases_that_name_sounds_are_sounds(planner):
+    plan = plan_of(planner, "Rain over a fishing village at night; a dog barks, footsteps on the "
+                            "pier, then a bell rings and the rain stops", 20)
+    rain = find(plan, "rain")
+    assert rain.track == TrackKind.AMBIENCE and rain.start_s == 0  # a bed from the start
+    assert find(plan, "footsteps", "pier").track == TrackKind.EFFECTS
+    assert find(plan, "harbour").track == TrackKind.AMBIENCE  # a fishing village: water
+    assert find(plan, "night").track == TrackKind.AMBIENCE  # and the night around it
+    dog, bell = find(plan, "dog", "barking"), find(plan, "bell", "ringing")
+    assert dog.start_s < find(plan, "footsteps").start_s < bell.start_s
+
+    plan = plan_of(planner, "Traffic, car horns, sirens in the distance.", 20)
+    captions = sorted(e.caption for e in plan.events)
+    assert find(plan, "traffic").track == TrackKind.AMBIENCE
+    assert find(plan, "car horns honking").track == TrackKind.EFFECTS
+    assert find(plan, "sirens wailing in the distance").track == TrackKind.EFFECTS
+    assert not any("horning" in c for c in captions), captions
+
+
+def test_a_stop_ends_the_bed_it_names_and_adds_no_event(planner):
+    plan = plan_of(planner, "Rain over a fishing village at night; a dog barks, footsteps on the "
+                            "pier, then a bell rings and the rain stops", 40)
+    rain = find(plan, "rain")
+    assert rain.start_s == 0 and 30 <= end(rain) < 40  # it rains until the rain stops
+    assert find(plan, "bell").start_s < end(rain)
+    assert end(find(plan, "harbour")) == 40  # the harbour goes on
+    assert not any("stop" in e.caption for e in plan.events)
+
+    # nothing named the music before it stops: it was playing until then
+    plan = plan_of(planner, "Music plays in the hall. The music stops and a glass shatters.", 30)
+    music = find(plan, "music")
+    assert music.track == TrackKind.MUSIC and music.start_s == 0 and end(music) < 30
+    assert find(plan, "glass").start_s >= end(music) - 5
+    assert not any("stopping" in e.caption for e in plan.events)
+
+    # someone who stops makes no sound
+    plan = plan_of(planner, "A hunter walks through the snow. He stops.", 20)
+    assert not any("stop" in e.caption for e in plan.events)
+
+
+def test_a_storm_has_thunder_early_and_again_through_a_long_storm(planner):
+    plan = plan_of(planner, "A thunderstorm rolls over a farmhouse at night.", 40)
+    thunder = sorted((e for e in plan.events if "thunder" in e.caption),
+                     key=lambda e: e.start_s)
+    assert thunder and thunder[0].start_s <= 4  # the storm is heard from the start
+    assert len(thunder) >= 2 and thunder[-1].start_s >= 20  # and again later
+    assert all(e.track == TrackKind.EFFECTS for e in thunder)
+    assert find(plan, "rain").track == find(plan, "wind").track == TrackKind.AMBIENCE
+    assert not any("insects" in e.caption or "crickets" in e.caption for e in plan.events)
+    assert {e.tone for e in plan.events} == {"tense"}
+
+    plan = plan_of(planner, "A storm rages over the sea. Later the storm passes and gulls cry.",
+                   180)
+    thunder = sorted((e for e in plan.events if "thunder" in e.caption),
+                     key=lambda e: e.start_s)
+    rain = find(plan, "rain")
+    assert 3 <= len(thunder) <= 10  # several, not a constant roll
+    assert all(rain.start_s <= e.start_s and end(e) <= end(rain) + 1e-6 for e in thunder)
+    assert end(rain) < find(plan, "gulls").start_s + 30  # the storm ends where it passes
+    gaps = [b.start_s - a.start_s for a, b in zip(thunder, thunder[1:])]
+    assert min(gaps) >= 8  # spread through the storm
+
+
+@pytest.mark.parametrize("prompt, expected, unwanted", [
+    ("car horns", ["car horns honking"], ["horning"]),
+    ("A dog, a cat and a cow making noise in the farmyard.",
+     ["dog barking", "cat meowing", "cow mooing"], ["dog a cat", "making noise"]),
+    ("An explosion rocks the hangar, alarms blare.", ["explosion rocking the hangar",
+                                                      "alarms blaring"], ["alarming"]),
+    ("Saloon doors swing, a piano plays inside, and spurs jingle on the wooden boardwalk.",
+     ["spurs jingling on the wooden boardwalk", "piano playing"], ["spurring"]),
+    ("Church bells ringing.", ["church bells ringing"], ["belling"]),
+    ("church bells in the distance", ["church bells ringing in the distance"], []),
+    ("The wind and rain lash the windows.", ["wind lashing the windows",
+                                             "rain lashing the windows"], ["rain lash "]),
+    ("The lights buzz and flicker out.", ["lights buzzing and flickering out"], ["and flicker "]),
+    ("A thunderstorm breaks: tent flaps snap in the wind.", ["tent flaps snapping in the wind"],
+     ["flapping snap"]),
+    ("The ship's horn sounds.", ["ship's horn sounding"], ["horning"]),
+    ("Typewriter keys clack.", ["typewriter keys clacking"], ["keying"]),
+    ("The fire alarm goes off.", ["fire alarm going off"], ["goes off"]),
+    ("Strange creatures chitter in the distance.", ["creatures chittering in the distance"],
+     []),
+    ("Every morning the birds sang.", ["birds singing"], ["morning the birds"]),
+    ("One day he heard a bee buzzing.", ["bee buzzing"], ["hearing", "day he"]),
+    ("In the long grass a lion roars.", ["lion roaring"], ["grass a lion"]),
+    ("A creaking door.", ["creaking door"], ["door creaking"]),
+    ("A bell can be heard in the distance.", ["bell ringing in the distance"], ["heard"]),
+])
+def test_generated_captions_are_grammatical(planner, prompt, expected, unwanted):
+    captions = [e.caption for e in plan_of(planner, prompt, 30).events]
+    for phrase in expected:
+        assert any(phrase in caption for caption in captions), (phrase, captions)
+    for phrase in unwanted:
+        assert not any(phrase in caption for caption in captions), (phrase, captions)
+
+
+def test_a_list_of_sources_gives_one_event_each(planner):
+    plan = plan_of(planner, "A dog, a cat and a cow making noise in the farmyard.", 45)
+    animals = [find(plan, "dog"), find(plan, "cat"), find(plan, "cow")]
+    assert all(e.track == TrackKind.EFFECTS for e in animals)
+    assert len({e.caption for e in animals}) == 3
+    assert find(plan, "farmyard").track == TrackKind.AMBIENCE
+
+
+def test_a_solemn_scene_is_solemn_and_begins_to_sing_starts_the_singing(planner):
+    plan = plan_of(planner, "Footsteps echo in an empty cathedral, a door creaks open, and a "
+                            "choir begins to sing.", 60)
+    assert {e.tone for e in plan.events} == {"solemn"}
+    choir = find(plan, "choir singing")
+    assert choir.track == TrackKind.MUSIC
+    assert choir.start_s > find(plan, "door").start_s and end(choir) == 60  # from then on
+    assert find(plan, "church").track == TrackKind.AMBIENCE
+
+
+@pytest.mark.parametrize("prompt, tones", [
+    ("A thunderstorm rolls over a farmhouse at night.", {"tense"}),
+    ("In the abandoned asylum, water drips somewhere in the dark.", {"eerie"}),
+    ("A toddler bangs on pots with a wooden spoon while the dog howls along, and Mum laughs.",
+     {"playful"}),
+    ("Snow falls silently on a mountain cabin. Inside, a fire crackles in the hearth.",
+     {"calm"}),
+    ("Strange creatures chitter in the distance on the alien planet.", {"mysterious"}),
+    ("Wind sweeps across the empty battlefield at dusk, and far away a bugle plays the last "
+     "post.", {"melancholic", "solemn"}),
+])
+def test_tone_follows_the_words_of_the_scene(planner, prompt, tones):
+    plan = plan_of(planner, prompt, 30)
+    assert {e.tone for e in plan.events} <= tones, [(e.caption, e.tone) for e in plan.events]
+
+
+def test_a_scene_without_tone_words_keeps_the_mood_of_the_story(planner):
+    plan = plan_of(planner, "The haunted house creaks in the wind.\n\nA door opens slowly.", 40)
+    assert {e.tone for e in plan.events} == {"eerie"}
+
+
+def test_speech_goes_to_whoever_says_it(planner):
+    plan = plan_of(planner, 'At the fish market a vendor shouts, "Fresh fish!" and a customer '
+                            'laughs and asks, "Are they fresh?"', 40)
+    assert find(plan, "vendor shouting", "fresh fish").track == TrackKind.SPEECH
+    asks = find(plan, "customer asking", "are they fresh")
+    laugh = find(plan, "customer laughing")
+    assert asks.track == TrackKind.SPEECH and laugh.track == TrackKind.EFFECTS
+    assert laugh.start_s < asks.start_s  # laughs, then asks
+    plan = plan_of(planner, 'Her radio crackles: "Base, do you copy?" Then the doorbell rings.',
+                   30)
+    assert find(plan, "radio crackling").track == TrackKind.EFFECTS
+    assert find(plan, "base, do you copy").track == TrackKind.SPEECH
+    assert not any("doorbell" in e.caption and e.track == TrackKind.SPEECH
+                   for e in plan.events)
+    plan = plan_of(planner, "Someone curses under their breath.", 20)
+    assert find(plan, "cursing").track == TrackKind.SPEECH  # one voice, no quote
+
+
+def bed_coverage(plan) -> float:
+    spans = sorted((e.start_s, end(e)) for e in plan.events if e.track == TrackKind.AMBIENCE)
+    covered, reached = 0.0, 0.0
+    for start, stop in spans:
+        if stop > reached:
+            covered += stop - max(start, reached)
+            reached = stop
+    return covered / plan.duration_s
+
+
+@pytest.mark.parametrize("prompt", [
+    "A man wakes up and stretches, yawning loudly. He showers, humming to himself, and then "
+    "fries eggs for breakfast. Finally he grabs his keys and slams the door on his way out.",
+    "The referee blows the whistle, the crowd roars, and the striker smashes the ball into the "
+    "net. Later the fans sing. At the end the players shake hands.",
+    "Waves crash on the beach as a dog barks.\n\nA man whistles.\n\nThen the phone rings.",
+])
+def test_long_stories_keep_a_bed_under_every_moment(planner, prompt):
+    plan = plan_of(planner, prompt, 180)
+    assert bed_coverage(plan) == pytest.approx(1.0)
+    foreground = sorted((e for e in plan.events if e.track != TrackKind.AMBIENCE),
+                        key=lambda e: e.start_s)
+    assert foreground[0].start_s < 30 and foreground[-1].start_s > 120  # spread over the story
