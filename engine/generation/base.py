@@ -41,6 +41,7 @@ class RenderRequest:
     story_seed: int = 0  # shared scene state: the same source sounds the same across events
     start_s: float = 0.0  # where the event sits in the story
     event_id: str = ""
+    pan: float = 0.0  # the event's place, -1 left ... +1 right (the mixer pans the take there)
     text: str = ""      # speech events: the words,
     speaker: str = ""   # who says them,
     delivery: str = ""  # and how (shouted, whispered, calm)

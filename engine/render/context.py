@@ -64,5 +64,6 @@ def render_request(story: Story, event: Event, seed: int | None = None,
         track_kind=story.track(event.track_id).kind.value, tone=event.tone, cues=event.cues,
         settings=event.generator_settings, context=story_context(story, event, index),
         story_prompt=story.prompt, story_seed=story.seed,
-        start_s=story.to_seconds(event.start), event_id=event.id, text=event.text or "",
+        start_s=story.to_seconds(event.start), event_id=event.id, pan=event.pan,
+        text=event.text or "",
         speaker=event.speaker or "", delivery=event.delivery or "")
