@@ -414,6 +414,10 @@ def _all_finite(audio: np.ndarray, block: int = 1 << 20) -> bool:
 def _read_story(path: Path) -> Story:
     try:
         with open(path, "rb") as handle:  # never more than a story can be: a bounded read
+            size = os.fstat(handle.fileno()).st_size
+            if size > schema.MAX_FILE_BYTES:
+                raise ProjectError(f"{path}: the file is {size / 2**20:,.0f} MB, larger than "
+                                   "any story; it is damaged or not a story file.")
             data = handle.read(schema.MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise ProjectError(f"{path}: cannot read ({exc.strerror or exc}).") from None
