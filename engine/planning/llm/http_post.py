@@ -111,6 +111,8 @@ def _read_body(response: http.client.HTTPResponse, max_bytes: int) -> bytes:
     while True:
         chunk = response.read(min(READ_CHUNK, max_bytes + 1 - size))
         if not chunk:
+            if response.length:  # http.client reads a cut-off body as a short one
+                raise http.client.IncompleteRead(b"".join(chunks), response.length)
             return b"".join(chunks)
         chunks.append(chunk)
         size += len(chunk)
