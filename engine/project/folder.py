@@ -29,6 +29,7 @@ from engine.audio.files import (
     read_audio,
     take_file_format,
     write_audio,
+    write_failure_reason,
 )
 from engine.errors import ProjectError
 from engine.generation.base import GeneratedAudio, RenderRequest
@@ -185,8 +186,9 @@ class Project:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_text_atomic(self.folder / name, text)
         except OSError as exc:
-            raise ProjectError(f"{self.folder / name}: cannot save ({exc.strerror or exc}); "
-                               "the previous version is kept.") from None
+            reason = write_failure_reason(exc, self.folder, len(text.encode()))
+            raise ProjectError(f"{self.folder / name}: cannot save ({reason}); the previous "
+                               "version is kept.") from None
 
     # -- takes ---------------------------------------------------------------------------
     def take_path(self, take: Take) -> Path:

@@ -182,3 +182,26 @@ def _nested(depth: int) -> dict:
     for _ in range(depth):
         value = {"k": value}
     return value
+
+
+def test_a_full_disk_when_saving_keeps_the_previous_story(tmp_path, village):
+    from engine.errors import ProjectError
+
+    with tmpfs(tmp_path / "disk", "16m") as disk:
+        project = copy_of(village, disk)
+        before = (project.folder / STORY_FILE).read_bytes()
+        filler = disk / "filler"
+        with open(filler, "wb") as handle:  # fill what is left, for real
+            try:
+                while True:
+                    handle.write(b"\0" * 65536)
+                    handle.flush()
+            except OSError:
+                pass
+        project.story.prompt = "a longer prompt " * 5000  # more than the disk has left
+        with pytest.raises(ProjectError) as info:
+            project.save()
+        assert "cannot save (the disk is full" in str(info.value)
+        assert "previous version is kept" in str(info.value)
+        assert (project.folder / STORY_FILE).read_bytes() == before
+        assert not any(".partial" in p.name for p in project.folder.iterdir())
