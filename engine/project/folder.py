@@ -45,6 +45,8 @@ STORY_FILE = "story.json"
 AUTOSAVE_FILE = "story.autosave.json"
 TAKES_DIR = "takes"
 _SAFE_ID = re.compile(ID_PATTERN)
+OUTSIDE = "lies outside the project folder and is not read"
+_UNKNOWN = object()
 
 
 def project_folder(path: str | os.PathLike) -> Path:
@@ -67,6 +69,7 @@ class Project:
     # take files already checked: path -> (file identity, problem or None); a file found
     # damaged on a full read stays damaged until it changes
     _checked: dict = field(default_factory=dict, repr=False, compare=False)
+    _paths: dict = field(default_factory=dict, repr=False, compare=False)  # take_path's
 
     # -- creating, opening, saving -------------------------------------------------------
     @classmethod
@@ -172,7 +175,7 @@ class Project:
             with self._takes_lock:  # takes finished meanwhile, then the switch
                 _copy_take_files(source, target / TAKES_DIR)
                 self.folder = target
-                self._checked = {}
+                self._checked, self._paths = {}, {}
         except OSError as exc:
             shutil.rmtree(target if created else target / TAKES_DIR, ignore_errors=True)
             raise ProjectError(f"{target}: cannot create the project "
@@ -196,30 +199,38 @@ class Project:
 
         A path that leads out of the folder (absolute, through `..` or a link) is refused:
         the folder itself stands in for it, which no audio reader accepts, so the take
-        reads as missing and nothing outside the project is ever read."""
-        return self._inside(take.path) or self.folder
+        reads as missing and nothing outside the project is ever read. (Asked on every
+        paint, so the answer is kept per path; `read_take` checks again before it reads.)"""
+        key = (self.folder, take.path)
+        path = self._paths.get(key, _UNKNOWN)
+        if path is _UNKNOWN:
+            path = self._paths[key] = self._inside(take.path)
+        return path or self.folder
 
     def take_problem(self, take: Take) -> str | None:
         """Why the take's file cannot be used ("is missing", "is damaged (...)"), or None.
 
-        Cheap enough to ask often: each file is checked once (header, length, last frame)
-        and again only when it changes."""
-        path = self._inside(take.path)
-        if path is None:
-            return "lies outside the project folder and is not read"
+        Cheap enough to ask often: each file is checked once (where it leads, header,
+        length, last frame) and again only when it changes."""
+        if not _plain_relative(take.path):
+            return OUTSIDE
+        path = self.folder / take.path
         try:
             info = path.stat()
         except OSError:
             return "is missing"
-        if not path.is_file():
-            return "is not a file"
         identity = (info.st_ino, info.st_size, info.st_mtime_ns, take.sample_rate,
                     take.channels, take.frames)
         known = self._checked.get(str(path))
         if known is not None and known[0] == identity:
             return known[1]
-        problem = audio_file_problem(path, take.sample_rate, take.channels, take.frames)
-        problem = None if problem is None else f"is damaged ({problem})"
+        if self._inside(take.path) is None:
+            problem = OUTSIDE
+        elif not path.is_file():
+            problem = "is not a file"
+        else:
+            problem = audio_file_problem(path, take.sample_rate, take.channels, take.frames)
+            problem = None if problem is None else f"is damaged ({problem})"
         self._checked[str(path)] = (identity, problem)
         return problem
 
@@ -243,9 +254,11 @@ class Project:
         """The take's audio; a ProjectError if it is missing, outside or damaged (a file
         found damaged here reads as damaged from then on)."""
         problem = self.take_problem(take)
+        path = self._inside(take.path)  # checked again, now, right before reading
+        if problem is None and path is None:
+            problem = OUTSIDE
         if problem is not None:
             raise ProjectError(f"take {take.path} {problem}.")
-        path = self.take_path(take)
         try:
             audio, rate = read_audio(path)
         except ProjectError as exc:
@@ -349,10 +362,9 @@ class Project:
     def _inside(self, relative: str) -> Path | None:
         """`folder / relative` if that lies inside the project folder, links resolved;
         None for an absolute path, a `..`, or a link that leads out."""
-        candidate = Path(relative)
-        if candidate.is_absolute() or candidate.anchor or ".." in candidate.parts:
+        if not _plain_relative(relative):
             return None
-        path = self.folder / candidate
+        path = self.folder / relative
         try:
             root = self.folder.resolve()
             resolved = path.resolve()
@@ -365,6 +377,12 @@ class Project:
         if known is not None:
             self._checked[str(path)] = (known[0], f"is damaged ({why})")
         return ProjectError(f"take {take.path} is damaged ({why}).")
+
+
+def _plain_relative(relative: str) -> bool:
+    """A relative path with no way up (`..`) and no root or drive."""
+    candidate = Path(relative)
+    return not (candidate.is_absolute() or candidate.anchor or ".." in candidate.parts)
 
 
 def render_length(event: Event, story_duration: int) -> int:
