@@ -205,3 +205,11 @@ def test_a_full_disk_when_saving_keeps_the_previous_story(tmp_path, village):
         assert "previous version is kept" in str(info.value)
         assert (project.folder / STORY_FILE).read_bytes() == before
         assert not any(".partial" in p.name for p in project.folder.iterdir())
+
+
+def test_a_full_disk_for_a_sound_is_said_in_words(tmp_path):
+    with tmpfs(tmp_path / "disk", "64k") as disk:
+        line = one_error_line(run_cli("sound", "heavy rain on a tin roof", "--duration", "5",
+                                      "-o", str(disk / "rain.wav"), "--quiet"), 1)
+        assert "cannot write the audio file (the disk is full" in line, line
+        assert list(disk.iterdir()) == []

@@ -291,6 +291,38 @@ def test_damaged_values_are_one_clear_error_at_load(tmp_path, case, message):
     assert "\n" not in text
 
 
+def _many(document: dict, what: str) -> None:
+    story = document["story"]
+    if what == "tracks":
+        story["tracks"] += [dict(story["tracks"][0], id=f"x{i}") for i in range(300)]
+    elif what == "scenes":
+        story["scenes"] = [{"id": f"s{i}", "start": i, "end": i + 1} for i in range(600)]
+    elif what == "takes":
+        take = story["events"][1]["takes"][0]
+        story["events"][1]["takes"] = [dict(take, id=f"t{i}") for i in range(600)]
+        story["events"][1]["active_take_id"] = "t1"
+    elif what == "settings":
+        story["events"][0]["generator_settings"] = {"notes": "n" * 200_000}
+    elif what == "caption":
+        story["events"][0]["caption"] = "c" * 5_000
+
+
+@pytest.mark.parametrize("what, message", [
+    ("tracks", "tracks: List should have at most 256 items"),
+    ("scenes", "scenes: List should have at most 500 items"),
+    ("takes", "events.1.takes: List should have at most 500 items"),
+    ("settings", "at most 100,000 are kept"),
+    ("caption", "events.0.caption: String should have at most 1000 characters"),
+])
+def test_counts_and_sizes_are_bounded(tmp_path, what, message):
+    project = saved_project(tmp_path)
+    document = story_document(project)
+    _many(document, what)
+    write_document(project, document)
+    with pytest.raises(ProjectError, match=message):
+        Project.open(project.folder)
+
+
 def test_a_version_1_file_with_an_infinite_time_is_refused(tmp_path):
     v1 = {"format": schema.FORMAT, "schema_version": 1, "story": {
         "duration_s": 1e400, "tracks": [], "events": []}}
