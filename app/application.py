@@ -34,9 +34,21 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def open_main_window(project: str | None = None, settings: AppSettings | None = None,
+                     **options) -> MainWindow:
+    """The editor's window, shown, with `project` open if it can be. Whatever went wrong
+    on the way (a damaged project or autosave, missing takes) is shown in one message once
+    the window is up: the editor always starts, on a new story if it has to."""
+    window = MainWindow(settings or AppSettings(), project, **options)
+    window.show()
+    problems = window.projects.take_unheard()
+    if problems:
+        window.show_error("\n\n".join(problems))
+    return window
+
+
 def run(project: str | None = None) -> int:
     log_to_file("editor.log")  # worker tracebacks; the user sees one clear message
     app = make_application()
-    window = MainWindow(AppSettings(), project)
-    window.show()
+    window = open_main_window(project)  # noqa: F841 (kept alive while the app runs)
     return app.exec()

@@ -6,11 +6,17 @@ temporary file behind when Python gets to clean up.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+PROCESS_STARTED = time.time()  # a temporary older than this was left by an earlier process
+# the temporary names `atomic_path` and `StagedFiles` give: ".NAME.1a2b3c4d.partial.EXT"
+_PARTIAL_NAME = re.compile(r"^\..*\.[0-9a-f]{8}\.partial(\.[^.]*)?$")
 
 
 @contextmanager
@@ -110,3 +116,29 @@ def staged_files() -> Iterator[StagedFiles]:
     except BaseException:
         staging.discard()
         raise
+
+
+def remove_stale_partials(folder: str | os.PathLike,
+                          older_than: float = PROCESS_STARTED) -> list[Path]:
+    """Remove the temporaries a crashed write left in `folder` (not in sub-folders).
+
+    Only files named the way `atomic_path` and `StagedFiles` name them, last changed before
+    `older_than` (by default: before this process started, so a write still running in
+    this process is never touched), and never through a link. Returns what was removed.
+    """
+    removed = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if not _PARTIAL_NAME.match(entry.name) or not entry.is_file(
+                        follow_symlinks=False):
+                    continue
+                try:
+                    if entry.stat(follow_symlinks=False).st_mtime < older_than:
+                        os.unlink(entry.path)
+                        removed.append(Path(entry.path))
+                except OSError:  # gone meanwhile, or a read-only folder: leave it
+                    continue
+    except OSError:
+        return removed
+    return removed

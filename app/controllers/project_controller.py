@@ -4,6 +4,11 @@ An untitled story lives in a scratch project folder (so its takes have somewhere
 "Save As" moves it to a place the user picks. Snapshots of the story are taken on the GUI
 thread and written by the file lane; autosave writes a side file every minute while there
 are unsaved changes, and the next start offers to recover it.
+
+A project that cannot be opened, or an autosave that is damaged, is reported and never stops
+the editor: a damaged autosave is kept on disk and the project opens as last saved. What is
+reported before the window listens (while it is being built) waits in `unheard` until the
+window can show it.
 """
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QMetaMethod, QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.controllers.workers import Job, JobLane
@@ -56,6 +61,7 @@ class ProjectController(QObject):
         self.ask: Ask = ask_with_message_box(window)
         self.choose_folder: Callable[[str], str] = self._choose_folder_dialog
         self.document: StoryDocument | None = None
+        self.unheard: list[str] = []  # errors and warnings from before anyone listened
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(max(settings.autosave_interval_s, 5) * 1000)
         self.autosave_timer.timeout.connect(self.autosave)
@@ -72,20 +78,14 @@ class ProjectController(QObject):
         try:
             project = Project.open(folder)
         except ProjectError as exc:
-            self.error.emit(str(exc))
+            self._report(str(exc))
             return None
         document = StoryDocument(project)
-        if project.has_recovery():
-            choice = self.ask("Recover unsaved changes?",
-                              f"{project.folder.name} has changes that were autosaved but "
-                              "never saved (the app may have closed unexpectedly). Recover "
-                              "them?", ("Recover", "Discard"))
-            if choice == "Recover":
-                self._recover_into(document)
-            else:
-                project.discard_recovery()
+        self._offer_recovery(document, f"{project.folder.name} has changes that were "
+                                       "autosaved but never saved (the app may have closed "
+                                       "unexpectedly). Recover them?")
         for warning in project.warnings:
-            self.message.emit(warning)
+            self._report(warning, error=False)
         self.settings.add_recent_project(str(project.folder))
         return self._adopt(document)
 
@@ -106,15 +106,54 @@ class ProjectController(QObject):
         try:
             document = StoryDocument(Project.open(candidates[0]), untitled=True)
         except ProjectError as exc:
-            self.error.emit(str(exc))
+            self._report(str(exc))
             return None
-        self._recover_into(document)
+        recovered = self._read_recovery(document.project)
+        if recovered is not None:
+            self._recover_into(document, recovered)
         return self._adopt(document)
 
-    def _recover_into(self, document: StoryDocument) -> None:
+    def take_unheard(self) -> list[str]:
+        """What was reported before anyone listened, once (the window shows it at start)."""
+        unheard, self.unheard = self.unheard, []
+        return unheard
+
+    def _report(self, text: str, error: bool = True) -> None:
+        signal = self.error if error else self.message
+        if self.isSignalConnected(QMetaMethod.fromSignal(signal)):
+            signal.emit(text)
+        else:
+            self.unheard.append(text)
+
+    def _offer_recovery(self, document: StoryDocument, question: str) -> None:
+        project = document.project
+        if not project.has_recovery():
+            return
+        recovered = self._read_recovery(project)
+        if recovered is None:
+            return
+        if self.ask("Recover unsaved changes?", question, ("Recover", "Discard")) == "Recover":
+            self._recover_into(document, recovered)
+            return
+        try:
+            project.discard_recovery()
+        except ProjectError as exc:
+            self._report(str(exc))
+
+    def _read_recovery(self, project: Project) -> Story | None:
+        """The autosaved story, or None (reported) when the autosave is damaged: then the
+        project stays as last saved and the damaged file is kept for whoever wants it."""
+        try:
+            return project.recover()
+        except ProjectError as exc:
+            self._report(f"{exc} The unsaved changes cannot be recovered; the project is "
+                         "open as it was last saved (the damaged autosave stays on disk "
+                         "until the next save).")
+            return None
+
+    def _recover_into(self, document: StoryDocument, recovered: Story) -> None:
         from app.document.edits import ReplaceTimeline
 
-        recovered = document.project.recover()
         document.undo_stack.push(ReplaceTimeline(document, recovered, "Recover autosave",
                                                  fields=("title", "prompt", "duration")))
 
@@ -208,7 +247,10 @@ class ProjectController(QObject):
             return False
         if choice == "Save":
             return self.save(wait=True)
-        document.project.discard_recovery()
+        try:
+            document.project.discard_recovery()
+        except ProjectError as exc:
+            self._report(str(exc))
         self._forget_scratch(document)
         return True
 

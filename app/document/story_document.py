@@ -75,8 +75,8 @@ class StoryDocument(QObject):
         take = event.active_take()
         if take is None:
             return ClipState.PLANNED
-        if take.path in self._missing or not take_is_current(event, take,
-                                                             self.story.sample_rate):
+        if take.path in self._missing or not take_is_current(
+                event, take, self.story.sample_rate, self.story.duration):
             return ClipState.STALE
         return ClipState.RENDERED
 

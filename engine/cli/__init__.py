@@ -72,7 +72,9 @@ def main(argv: list[str] | None = None, extra_commands=()) -> int:
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    from engine.cli.common import printable
+
+    print(f"error: {printable(message)}", file=sys.stderr)
     return code
 
 

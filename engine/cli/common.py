@@ -2,14 +2,36 @@
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import re
 import sys
 import time
 from pathlib import Path
 
 from engine.atomic import cannot_write_in
 from engine.errors import InvalidInput
+from engine.model.fields import MAX_TEXT_CHARS
 from engine.model.story import MAX_DURATION_S
+from engine.planning.validate import MIN_EVENT_S
+
+MIN_DURATION_S = MIN_EVENT_S  # a story has room for at least one event
+# what must never reach a terminal from text the user did not type (a server's answer, a
+# story file): C0/C1 controls (escape sequences), DEL, bidirectional overrides, lone surrogates
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: object) -> str:
+    """`text` as one line safe to print: controls and escape sequences become spaces."""
+    return _UNPRINTABLE.sub(" ", str(text))
+
+
+def printable_json(data: object) -> str:
+    """JSON for stdout with every character a terminal could act on written as `\\uXXXX`
+    (json.dumps escapes the C0 controls itself): the data stays exactly what it was."""
+    text = json.dumps(data, indent=1, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def duration_arg(text: str) -> float:
@@ -18,8 +40,10 @@ def duration_arg(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text} s: the duration must be more than 0 seconds")
+    if not math.isfinite(value) or value < MIN_DURATION_S:
+        raise argparse.ArgumentTypeError(
+            f"{text} s is shorter than the minimum of {MIN_DURATION_S:g} s (the shortest event "
+            "a story can hold)")
     if value > MAX_DURATION_S:
         raise argparse.ArgumentTypeError(
             f"{text} s is longer than the maximum of {MAX_DURATION_S} s; split the story")
@@ -41,6 +65,14 @@ def check_prompt(prompt: str | None) -> str:
     if not text:
         raise InvalidInput('the prompt is empty; describe the story, e.g. "rain on a tin roof '
                            'as a train passes".')
+    try:  # bytes that are not UTF-8 arrive as lone surrogates (Python's surrogateescape)
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput("the prompt holds bytes that are not UTF-8 text; write it in UTF-8 "
+                           "(check the terminal's or the script's encoding).") from None
+    if len(text) > MAX_TEXT_CHARS:
+        raise InvalidInput(f"the prompt is {len(text):,} characters long; a story prompt can "
+                           f"be at most {MAX_TEXT_CHARS:,}.")
     return text
 
 
@@ -82,8 +114,9 @@ class StderrProgress:
             return
         self._last_message, self._last_time = message, now
         prefix = f"{self.stage_name}: " if self.stage_name else ""
-        print(f"[{fraction * 100:3.0f}%] {prefix}{message}", file=sys.stderr, flush=True)
+        print(printable(f"[{fraction * 100:3.0f}%] {prefix}{message}"), file=sys.stderr,
+              flush=True)
 
     def note(self, message: str) -> None:
         if not self.quiet:
-            print(message, file=sys.stderr, flush=True)
+            print(printable(message), file=sys.stderr, flush=True)

@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import argparse
-import json
 
-from engine.cli.common import StderrProgress, check_prompt, duration_arg, seed_arg
+from engine.cli.common import (
+    StderrProgress,
+    check_prompt,
+    duration_arg,
+    printable,
+    printable_json,
+    seed_arg,
+)
 from engine.cli.planner_options import add_planner_arguments, planner_from
 from engine.planning import PlanRequest
 
@@ -27,16 +33,16 @@ def run(args: argparse.Namespace) -> int:
     progress = StderrProgress(args.quiet or args.json, "planning")
     plan = planner_from(args).plan(PlanRequest(prompt, args.duration, args.seed), progress)
     if args.json:
-        print(json.dumps(plan.model_dump(mode="json"), indent=1, ensure_ascii=False))
+        print(printable_json(plan.model_dump(mode="json")))
         return 0
     print(f"Plan for a {plan.duration_s:g} s story ({plan.planner} planner)")
     if plan.reasoning:
-        print(f"Reasoning: {plan.reasoning}")
+        print(f"Reasoning: {printable(plan.reasoning)}")
     print(f"{'start':>8} {'end':>8}  {'track':<9} {'tone':<10} caption")
     for event in plan.events:
         end = event.start_s + event.duration_s
-        print(f"{event.start_s:7.2f}s {end:7.2f}s  {event.track.value:<9} {event.tone:<10} "
-              f"{event.caption}")
+        print(f"{event.start_s:7.2f}s {end:7.2f}s  {event.track.value:<9} "
+              f"{printable(event.tone):<10} {printable(event.caption)}")
     for warning in plan.warnings:
-        print(f"warning: {warning}")
+        print(f"warning: {printable(warning)}")
     return 0

@@ -12,6 +12,7 @@ from engine.cli.common import (
     check_output_file,
     check_prompt,
     duration_arg,
+    printable,
     seed_arg,
 )
 from engine.cli.planner_options import add_planner_arguments, planner_from
@@ -22,7 +23,7 @@ from engine.generation import generator_names
 from engine.mix.master_bus import LOUDNESS_TARGETS
 from engine.model.story import Story
 from engine.planning import PlanRequest, story_from_plan
-from engine.project.folder import STORY_FILE, Project, project_folder
+from engine.project.folder import AUTOSAVE_FILE, STORY_FILE, Project, project_folder
 from engine.render.events import render_events
 
 
@@ -79,20 +80,28 @@ def run(args: argparse.Namespace) -> int:
             check_export(project.story, settings)
             for warning in project.warnings:
                 progress.note(f"warning: {warning}")
+            if project.has_recovery():
+                progress.note(f"note: {project.folder / AUTOSAVE_FILE} holds the editor's "
+                              "unsaved changes; it is kept (open the project in the editor "
+                              "to recover them)")
         else:
             raise InvalidInput("give a PROMPT to render, or --project DIR to re-render a project.")
+        shown = len(project.warnings)
         stale = project.stale_events()
         report = render_events(project, stale, progress.stage("rendering")) if stale else None
-        project.save()
+        if report and report.rendered:  # nothing rendered: nothing to save (a read-only
+            project.save(keep_autosave=True)  # project can still be exported)
         if report and report.failed:
             reasons = "; ".join(f"{event_id}: {why}" for event_id, why in report.failed.items())
             raise RenderError(f"{len(report.failed)} of {len(stale)} events failed to render "
                               f"({reasons}); nothing was written.")
         exported = export_project(project, settings, progress.stage("exporting"))
     for line in exported.lines():
-        print(line)
+        print(printable(line))
+    for warning in project.warnings[shown:]:  # found while mixing (a take damaged inside)
+        print(printable(f"warning: {warning}"))
     if args.project is not None:
-        print(f"project saved in {project.folder}")
+        print(printable(f"project saved in {project.folder}"))
     return 0
 
 

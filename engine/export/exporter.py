@@ -12,7 +12,6 @@ master sample for sample and, imported at unity gain, sum to it.
 """
 from __future__ import annotations
 
-import errno
 import math
 import os
 import threading
@@ -25,6 +24,7 @@ import numpy as np
 import soundfile as sf
 
 from engine.atomic import StagedFiles, flush_to_disk, staged_files
+from engine.audio.files import write_failure_reason
 from engine.errors import Cancelled, ProjectError
 from engine.export.formats import AudioFormat, available_formats, get_format
 from engine.export.interchange import audacity_labels, otio_text, otio_timeline
@@ -170,7 +170,9 @@ def write_export(story: Story, mix: MixResult, settings: ExportSettings, take_au
                 cancel.raise_if_cancelled()
     except (OSError, sf.LibsndfileError) as exc:
         _remove_if_empty(settings.stems_dir, created_folder)
-        raise _write_error(exc, writer.failed_path) from None
+        audio_files = sum(1 for p in planned if p.kind not in ("labels", "timeline"))
+        raise _write_error(exc, writer.failed_path,
+                           audio_files * story.duration * 2 * 4) from None
     except BaseException:
         _remove_if_empty(settings.stems_dir, created_folder)
         raise
@@ -326,12 +328,10 @@ def _remove_if_empty(folder: Path | None, created: bool) -> None:
             pass
 
 
-def _write_error(exc: BaseException, path: Path | None) -> ProjectError:
+def _write_error(exc: BaseException, path: Path | None, needed_bytes: int) -> ProjectError:
+    """One line: which file, and why in words (a full or read-only disk, no permission),
+    also when libsndfile says no more than "System error."."""
     where = f"{path}: " if path is not None else ""
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        reason = "the disk is full; free some space or export to another disk"
-    elif isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        reason = "permission denied; choose a folder you can write to"
-    else:
-        reason = str(getattr(exc, "strerror", None) or exc)
+    folder = path.parent if path is not None else Path.cwd()
+    reason = write_failure_reason(exc, folder, needed_bytes)
     return ProjectError(f"{where}cannot write the export ({reason}); nothing was exported.")

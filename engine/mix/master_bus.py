@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import ndimage, signal
 
-from engine.errors import Cancelled, InvalidInput
+from engine.errors import Cancelled, InvalidInput, ProjectError
 from engine.meter.loudness import (
     PEAK_BLOCK,
     PEAK_BOUND,
@@ -125,6 +125,10 @@ def plan_master_bus(master: np.ndarray, sample_rate: int, loudness: str = "ebu",
     if not -20.0 <= true_peak_db <= 0.0:
         raise InvalidInput(f"true-peak ceiling {true_peak_db} dBTP is outside -20 .. 0 dBTP.")
     steps, lengths, peaks = _measure(master, sample_rate, progress, cancel)
+    if not np.isfinite(peaks).all():  # the limiter and the loudness gain cannot work on these
+        raise ProjectError("cannot master the mix: it holds samples that are not numbers (NaN "
+                           "or infinity), so no loudness or true-peak limit can be applied; "
+                           "render the events again or import a repaired file.")
     sample_peak = float(peaks.max(initial=0.0))
     input_stats = LoudnessStats(
         *stats_from_steps(steps, lengths), true_peak_dbtp=None,

@@ -20,6 +20,7 @@ from functools import cached_property
 import numpy as np
 import soxr
 
+from engine.errors import ProjectError
 from engine.mix.fades import ClipPlan, TrackClipPlanner, fade_in_gains, fade_out_gains
 from engine.model.story import Event, FadeCurve, Story, Track
 from engine.progress import CancelToken, Progress, no_progress
@@ -112,6 +113,8 @@ class Mixer:
         safety_gain_db = 0.0
         if self.settings.headroom_trim:
             peak = peak_level(StemSum(list(stems.values()), length))
+            if not np.isfinite(peak):  # NaN and infinity reach the sum from any clip
+                raise non_finite_error(story, take_audio, clips)
             if peak > FULL_SCALE_CEILING:
                 gain = np.float32(FULL_SCALE_CEILING / peak)
                 for buffer in stems.values():
@@ -129,6 +132,22 @@ class Mixer:
             sorted(story.events_on(track.id), key=lambda e: (e.start, e.id)),
             story.to_samples(self.settings.crossfade_s), self.settings.crossfade_curve,
             story.sample_rate, keys)
+
+
+def non_finite_error(story: Story, take_audio: TakeAudio,
+                     clips: dict[str, ClipPlan]) -> ProjectError:
+    """The error for a mix that holds NaN or infinite samples, naming the events whose
+    takes hold them (found only now, on the way to the error: the mix itself never pays
+    for the search)."""
+    culprits = []
+    for event_id in clips:
+        take = take_audio(story.event(event_id))
+        if take is not None and not np.isfinite(np.asarray(take[0])).all():
+            culprits.append(event_id)
+    which = (f"the takes of {', '.join(culprits[:5])}{' and others' * (len(culprits) > 5)} "
+             "hold" if culprits else "a take holds")
+    return ProjectError(f"cannot mix: {which} samples that are not numbers (NaN or "
+                        "infinity); render those events again or import a repaired file.")
 
 
 def audible_tracks(story: Story) -> set[str]:

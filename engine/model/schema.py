@@ -86,8 +86,9 @@ def describe_validation_error(exc: ValidationError) -> str:
     """The first problem of a pydantic error as one readable phrase."""
     first = exc.errors()[0]
     where = ".".join(str(part)[:40] for part in first["loc"][:8])
+    message = first["msg"].removeprefix("Value error, ")  # a validator's own words
     more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-    return f"{where or 'story'}: {first['msg']}{more}"
+    return f"{where or 'story'}: {message}{more}"
 
 
 def json_schema() -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -19,6 +20,7 @@ from engine.model.fields import (
     MAX_DURATION_S,
     MAX_EVENTS,
     MAX_SAMPLE_RATE,
+    MAX_SAMPLES,
     MAX_SCENES,
     MAX_TAKES,
     MAX_TRACKS,
@@ -247,17 +249,26 @@ class Story(_Model):
         mixer clamps too, after a trim in the editor)."""
         if not isinstance(data, dict) or not isinstance(data.get("events"), list):
             return data
+        if len(data["events"]) > MAX_EVENTS:  # said at once, not after validating them all
+            raise ValueError(f"the story has {len(data['events']):,} events; a story holds "
+                             f"at most {MAX_EVENTS:,}")
         rate = data.get("sample_rate", DEFAULT_SAMPLE_RATE)
         if not isinstance(rate, int) or rate <= 0:
             return data
         events = []
         for event in data["events"]:
-            if isinstance(event, dict) and isinstance(event.get("duration"), int):
-                length_s = event["duration"] / rate
+            duration = event.get("duration") if isinstance(event, dict) else None
+            # only plausible lengths are clamped against; the fields refuse the rest
+            if isinstance(duration, int) and not isinstance(duration, bool) \
+                    and 0 < duration <= MAX_SAMPLES:
+                length_s = duration / rate
                 event = dict(event)
                 for name in ("fade_in_s", "fade_out_s"):
                     value = event.get(name)
-                    if isinstance(value, int | float) and value > length_s:
+                    if isinstance(value, float) and not math.isfinite(value):
+                        continue  # infinity is refused by the field, not clamped
+                    if isinstance(value, int | float) and not isinstance(value, bool) \
+                            and value > length_s:
                         event[name] = length_s
             events.append(event)
         return {**data, "events": events}

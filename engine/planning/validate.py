@@ -11,11 +11,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.errors import StudioError
+from engine.model.fields import MAX_CUES
 from engine.model.story import TrackKind
 from engine.planning.plan import Plan, PlannedEvent
 
 MIN_EVENT_S = 0.05
 MAX_CAPTION_WORDS = 25     # text-to-audio models read short descriptions best
+MAX_CAPTION_CHARS = 300    # 25 long words; one endless "word" is cut here
+MAX_LABEL_CHARS = 40       # a tone, a cue name or value ("harbour at night")
+MAX_WARNING_CHARS = 500
 MAX_EVENTS = 500           # more than a timeline can show or a render can finish
 MAX_REASONING_CHARS = 4000
 KIND_ALIASES = {
@@ -29,7 +33,7 @@ KIND_ALIASES = {
 }
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 class PlanError(StudioError):
@@ -50,7 +54,8 @@ def validate_plan(raw: Plan | Mapping[str, Any], duration_s: float, planner: str
         raise PlanError("the plan has no events")
     if len(items) > MAX_EVENTS:
         raise PlanError(f"the plan has {len(items)} events; at most {MAX_EVENTS} fit a story")
-    warnings = [str(w) for w in data.get("warnings", []) or []]
+    given = data.get("warnings", []) or []
+    warnings = [_text(w, MAX_WARNING_CHARS) for w in (given if isinstance(given, list) else [])]
     events: list[PlannedEvent] = []
     seen: set[tuple] = set()
     for index, item in enumerate(items, start=1):
@@ -62,9 +67,9 @@ def validate_plan(raw: Plan | Mapping[str, Any], duration_s: float, planner: str
         seen.add(identity)
         events.append(event)
     events.sort(key=lambda e: (e.start_s, e.track != TrackKind.AMBIENCE))
-    reasoning = re.sub(r"\s+", " ", str(data.get("reasoning") or "")).strip()
-    return Plan(duration_s=float(duration_s), reasoning=reasoning[:MAX_REASONING_CHARS],
-                events=events, planner=planner or str(data.get("planner") or ""),
+    reasoning = _text(data.get("reasoning") or "", MAX_REASONING_CHARS)
+    return Plan(duration_s=float(duration_s), reasoning=reasoning,
+                events=events, planner=planner or _text(data.get("planner") or "", 40),
                 warnings=warnings)
 
 
@@ -72,8 +77,7 @@ def _validate_event(item: Any, index: int, duration_s: float, warnings: list[str
     where = f"event {index}"
     if not isinstance(item, Mapping):
         raise PlanError(f"{where} is not an object")
-    caption = _CONTROL.sub(" ", str(item.get("caption") or ""))
-    caption = re.sub(r"\s+", " ", caption).strip()
+    caption = _text(item.get("caption") or "")
     if not caption:
         raise PlanError(f"{where} has an empty caption")
     where = f"{where} ({caption[:40]!r})"
@@ -82,6 +86,10 @@ def _validate_event(item: Any, index: int, duration_s: float, warnings: list[str
         warnings.append(f"{where} had a caption of {len(words)} words; kept the first "
                         f"{MAX_CAPTION_WORDS}")
         caption = " ".join(words[:MAX_CAPTION_WORDS])
+    if len(caption) > MAX_CAPTION_CHARS:
+        warnings.append(f"{where} had a caption of {len(caption):,} characters; kept the "
+                        f"first {MAX_CAPTION_CHARS}")
+        caption = caption[:MAX_CAPTION_CHARS].rstrip()
     kind = KIND_ALIASES.get(str(item.get("track") or item.get("kind") or "").strip().lower())
     if kind is None:
         raise PlanError(f"{where} has unknown track {item.get('track')!r}; use one of "
@@ -106,11 +114,27 @@ def _validate_event(item: Any, index: int, duration_s: float, warnings: list[str
     cues = item.get("cues") or {}
     if not isinstance(cues, Mapping):
         raise PlanError(f"{where} has cues that are not an object of text values")
-    cues = {k: v for k, v in cues.items() if v not in (None, "")}
+    cues = {_text(k, MAX_LABEL_CHARS): _text(v, MAX_LABEL_CHARS) for k, v in cues.items()
+            if v not in (None, "")}
+    cues = {k: v for k, v in cues.items() if k and v}
+    if len(cues) > MAX_CUES:
+        warnings.append(f"{where} had {len(cues)} cues; kept the first {MAX_CUES}")
+        cues = dict(list(cues.items())[:MAX_CUES])
     return PlannedEvent(caption=caption, track=kind, start_s=round(start, 6),
                         duration_s=round(length, 6),
-                        tone=str(item.get("tone") or "neutral").strip().lower() or "neutral",
-                        cues={str(k): str(v) for k, v in cues.items()})
+                        tone=_text(item.get("tone") or "", MAX_LABEL_CHARS).lower() or "neutral",
+                        cues=cues)
+
+
+def _text(value: Any, limit: int | None = None) -> str:
+    """Text from an answer as one clean line: controls, escape sequences and lone
+    surrogates dropped, whitespace collapsed, at most `limit` characters (checked before
+    the text is worked on, so a megabyte costs no more than a line)."""
+    text = value if isinstance(value, str) else str(value)
+    if limit is not None:
+        text = text[:limit * 4]
+    text = re.sub(r"\s+", " ", _CONTROL.sub(" ", text)).strip()
+    return text if limit is None else text[:limit].rstrip()
 
 
 def _number(value: Any, what: str) -> float:

@@ -10,6 +10,7 @@ import numpy as np
 
 from engine.generation.base import NeighbourEvent, RenderRequest
 from engine.model.story import Event, Story
+from engine.project.folder import render_length
 
 CONTEXT_BEFORE = 4  # earlier events a render sees: the story so far matters most
 CONTEXT_AFTER = 2
@@ -57,9 +58,13 @@ def story_context(story: Story, event: Event,
 
 def render_request(story: Story, event: Event, seed: int | None = None,
                    index: ContextIndex | None = None) -> RenderRequest:
-    """What the generator is asked for an event: its own inputs and the story around it."""
+    """What the generator is asked for an event: its own inputs and the story around it.
+
+    An event that runs past the story's end is rendered only up to the end (the part that
+    is heard)."""
     return RenderRequest(
-        caption=event.caption, duration_s=story.to_seconds(event.duration),
+        caption=event.caption,
+        duration_s=story.to_seconds(render_length(event, story.duration) or event.duration),
         seed=event.seed if seed is None else seed,
         track_kind=story.track(event.track_id).kind.value, tone=event.tone, cues=event.cues,
         settings=event.generator_settings, context=story_context(story, event, index),

@@ -85,8 +85,8 @@ def _damaged_project(tmp_path):
 @pytest.mark.parametrize("case, args, code, message", [
     ("empty prompt", ["render", "  ", "-o", "{tmp}/x.wav"], 2, "prompt is empty"),
     ("zero duration", ["render", PROMPT, "--duration", "0", "-o", "{tmp}/x.wav"], 2,
-     "must be more than 0"),
-    ("negative duration", ["plan", PROMPT, "--duration=-5"], 2, "must be more than 0"),
+     "shorter than the minimum of 0.05 s"),
+    ("negative duration", ["plan", PROMPT, "--duration=-5"], 2, "minimum of 0.05 s"),
     ("too long", ["render", PROMPT, "--duration", "99999", "-o", "{tmp}/x.wav"], 2,
      "longer than the maximum"),
     ("not a number", ["plan", PROMPT, "--duration", "soon"], 2, "not a number"),

@@ -45,8 +45,12 @@ class LLMPlanner:
             self.answers.append(reply)
             try:
                 plan = validate_plan(parse_reply(reply), request.duration_s, self.name)
-            except PlanError as exc:
-                problem = str(exc)
+            except (PlanError, ValueError, TypeError, RecursionError) as exc:
+                # an answer that breaks the JSON reader (nested thousands deep, a number of
+                # thousands of digits) is as unusable as one that breaks the rules
+                problem = str(exc) if isinstance(exc, PlanError) else (
+                    f"the model's answer cannot be read ({type(exc).__name__}: "
+                    f"{str(exc)[:80]})")
                 log.warning("%s planner answer %d unusable: %s", self.name, attempt, problem)
                 chat = repair_messages(chat, reply, problem)
                 continue

@@ -13,13 +13,10 @@ from __future__ import annotations
 import json
 import math
 import os
-import socket
 import time
-import urllib.error
-import urllib.request
-from urllib.parse import urlparse
 
 from engine.errors import InvalidInput
+from engine.planning.llm import http_post
 from engine.planning.llm.base import BackendFailure, LLMPlanner
 from engine.planning.llm.prompting import max_events_for, plan_schema
 from engine.planning.plan import PlanRequest
@@ -42,10 +39,11 @@ class OpenAICompatiblePlanner(LLMPlanner):
                                "example gpt-4o-mini, or llama3.1 for a local Ollama).")
         self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL")
                          or DEFAULT_BASE_URL).rstrip("/")
-        parsed = urlparse(self.base_url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise InvalidInput(f"--base-url {self.base_url!r} is not an http(s) URL; give one "
-                               "such as http://localhost:11434/v1.")
+        problem = http_post.check_url(self.base_url)
+        if problem is not None:
+            raise InvalidInput(f"--base-url {self.base_url!r} is not an http(s) URL that can "
+                               f"be used ({problem}); give one such as "
+                               "http://localhost:11434/v1.")
         if not (isinstance(timeout_s, (int, float)) and math.isfinite(timeout_s)
                 and timeout_s > 0):
             raise InvalidInput(f"the request timeout must be a positive number of seconds, "
@@ -92,7 +90,12 @@ class OpenAICompatiblePlanner(LLMPlanner):
         return None
 
     def _post(self, path: str, body: dict, cancel: CancelToken | None) -> tuple[int, bytes]:
-        """POST with retries on network failures, timeouts and busy servers."""
+        """POST with retries on network failures, timeouts and busy servers.
+
+        Each attempt has one deadline (`timeout_s`) for the whole exchange and sees cancel
+        at once; redirects are refused (the key goes nowhere but `base_url`), an answer is
+        at most MAX_REPLY_BYTES, and every failure is a BackendFailure (the planner then
+        falls back to the offline one with a warning)."""
         data = json.dumps(body).encode()
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if self.api_key:
@@ -102,30 +105,38 @@ class OpenAICompatiblePlanner(LLMPlanner):
             if cancel is not None:
                 cancel.raise_if_cancelled()
             if attempt:
-                time.sleep(min(0.5 * 2 ** (attempt - 1), 4.0))
-            request = urllib.request.Request(self.base_url + path, data=data, headers=headers,
-                                             method="POST")
+                _pause(min(0.5 * 2 ** (attempt - 1), 4.0), cancel)
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
-                    return response.status, response.read(MAX_REPLY_BYTES)
-            except urllib.error.HTTPError as exc:
-                payload = exc.read(MAX_REPLY_BYTES)
-                if exc.code not in RETRYABLE_STATUS:
-                    return exc.code, payload
-                problem = f"HTTP {exc.code}: {_short(payload)}"
-            except TimeoutError:
-                problem = f"no answer within {self.timeout_s:g} s"
-            except urllib.error.URLError as exc:
-                reason = exc.reason
-                if isinstance(reason, (TimeoutError, socket.timeout)):
-                    problem = f"no answer within {self.timeout_s:g} s"
-                else:
-                    problem = f"cannot reach it ({reason})"
-            except (ConnectionError, OSError) as exc:
-                problem = f"the connection failed ({exc})"
+                reply = http_post.post(self.base_url + path, data, headers, self.timeout_s,
+                                       MAX_REPLY_BYTES, cancel)
+            except http_post.HTTPFailure as exc:
+                if not exc.retryable:
+                    raise BackendFailure(f"the server at {self.base_url}: {exc}") from None
+                problem = str(exc)
+                continue
+            if reply.status in http_post.REDIRECTS:
+                raise BackendFailure(
+                    f"the server at {self.base_url} redirected the request to "
+                    f"{_short(reply.location.encode())} (HTTP {reply.status}); redirects are "
+                    "not followed, so no key went there: give the final address as --base-url")
+            if reply.status not in RETRYABLE_STATUS:
+                return reply.status, reply.body
+            problem = f"HTTP {reply.status}: {_short(reply.body)}"
         tries = self.retries + 1
         raise BackendFailure(f"the server at {self.base_url}: {problem}"
                              + (f" (tried {tries} times)" if tries > 1 else ""))
+
+
+def _pause(seconds: float, cancel: CancelToken | None) -> None:
+    """Wait between attempts, seeing cancel at once."""
+    if cancel is None:
+        time.sleep(seconds)
+        return
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        cancel.raise_if_cancelled()
+        time.sleep(min(left, 0.05))
+    cancel.raise_if_cancelled()
 
 
 def _about_format(payload: bytes) -> bool:
@@ -137,7 +148,7 @@ def _message_text(payload: bytes) -> str:
     try:
         data = json.loads(payload)
         content = data["choices"][0]["message"]["content"]
-    except (ValueError, KeyError, IndexError, TypeError):
+    except (ValueError, KeyError, IndexError, TypeError, RecursionError):
         raise BackendFailure(f"the server's answer is not an OpenAI chat completion: "
                              f"{_short(payload)}") from None
     if not isinstance(content, str):
