@@ -23,7 +23,7 @@ from engine.errors import ProjectError
 from engine.generation.base import GeneratedAudio, RenderRequest
 from engine.meter.loudness import integrated_lufs
 from engine.model import schema
-from engine.model.story import Event, Story, Take, render_key
+from engine.model.story import Event, Story, Take, TakeLayer, render_key
 
 SUFFIX = ".story"
 STORY_FILE = "story.json"
@@ -187,7 +187,7 @@ class Project:
             render_key=render_key(request.caption, request.tone, dict(request.cues),
                                   request.seed, generator, dict(request.settings),
                                   request.speech()),
-            notes=list(generated.notes))
+            notes=list(generated.notes), layers=take_layers(generated.metadata))
         try:
             (self.folder / TAKES_DIR).mkdir(parents=True, exist_ok=True)
             write_audio(self.folder / relative, generated.audio, generated.sample_rate, subtype)
@@ -218,6 +218,20 @@ class Project:
         """Store a rendered take and make it the event's active take."""
         return attach_take(event, self.store_take(request, generated, generator,
                                                   generator_version))
+
+
+def take_layers(metadata) -> list[TakeLayer]:
+    """What a take is made of, from the generator's `metadata["layers"]`: the entries shaped
+    as `TakeLayer`s (kind, name, parameters); other shapes are left to the metadata."""
+    layers = []
+    for item in list(metadata.get("layers") or [])[:64]:
+        if isinstance(item, dict) and isinstance(item.get("kind"), str) and "name" in item:
+            try:
+                layers.append(TakeLayer(kind=item["kind"], name=str(item["name"]),
+                                        parameters=dict(item.get("parameters") or {})))
+            except ValueError:
+                continue
+    return layers
 
 
 def take_is_current(event: Event, take: Take, story_rate: int) -> bool:
