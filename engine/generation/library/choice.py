@@ -5,9 +5,11 @@
 2. Coherence: the event's source identity ("dog", "dog:2" for another dog, "dog:rex" from a
    `source` cue) picks a recording family - the files of one folder that share an FX name
    once take numbers are dropped (`Bark Close 01`, `Bark Close 02`: the same dog). The
-   family is the best one for the identity's own words, so every event of that identity in
-   the story gets it, whatever its caption says; "another dog" takes the next family.
-   When no file of that family matches the caption well enough, the whole library is used.
+   family is the best one for the identity's words and what the story prompt says of them
+   ("dog: a large dog barks at the gate"), the same text for every event of that identity,
+   so they all get it; "another dog" takes the next family. When the family's best file
+   for the caption scores more than `FAMILY_KEEP_MARGIN` under the best in the library (the
+   caption asks for something that family does not hold), the whole library is used.
 3. The seed: of the K candidates within `SEED_MARGIN` of the best, seed N takes number
    N mod K, so seed + 1 is the next-best candidate, and the same seed always the same file.
 """
@@ -21,10 +23,12 @@ import numpy as np
 
 from engine.library import LibrarySearch
 from engine.library.describe import name_words
+from engine.library.ucs import singular
 
 SEED_MARGIN = 0.08
 MAX_ALTERNATIVES = 8
 FAMILY_MARGIN = 0.05
+FAMILY_KEEP_MARGIN = 0.35  # the family's best file may score this much under the overall best
 BED_KINDS = ("ambience", "music")
 _BED_PRIOR = 0.06     # beds: recordings of at least BED_MIN_S
 _BED_MIN_S = 4.0
@@ -66,39 +70,66 @@ def rank(search: LibrarySearch, caption: str, track_kind: str) -> list[Candidate
 
 
 def choose(search: LibrarySearch, caption: str, track_kind: str, identity: str,
-           identity_words: str, seed: int) -> Choice | None:
+           identity_words: str, story_prompt: str, seed: int, min_score: float = 0.0
+           ) -> Choice | None:
     ranked = rank(search, caption, track_kind)
     if not ranked:
         return None
     best = ranked[0]
-    family = identity_family(search, identity, identity_words, track_kind)
+    family = identity_family(search, identity, identity_words, story_prompt, track_kind)
     pool = ranked
     family_kept = False
     if family is not None:
         members = [c for c in ranked if c.family == family]
-        if members and members[0].score >= best.score - 2 * SEED_MARGIN - 0.1:
+        if members and members[0].score >= max(min_score, best.score - FAMILY_KEEP_MARGIN):
             pool, family_kept = members, True
     near = [c for c in pool if c.score >= pool[0].score - SEED_MARGIN][:MAX_ALTERNATIVES]
     picked = near[seed % len(near)]
     return Choice(picked, best, len(near), family_kept)
 
 
-def identity_family(search: LibrarySearch, identity: str, words: str,
+OTHER_WORDS = frozenset({"another", "other", "second", "different", "new", "third"})
+
+
+def identity_query(words: str, story_prompt: str, marked: bool = False) -> str:
+    """The identity's words and the story's sentences that mention them (for "another"
+    one, the sentences that say so; for the first one, the others)."""
+    names = {w for w in words.lower().split() if len(w) > 2}
+    mentions = []
+    for sentence in re.split(r"(?<=[.!?;])\s+", story_prompt):
+        said = {singular(w) for w in re.findall(r"[a-z]+", sentence.lower())}
+        if names & said and bool(OTHER_WORDS & said) == marked:
+            mentions.append(sentence.strip())
+    return f"{words}: {' '.join(mentions)}"[:300] if mentions else words
+
+
+def identity_family(search: LibrarySearch, identity: str, words: str, story_prompt: str,
                     track_kind: str) -> str | None:
-    """The recording family of a source identity: the best family for its words, the
-    second best for "another" one (`dog:2`), a named one's by its name."""
-    ranked = rank(search, words, track_kind)
-    if not ranked:
+    """The recording family of a source identity: the best family for what the story says
+    of it; for "another" one (`dog:2`), the best other family for what the story says of
+    that one; a named one (`dog:rex`) takes a family fixed by its name."""
+    base = _family_order(search, identity_query(words, story_prompt), track_kind)
+    if not base:
         return None
+    mark = identity.partition(":")[2]
+    if not mark:
+        return base[0]
+    if mark.isdigit():
+        others = [f for f in _family_order(search, identity_query(words, story_prompt, True),
+                                           track_kind) if f != base[0]]
+        return others[(int(mark) - 2) % len(others)] if others else base[0]
+    return base[sum(map(ord, mark)) % len(base)]
+
+
+def _family_order(search: LibrarySearch, query: str, track_kind: str) -> list[str]:
+    ranked = rank(search, query, track_kind)
     families: list[str] = []
     for candidate in ranked:
         if candidate.score < ranked[0].score - FAMILY_MARGIN - 0.15:
             break
         if candidate.family not in families:
             families.append(candidate.family)
-    mark = identity.partition(":")[2]
-    step = int(mark) - 1 if mark.isdigit() else (sum(map(ord, mark)) if mark else 0)
-    return families[step % len(families)]
+    return families
 
 
 def _families(search: LibrarySearch, ids: list[int]) -> dict[int, str]:

@@ -105,7 +105,7 @@ class LibraryGenerator:
                                   "with `main.py library add DIR` or in Preferences)")
         identity, words = _identity(request)
         picked = choice.choose(search, request.caption, request.track_kind, identity, words,
-                               request.seed)
+                               request.story_prompt, request.seed, min_score)
         if picked is None or picked.best.score < min_score:
             best = "" if picked is None else (
                 f" (best: {_name(search, picked.best.id)}, score {picked.best.score:.2f} < "
