@@ -132,12 +132,15 @@ def _loudness(stereo: np.ndarray, rate: int) -> float | None:
 
 def overview(stereo: np.ndarray, bins: int = OVERVIEW_BINS) -> bytes:
     """Peak level per bin, 0..255 (what the Library panel draws)."""
-    mono = np.abs(stereo).max(axis=0)
-    if mono.size == 0:
+    n = stereo.shape[-1]
+    if n == 0:
         return bytes(bins)
-    edges = np.linspace(0, mono.size, bins + 1).astype(int)
-    peaks = np.array([mono[a:max(b, a + 1)].max() if a < mono.size else 0.0
-                      for a, b in zip(edges[:-1], edges[1:])])
+    if n < bins:  # fewer samples than bins: each sample fills a few bins
+        peaks = np.abs(stereo).max(axis=0)[np.arange(bins) * n // bins]
+    else:
+        step = n // bins
+        blocks = stereo[:, : step * bins].reshape(stereo.shape[0], bins, step)
+        peaks = np.maximum(blocks.max(axis=(0, 2)), -blocks.min(axis=(0, 2)))
     return bytes(np.clip(np.round(peaks * 255), 0, 255).astype(np.uint8))
 
 

@@ -133,12 +133,16 @@ def _index_files(index: LibraryIndex, todo: list[_Todo], report: ScanReport,
     if not todo:
         return
     done = 0
+    batches = [todo[start:start + BATCH_FILES] for start in range(0, len(todo), BATCH_FILES)]
     with ThreadPoolExecutor(WORKERS, thread_name_prefix="library-scan") as pool:
-        for start in range(0, len(todo), BATCH_FILES):
+        # the next batch is measured on the pool while this one's texts are embedded
+        pending = [pool.submit(_measure, item) for item in batches[0]]
+        for number, batch in enumerate(batches):
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            batch = todo[start:start + BATCH_FILES]
-            measured = list(pool.map(_measure, batch))
+            measured = [future.result() for future in pending]
+            if number + 1 < len(batches):
+                pending = [pool.submit(_measure, item) for item in batches[number + 1]]
             _store_batch(index, batch, measured, report)
             done += len(batch)
             progress(done / len(todo), f"indexed {done} of {len(todo)} files")

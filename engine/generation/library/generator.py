@@ -27,7 +27,7 @@ from engine.library.analysis import to_stereo
 from engine.progress import CancelToken, Progress, no_progress
 
 SAMPLE_RATE = 48_000
-DEFAULT_MIN_SCORE = 0.55
+DEFAULT_MIN_SCORE = 0.45
 
 
 class LibraryGenerator:
