@@ -72,6 +72,7 @@ def decode_file(path: str | os.PathLike, max_seconds: float | None = None
     _require_ffmpeg(path)
     with warnings.catch_warnings():  # pydub warns at import when ffmpeg is not found
         warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)  # pydub imports audioop
         from pydub import AudioSegment
         from pydub.exceptions import CouldntDecodeError
     try:

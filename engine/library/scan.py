@@ -99,7 +99,7 @@ def _changes(index: LibraryIndex, folder: str, report: ScanReport,
         if before is not None and before[:2] == (size, mtime_ns) and before[2] not in retry_codes:
             report.unchanged += 1
             continue
-        todo.append(_Todo(path, folder, size, mtime_ns, before is None))
+        todo.append(_Todo(path, folder, size, mtime_ns, before is None or before[2] is not None))
     gone = [path for path in known if path not in found]
     if gone:
         with index.transaction() as db:

@@ -69,12 +69,19 @@ class _Matrix:
         self.generation = index.generation()
         rows = index.query("SELECT id, vector, cat_id, duration_s FROM files ORDER BY id")
         self.ids = np.array([r[0] for r in rows], np.int64)
-        self.row_of = {int(i): n for n, i in enumerate(self.ids)}
         self.vectors = (np.frombuffer(b"".join(r[1] for r in rows), np.float16)
                         .reshape(len(rows), -1).astype(np.float32) if rows
                         else np.zeros((0, 384), np.float32))
-        self.cat_ids = np.array([r[2] for r in rows], dtype=object)
+        self.cat_codes = {cat_id: n for n, cat_id in enumerate(sorted({r[2] for r in rows}))}
+        self.cat_ids = np.array([self.cat_codes[r[2]] for r in rows], np.int32)
         self.durations = np.array([r[3] for r in rows], np.float64)
+
+    def rows_of(self, file_ids: list[int]) -> np.ndarray:
+        """The matrix rows of the given file ids (ids no longer indexed are left out)."""
+        ids = np.asarray(file_ids, np.int64)
+        rows = np.searchsorted(self.ids, ids)
+        rows = np.minimum(rows, max(len(self.ids) - 1, 0))
+        return rows[self.ids[rows] == ids] if len(self.ids) else rows[:0]
 
 
 class LibrarySearch:
@@ -103,13 +110,11 @@ class LibrarySearch:
         if words:
             hits = np.zeros(len(matrix.ids), np.float32)
             for word in words:
-                rows = [matrix.row_of[i] for i in self.index.word_matches(word)
-                        if i in matrix.row_of]
-                hits[rows] += 1.0
+                hits[matrix.rows_of(self.index.word_matches(word))] += 1.0
             scores += WORD_BOOST * hits / len(words)
-            named = categories_named(words)
+            named = [matrix.cat_codes[c] for c in categories_named(words) if c in matrix.cat_codes]
             if named:
-                scores += CATEGORY_BOOST * np.isin(matrix.cat_ids, list(named))
+                scores += CATEGORY_BOOST * np.isin(matrix.cat_ids, named)
         return matrix, scores
 
     def search(self, query: str, limit: int = DEFAULT_LIMIT) -> list[SearchResult]:
