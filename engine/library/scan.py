@@ -94,6 +94,12 @@ def _changes(index: LibraryIndex, folder: str, report: ScanReport,
     found: set[str] = set()
     todo = []
     for path, size, mtime_ns in walk(folder, cancel):
+        try:
+            path.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are no text: the index cannot name it
+            report.skipped.append((path.encode("utf-8", "replace").decode(),
+                                   "its name is not valid UTF-8; rename the file"))
+            continue
         found.add(path)
         before = known.get(path)
         if before is not None and before[:2] == (size, mtime_ns) and before[2] not in retry_codes:

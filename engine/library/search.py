@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -62,6 +63,16 @@ class SearchResult:
                 "loudness_lufs": self.loudness_lufs, "peak_dbfs": self.peak_dbfs}
 
 
+@lru_cache(maxsize=512)
+def query_embedding(query: str) -> np.ndarray:
+    """The query's vector (a caption searched again, by another seed or event, is free)."""
+    from engine.text.embeddings import embed
+
+    vector = embed([query])[0]
+    vector.setflags(write=False)
+    return vector
+
+
 class _Matrix:
     """Every file's id, vector, CatID and length, as arrays."""
 
@@ -75,6 +86,17 @@ class _Matrix:
         self.cat_codes = {cat_id: n for n, cat_id in enumerate(sorted({r[2] for r in rows}))}
         self.cat_ids = np.array([self.cat_codes[r[2]] for r in rows], np.int32)
         self.durations = np.array([r[3] for r in rows], np.float64)
+        self._word_rows: dict[str, np.ndarray] = {}
+
+    def word_rows(self, index: LibraryIndex, word: str) -> np.ndarray:
+        """The rows whose words hold `word` (looked up once per word and index version)."""
+        rows = self._word_rows.get(word)
+        if rows is None:
+            rows = self.rows_of(index.word_matches(word))
+            if len(self._word_rows) > 4096:
+                self._word_rows.clear()
+            self._word_rows[word] = rows
+        return rows
 
     def rows_of(self, file_ids: list[int]) -> np.ndarray:
         """The matrix rows of the given file ids (ids no longer indexed are left out)."""
@@ -102,15 +124,13 @@ class LibrarySearch:
         if not len(matrix.ids):
             return matrix, np.zeros(0, np.float32)
         if query_vector is None:
-            from engine.text.embeddings import embed
-
-            query_vector = embed([query])[0]
+            query_vector = query_embedding(query)
         scores = matrix.vectors @ query_vector
         words = query_words(query)
         if words:
             hits = np.zeros(len(matrix.ids), np.float32)
             for word in words:
-                hits[matrix.rows_of(self.index.word_matches(word))] += 1.0
+                hits[matrix.word_rows(self.index, word)] += 1.0
             scores += WORD_BOOST * hits / len(words)
             named = [matrix.cat_codes[c] for c in categories_named(words) if c in matrix.cat_codes]
             if named:

@@ -189,3 +189,17 @@ def test_a_reader_searches_while_a_scan_writes(tmp_path):
     assert all(Path(r.path).name.startswith("ANMLDog") for r in search.search("dog", 10))
     writer.close()
     reader.close()
+
+
+def test_a_file_name_that_is_not_text_is_skipped_and_the_scan_goes_on(tmp_path):
+    root = tmp_path / "lib"
+    root.mkdir()
+    sf.write(root / "ANMLDog_Bark_TST_A.wav", bark(48_000, 1), 48_000)
+    (Path(os.fsdecode(os.fsencode(str(root)) + b"/bad\xff name.wav"))).write_bytes(
+        (root / "ANMLDog_Bark_TST_A.wav").read_bytes())
+    with LibraryIndex(tmp_path / "index.sqlite") as index:
+        index.add_folder(normalise_folder(root))
+        report = scan_folders(index)
+    assert report.added == 1
+    [(shown, reason)] = report.skipped
+    assert shown.endswith("name.wav") and reason == "its name is not valid UTF-8; rename the file"
