@@ -14,6 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import PurePath
 
 from engine.locations import resource_path
 
@@ -71,7 +72,8 @@ def canonical_id(cat_id: str) -> str:
 def parse_name(file_name: str) -> UcsName | None:
     """The UCS parts of a file name (with or without its extension), or None if it is not
     one: the first `_` block must be a CatID the index knows."""
-    stem = file_name.rsplit(".", 1)[0] if "." in file_name[-6:] else file_name
+    suffix = PurePath(file_name).suffix
+    stem = file_name[: -len(suffix)] if suffix[1:].isalnum() and len(suffix) <= 6 else file_name
     blocks = stem.split("_")
     if len(blocks) < 2:
         return None

@@ -43,6 +43,7 @@ def test_ucs_names_are_parsed_into_category_subcategory_and_fx_name():
     assert parse_name("RAINHeavy_Downpour.wav").category == "RAIN"  # a CatID not listed: its prefix
     assert parse_name("morning birds.wav") is None
     assert parse_name("HELLO_World.wav") is None
+    assert parse_name("WINDGust_Strong 2.5_AB_Hill").fx_name == "Strong 2.5"
     assert "WTHRThun" in categories_named(["thunder"])
     assert "ANMLDog" in categories_named(["dogs"])
 
@@ -203,3 +204,12 @@ def test_a_file_name_that_is_not_text_is_skipped_and_the_scan_goes_on(tmp_path):
     assert report.added == 1
     [(shown, reason)] = report.skipped
     assert shown.endswith("name.wav") and reason == "its name is not valid UTF-8; rename the file"
+
+
+def test_a_damaged_index_is_one_clear_error(tmp_path):
+    from engine.errors import ProjectError
+
+    broken = tmp_path / "library.sqlite"
+    broken.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(ProjectError, match="cannot be opened .*move it aside"):
+        LibraryIndex(broken)
