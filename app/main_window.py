@@ -31,6 +31,7 @@ from app.document.edits import AddEvents, RemoveEvents
 from app.document.story_document import StoryDocument
 from app.menus import build_actions, build_menus
 from app.panels.inspector import Inspector
+from app.panels.library_panel import LibraryPanel
 from app.panels.scene_list import SceneList
 from app.panels.story_panel import StoryPanel
 from app.panels.transport import TransportBar
@@ -105,6 +106,8 @@ class MainWindow(QMainWindow):
         left = self.left_tabs = QTabWidget()
         left.addTab(self.story_panel, "Story")
         left.addTab(self.scene_list, "Scenes")
+        self.library_panel = LibraryPanel(self.quick_pool, self.settings.audio_device)
+        left.addTab(self.library_panel, "Library")
         self.inspector = Inspector(document)
         self.docks = [self._dock("Story", left, Qt.DockWidgetArea.LeftDockWidgetArea, 250),
                       self._dock("Inspector", self.inspector,
@@ -167,6 +170,8 @@ class MainWindow(QMainWindow):
         self.timeline.ruler.seekRequested.connect(self.seek)
         self.timeline.ruler.loopChanged.connect(self._loop_region_changed)
         self.scene_list.eventActivated.connect(self.reveal_event)
+        self.library_panel.message.connect(self.show_message)
+        self.library_panel.attach(self.document, self.engine, self.timeline)
         self.inspector.regenerateRequested.connect(self.regenerate_selected)
         self.inspector.renderRequested.connect(self.render_selected)
         self.transport.playToggled.connect(self.toggle_play)
@@ -187,6 +192,7 @@ class MainWindow(QMainWindow):
         self.timeline.set_document(document)
         self.inspector.set_document(document)
         self.scene_list.set_document(document)
+        self.library_panel.set_document(document)
         self.mix.set_document(document)
         self.story_panel.set_story(document.story.prompt, document.story.duration_s)
         document.modifiedChanged.connect(self._update_title)
@@ -253,7 +259,10 @@ class MainWindow(QMainWindow):
     def preferences_dialog(self) -> None:
         from app.dialogs.preferences import PreferencesDialog
 
-        if PreferencesDialog(self.settings, self).exec():
+        dialog = PreferencesDialog(self.settings, self)
+        if dialog.exec():
+            if dialog.library_changed:
+                self.library_panel.rescan()
             self.story_panel.select(self.settings.planner, self.settings.generator)
             self._apply_planner_settings()
             self._apply_model_folder()
@@ -263,6 +272,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.player.stop()
+        self.library_panel.shutdown()
         self.render_lane.shutdown()
         self.file_lane.shutdown()
         self.quick_pool.wait(3000)

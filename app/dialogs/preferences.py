@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.panels.library_panel import LibraryFoldersField
 from app.settings import LOUDNESS_CHOICES, AppSettings
 from engine.generation import generator_names
 from engine.planning import planner_names
@@ -75,6 +76,9 @@ class PreferencesDialog(QDialog):
         form.addRow("Model folder", folder_row)
         form.addRow("Export loudness", self.loudness)
         form.addRow("Audio output", self.device)
+        self.library_folders = LibraryFoldersField()
+        self.library_changed = False
+        form.addRow("Library folders", self.library_folders)
         form.addRow("", note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -95,4 +99,5 @@ class PreferencesDialog(QDialog):
         self.settings.model_folder = self.model_folder.text().strip()
         self.settings.loudness_target = self.loudness.currentData()
         self.settings.audio_device = self.device.currentData()
+        self.library_changed = self.library_folders.apply()
         super().accept()

@@ -10,6 +10,7 @@ import numpy as np
 import soundfile as sf
 
 from engine.atomic import atomic_path, cannot_write_in
+from engine.audio import decode
 from engine.errors import ProjectError
 
 # soundfile subtypes by the names users type
@@ -31,6 +32,8 @@ def read_audio(path: str | os.PathLike) -> tuple[np.ndarray, int]:
     try:
         data, rate = sf.read(str(path), dtype="float32", always_2d=True)
     except (sf.LibsndfileError, RuntimeError, OSError) as exc:
+        if decode.needs_ffmpeg(path):  # AAC/M4A, WMA, video soundtracks: through ffmpeg
+            return decode.decode_file(path)
         raise ProjectError(f"{path}: cannot read audio ({exc}).") from None
     return np.ascontiguousarray(data.T), int(rate)
 

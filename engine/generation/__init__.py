@@ -9,6 +9,7 @@ from engine.generation.base import GeneratedAudio, Generator, NeighbourEvent, Re
 # name -> "module:attribute" of a zero-argument factory
 _BACKENDS = {
     "procedural": "engine.generation.procedural:ProceduralGenerator",
+    "library": "engine.generation.library:LibraryGenerator",
     "audioldm2": "engine.generation.diffusers.audioldm2:AudioLDM2Generator",
     "stable-audio-open": "engine.generation.diffusers.stable_audio:StableAudioGenerator",
     "tangoflux": "engine.generation.tangoflux.generator:TangoFluxGenerator",

@@ -36,7 +36,7 @@ from engine.generation.base import GeneratedAudio, RenderRequest
 from engine.meter.loudness import integrated_lufs
 from engine.model import schema
 from engine.model.fields import ID_PATTERN
-from engine.model.story import Event, Story, Take, render_key
+from engine.model.story import Event, Story, Take, TakeLayer, render_key
 from engine.progress import CancelToken, Progress, no_progress
 from engine.project.imports import read_import
 
@@ -310,7 +310,7 @@ class Project:
             render_key=render_key(request.caption, request.tone, dict(request.cues),
                                   request.seed, generator, dict(request.settings),
                                   request.speech()),
-            notes=list(generated.notes))
+            notes=list(generated.notes), layers=take_layers(generated.metadata))
         target = self.folder / relative
         takes = self.folder / TAKES_DIR
         if takes.is_symlink() or (takes.exists() and not takes.is_dir()):
@@ -377,6 +377,20 @@ class Project:
         if known is not None:
             self._checked[str(path)] = (known[0], f"is damaged ({why})")
         return ProjectError(f"take {take.path} is damaged ({why}).")
+
+
+def take_layers(metadata) -> list[TakeLayer]:
+    """What a take is made of, from the generator's `metadata["layers"]`: the entries shaped
+    as `TakeLayer`s (kind, name, parameters); other shapes are left to the metadata."""
+    layers = []
+    for item in list(metadata.get("layers") or [])[:64]:
+        if isinstance(item, dict) and isinstance(item.get("kind"), str) and "name" in item:
+            try:
+                layers.append(TakeLayer(kind=item["kind"], name=str(item["name"]),
+                                        parameters=dict(item.get("parameters") or {})))
+            except ValueError:
+                continue
+    return layers
 
 
 def _plain_relative(relative: str) -> bool:
