@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from engine.audio import decode
 from engine.errors import ProjectError
 from engine.model.fields import MAX_DURATION_S, MAX_SAMPLE_RATE
 from engine.progress import CancelToken, Progress, no_progress
@@ -30,6 +31,8 @@ def read_import(source: str | os.PathLike, room_s: float, progress: Progress = n
 
     Raises ProjectError with one line saying what is wrong with the file."""
     name = Path(source).name
+    if decode.needs_ffmpeg(source):  # AAC/M4A, WMA, video soundtracks: through ffmpeg
+        return _read_decoded(source, name, room_s, progress, cancel)
     try:
         with sf.SoundFile(str(source)) as audio_file:
             rate, channels, frames = audio_file.samplerate, audio_file.channels, audio_file.frames
@@ -44,6 +47,27 @@ def read_import(source: str | os.PathLike, room_s: float, progress: Progress = n
                            f"({' '.join(str(exc).split())}).") from None
     except OSError as exc:
         raise ProjectError(f"{name}: cannot read it ({exc.strerror or exc}).") from None
+
+
+def _read_decoded(source: str | os.PathLike, name: str, room_s: float, progress: Progress,
+                  cancel: CancelToken | None) -> tuple[np.ndarray, int]:
+    """A format libsndfile cannot read: its header from ffprobe, checked the same way,
+    then the part that fits decoded by ffmpeg."""
+    info = decode.probe(source)
+    rate, channels = info["sample_rate"], info["channels"]
+    _check_header(name, rate, channels, int(info["duration_s"] * rate) if rate else 0)
+    if room_s <= 0:
+        raise ProjectError(f"{name}: the clip would start at or after the story's end; "
+                           "drop it inside the story.")
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+    progress(0.1, f"decoding {name}")
+    audio, rate = decode.decode_file(source, max_seconds=room_s)
+    if not np.isfinite(audio).all():
+        raise ProjectError(f"{name}: holds samples that are not numbers (NaN or infinity); "
+                           "repair or re-export the file.")
+    progress(1.0, f"read {name}")
+    return audio, rate
 
 
 def _check_header(name: str, rate: int, channels: int, frames: int) -> None:
