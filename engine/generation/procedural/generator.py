@@ -7,7 +7,7 @@ motion, muffling), send it to the scene's shared reverb, and finish the take for
 """
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import soxr
@@ -39,6 +39,29 @@ BED_UNDER_EVENT_DB = -4.0  # a bed layered under a foreground sound sits lower s
 _BED_MOTION = {"approaching": "fade_in", "receding": "fade_out", "passing": "swell"}
 _SETTING_KEYS = ("intensity", "distance", "brightness", "speed", "size", "material", "count",
                  "motion", "envelope", "muffled")
+# Variations: the performance moves, the recipe and the scene (room, timbre, place) stay.
+VARIED_PARAMS = ("intensity", "speed", "brightness", "size")
+VARIATION_SPREAD = 0.3  # amount 1 moves each of VARIED_PARAMS by up to this much
+NEW_PERFORMANCE_AT = 0.5  # from this amount on, the happenings (when the dog barks) change too
+
+
+@dataclass(frozen=True)
+class Variation:
+    """How far a variation strays from the take its event's seed gives (amount 0..1)."""
+
+    amount: float
+    seed: int
+
+    def performance_seed(self, seed: int) -> int:
+        if self.amount < NEW_PERFORMANCE_AT:
+            return seed
+        return dsp.int_seed(seed, "variation", self.seed)
+
+    def nudged(self, params: SoundParams, index: int) -> SoundParams:
+        rng = dsp.rng_for(self.seed, "variation", index)
+        shifts = rng.uniform(-1.0, 1.0, len(VARIED_PARAMS)) * VARIATION_SPREAD * self.amount
+        return replace(params, **{name: getattr(params, name) + float(shift)
+                                  for name, shift in zip(VARIED_PARAMS, shifts)})
 
 
 class ProceduralGenerator:
@@ -53,6 +76,19 @@ class ProceduralGenerator:
 
     def render(self, request: RenderRequest, progress: Progress | None = None,
                cancel: CancelToken | None = None) -> GeneratedAudio:
+        return self._render(request, progress, cancel)
+
+    def vary(self, request: RenderRequest, audio: np.ndarray, sample_rate: int,
+             similarity: float, seed: int, progress: Progress | None = None,
+             cancel: CancelToken | None = None) -> GeneratedAudio:
+        """A close variation of the take `request` renders (which `audio` is): the same
+        recipes and scene, the performance varied by 1 - similarity (see `Variation`)."""
+        amount = 1.0 - min(max(float(similarity), 0.0), 1.0)
+        return self._render(request, progress, cancel, Variation(amount, seed))
+
+    def _render(self, request: RenderRequest, progress: Progress | None,
+                cancel: CancelToken | None, variation: Variation | None = None
+                ) -> GeneratedAudio:
         progress = progress or no_progress
         progress(0.0, "matching the caption")
         match = _chosen_recipe(request) or matcher().match(request.caption, request.track_kind)
@@ -65,7 +101,7 @@ class ProceduralGenerator:
             if cancel is not None:
                 cancel.raise_if_cancelled()
             progress(index / (len(match.layers) + 1), f"rendering {layer.entry.name}")
-            audio, wet_share, info = render_layer(layer, request, scene, index, n)
+            audio, wet_share, info = render_layer(layer, request, scene, index, n, variation)
             gain = 10 ** (_layer_gain_db(match, index) / 20)
             if wet_share > 0:  # (the send first: the dry total may reuse `audio` itself)
                 send = _accumulate(send, audio * wet_share, gain)
@@ -85,13 +121,14 @@ class ProceduralGenerator:
         notes = () if match.matched else (
             f"no sound recipe matched {request.caption!r}; rendered the closest ambience "
             f"({primary.name}) instead",)
-        return GeneratedAudio(
-            audio=audio, sample_rate=SAMPLE_RATE,
-            metadata={"recipes": [layer.entry.name for layer in match.layers],
-                      "matched": match.matched, "layers": layers_info,
-                      "candidates": [list(c) for c in match.candidates],
-                      "scene": scene.to_json(), "target_lufs": round(target, 2)},
-            notes=notes)
+        metadata = {"recipes": [layer.entry.name for layer in match.layers],
+                    "matched": match.matched, "layers": layers_info,
+                    "candidates": [list(c) for c in match.candidates],
+                    "scene": scene.to_json(), "target_lufs": round(target, 2)}
+        if variation is not None:
+            metadata["variation"] = asdict(variation)
+        return GeneratedAudio(audio=audio, sample_rate=SAMPLE_RATE, metadata=metadata,
+                              notes=notes)
 
 
 def _accumulate(total: np.ndarray | None, audio: np.ndarray, gain: float) -> np.ndarray:
@@ -137,17 +174,21 @@ def _params_for(layer: Layer, request: RenderRequest, scene: SceneState) -> Soun
 
 
 def render_layer(layer: Layer, request: RenderRequest, scene: SceneState, index: int,
-                 n: int) -> tuple[np.ndarray, float, dict]:
+                 n: int, variation: Variation | None = None) -> tuple[np.ndarray, float, dict]:
     """(stereo audio at SAMPLE_RATE, its reverb send share 0..1, what was rendered)."""
     entry = layer.entry
     params = _params_for(layer, request, scene)
+    performance = request.seed
+    if variation is not None:
+        params = variation.nudged(params, index)
+        performance = variation.performance_seed(request.seed)
     identity = source_identity(entry.family, layer.phrase, dict(request.cues))
     rate = entry.code.rate
     render_n = max(int(np.ceil(n * rate / SAMPLE_RATE)), int(MIN_RENDER_S * rate))
     looped = entry.bed and entry.kind != "music" and render_n > LOOP_ABOVE_S * rate
     context = RecipeContext(
         n=int(LOOP_TEXTURE_S * rate) if looped else render_n, sr=rate,
-        rng=dsp.rng_for(request.seed, index, entry.name),
+        rng=dsp.rng_for(performance, index, entry.name),
         timbre=np.random.default_rng(scene.identity_seed(identity)), p=params,
         start_s=request.start_s, scene_seed=dsp.int_seed(request.story_seed, identity),
         name=entry.name)
@@ -160,7 +201,7 @@ def render_layer(layer: Layer, request: RenderRequest, scene: SceneState, index:
     audio = _normalise(audio)
     position = place_of_source(dsp.rng_for(request.story_seed, "place", identity),
                                spatial=not entry.bed and request.track_kind != "music")
-    audio = _place(audio, params, entry, position, request.seed)
+    audio = _place(audio, params, entry, position, performance)
     if params.muffled:
         audio = effects.muffle(audio, SAMPLE_RATE)
     audio = effects.air_absorption(audio, SAMPLE_RATE, params.distance)
