@@ -101,6 +101,8 @@ class CompositeTake:
     start: int
     duration: int
     offset: int
+    notes: tuple[str, ...] = ()  # what the generator wants known (the take's notes lead with
+    #                              a line saying what the edit did)
 
 
 # -- asking for an edit (on the thread that owns the story) -------------------------------
@@ -224,9 +226,10 @@ def render_composite(project: Project, edit: CompositeEdit, generator: Generator
         "generator": base.generator, "generator_version": base.generator_version,
         "parameters": base.parameters, "seed": base.seed, "render_key": base.render_key,
         "layers": base.layers, "base_take_id": base.id, "regions": regions,
-        "notes": [*base.notes, *notes][-100:]})
+        "notes": [*notes, *base.notes][:100]})
     progress(1.0, "done")
-    return CompositeTake(take, edit.event_id, placement[0], placement[1], edit.event_offset)
+    return CompositeTake(take, edit.event_id, placement[0], placement[1], edit.event_offset,
+                         tuple(notes[1:]))
 
 
 def attach_composite(event: Event, composite: CompositeTake) -> Take:
@@ -277,7 +280,7 @@ def _replace(edit: CompositeEdit, base: np.ndarray, rate: int, generator: Genera
         request = _request_for(edit, (end - start) / rate, seed, (start - clip_start) / rate)
         regions.append(_region(EditKind.REPLACE, start, end, seed, fade, edit, generator,
                                method, request))
-    notes.append(f"regenerated {len(spans)} region{'s' if len(spans) > 1 else ''} over take "
+    notes.insert(0, f"regenerated {len(spans)} region{'s' if len(spans) > 1 else ''} over take "
                  f"{edit.base.id} with {generator.name}")
     return out, regions, notes
 
@@ -302,7 +305,7 @@ def _vary(edit: CompositeEdit, base: np.ndarray, rate: int, generator: Generator
     out = _at_rate(varied, rate, base.shape[0], frames)
     region = _region(EditKind.VARIATION, 0, frames, edit.seed, 0, edit, generator, method,
                      request)
-    notes.append(f"variation of take {edit.base.id} (amount {1 - edit.similarity:.2f}) with "
+    notes.insert(0, f"variation of take {edit.base.id} (amount {1 - edit.similarity:.2f}) with "
                  f"{generator.name}")
     return out, [region], notes
 
@@ -346,7 +349,7 @@ def _extend(edit: CompositeEdit, base: np.ndarray, rate: int, generator: Generat
                                  new[:, fade:]], axis=1)
         region = _region(EditKind.EXTEND_RIGHT, frames, frames + added, edit.seed, fade, edit,
                          generator, method, _request_for(edit, added / rate, edit.seed, first_s))
-    notes.append(f"extended take {edit.base.id} by {added / rate:.3f} s to the "
+    notes.insert(0, f"extended take {edit.base.id} by {added / rate:.3f} s to the "
                  f"{'left' if left else 'right'} with {generator.name}")
     return np.ascontiguousarray(joined, np.float32), [region], notes, shift
 

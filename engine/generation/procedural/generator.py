@@ -7,7 +7,7 @@ motion, muffling), send it to the scene's shared reverb, and finish the take for
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict
 
 import numpy as np
 import soxr
@@ -26,6 +26,7 @@ from engine.generation.procedural.scene import (
     scene_for,
     source_identity,
 )
+from engine.generation.procedural.variation import Variation, splice
 from engine.progress import CancelToken, Progress, no_progress
 
 SAMPLE_RATE = 48_000
@@ -39,31 +40,6 @@ BED_UNDER_EVENT_DB = -4.0  # a bed layered under a foreground sound sits lower s
 _BED_MOTION = {"approaching": "fade_in", "receding": "fade_out", "passing": "swell"}
 _SETTING_KEYS = ("intensity", "distance", "brightness", "speed", "size", "material", "count",
                  "motion", "envelope", "muffled")
-# Variations: the performance moves, the recipe and the scene (room, timbre, place) stay.
-VARIED_PARAMS = ("intensity", "speed", "brightness", "size")
-VARIATION_SPREAD = 0.3  # amount 1 moves each of VARIED_PARAMS by up to this much
-NEW_PERFORMANCE_AT = 0.5  # from this amount on, the happenings (when the dog barks) change too
-
-
-@dataclass(frozen=True)
-class Variation:
-    """How far a variation strays from the take its event's seed gives (amount 0..1)."""
-
-    amount: float
-    seed: int
-
-    def performance_seed(self, seed: int) -> int:
-        if self.amount < NEW_PERFORMANCE_AT:
-            return seed
-        return dsp.int_seed(seed, "variation", self.seed)
-
-    def nudged(self, params: SoundParams, index: int) -> SoundParams:
-        rng = dsp.rng_for(self.seed, "variation", index)
-        shifts = rng.uniform(-1.0, 1.0, len(VARIED_PARAMS)) * VARIATION_SPREAD * self.amount
-        return replace(params, **{name: getattr(params, name) + float(shift)
-                                  for name, shift in zip(VARIED_PARAMS, shifts)})
-
-
 class ProceduralGenerator:
     name = "procedural"
     version = "1.0"
@@ -81,10 +57,16 @@ class ProceduralGenerator:
     def vary(self, request: RenderRequest, audio: np.ndarray, sample_rate: int,
              similarity: float, seed: int, progress: Progress | None = None,
              cancel: CancelToken | None = None) -> GeneratedAudio:
-        """A close variation of the take `request` renders (which `audio` is): the same
-        recipes and scene, the performance varied by 1 - similarity (see `Variation`)."""
-        amount = 1.0 - min(max(float(similarity), 0.0), 1.0)
-        return self._render(request, progress, cancel, Variation(amount, seed))
+        """`audio` (the take `request` rendered) with about 1 - similarity of it played by
+        a new performance of the same recipes in the same scene (see `variation.py`)."""
+        variation = Variation(1.0 - min(max(float(similarity), 0.0), 1.0), seed)
+        other = self._render(request, progress, cancel, variation)
+        if other.sample_rate != sample_rate or other.audio.shape != audio.shape:
+            other = GeneratedAudio(_fitted(other.audio, SAMPLE_RATE, sample_rate,
+                                           audio.shape), sample_rate, other.metadata,
+                                   other.notes)
+        varied = splice(np.asarray(audio, np.float32), other.audio, sample_rate, variation)
+        return GeneratedAudio(varied, sample_rate, other.metadata, other.notes)
 
     def _render(self, request: RenderRequest, progress: Progress | None,
                 cancel: CancelToken | None, variation: Variation | None = None
@@ -129,6 +111,15 @@ class ProceduralGenerator:
             metadata["variation"] = asdict(variation)
         return GeneratedAudio(audio=audio, sample_rate=SAMPLE_RATE, metadata=metadata,
                               notes=notes)
+
+
+def _fitted(audio: np.ndarray, rate: int, to_rate: int, shape: tuple[int, int]) -> np.ndarray:
+    """Audio at another rate and shape (channels, samples): resampled, cut or padded."""
+    if rate != to_rate:
+        audio = soxr.resample(audio.T, rate, to_rate).T
+    audio = audio.mean(axis=0, keepdims=True) if shape[0] == 1 else audio[:shape[0]]
+    audio = dsp.fit_length(audio, shape[1])
+    return np.ascontiguousarray(np.broadcast_to(audio, shape), np.float32)
 
 
 def _accumulate(total: np.ndarray | None, audio: np.ndarray, gain: float) -> np.ndarray:
