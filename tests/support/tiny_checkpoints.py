@@ -142,6 +142,12 @@ def tiny_stable_audio3(folder: Path) -> Path:
     """The stabilityai/stable-audio-3-* diffusers layout (T5Gemma encoder, SAME
     autoencoder, duration embedder, DiT with the inpainting input, flow-match scheduler);
     64 audio samples per latent frame, clips up to 8 s."""
+    tiny_stable_audio3_pipeline().save_pretrained(str(folder))
+    return folder
+
+
+def tiny_stable_audio3_pipeline():
+    """The tiny Stable Audio 3 pipeline itself, in memory."""
     import torch
     from diffusers import (
         AutoencoderSAME,
@@ -180,8 +186,7 @@ def tiny_stable_audio3(folder: Path) -> Path:
     pipe = StableAudio3Pipeline(vae=vae, text_encoder=text_encoder, tokenizer=tokenizer,
                                 duration_embedder=duration, transformer=transformer,
                                 scheduler=FlowMatchEulerDiscreteScheduler(stochastic_sampling=True))
-    pipe.save_pretrained(str(folder))
-    return folder
+    return pipe
 
 
 def tiny_audioldm2(folder: Path) -> Path:
