@@ -141,7 +141,7 @@ TINY_SA3_LONGEST_S = 8.0
 def tiny_stable_audio3(folder: Path) -> Path:
     """The stabilityai/stable-audio-3-* diffusers layout (T5Gemma encoder, SAME
     autoencoder, duration embedder, DiT with the inpainting input, flow-match scheduler);
-    64 audio samples per latent frame, clips up to 8 s."""
+    256 audio samples per latent frame, clips up to 8 s."""
     tiny_stable_audio3_pipeline().save_pretrained(str(folder))
     return folder
 
@@ -169,7 +169,7 @@ def tiny_stable_audio3_pipeline():
                                                      is_encoder_decoder=False,
                                                      vocab_size=len(tokenizer)))
     latent_dim = 8
-    vae = AutoencoderSAME(audio_channels=2, patch_size=16, encoder_channels=8,
+    vae = AutoencoderSAME(audio_channels=2, patch_size=64, encoder_channels=8,
                           encoder_c_mults=(2,), encoder_strides=(4,),
                           encoder_transformer_depths=(1,), latent_dim=latent_dim, dim_heads=8,
                           ff_mult=2, sampling_rate=TINY_SA3_RATE)
