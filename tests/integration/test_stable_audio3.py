@@ -177,8 +177,10 @@ def test_long_audio_is_inpainted_in_windows_that_cover_every_region():
     passes = inpaint_windows(spans, 100_000, most, frame)
     assert len(passes) == 5  # the first two share one; the long one is filled in 4 pieces
     for first, last, members in passes:
-        assert last - first <= most and first % frame == 0
+        assert last - first == most and 0 <= first and last <= 100_000
         assert all(first <= s.start and s.end <= last for s in members)
+    at_the_end = inpaint_windows([AudioSpan(99_000, 100_001 - 37, 1)], 100_001 - 37, most, frame)
+    assert at_the_end[0][1] == 100_001 - 37  # a continuation reaches the very last sample
     covered = sorted((s.start, s.end) for _, _, members in passes for s in members)
     assert covered[0] == (1_000, 2_000) and covered[-1][1] == 52_000
     assert inpaint_windows(spans, 5_000, most, frame) == [(0, 5_000, spans)]
@@ -206,3 +208,14 @@ def test_models_list_names_the_small_and_medium_checkpoints(models, capsys):
     assert medium["repo_id"] == "stabilityai/stable-audio-3-medium"
     assert "Community License" in small["licence"] and "gated" in medium["licence"]
     assert small["used_by"].startswith("generator stable-audio-3")
+
+
+def test_the_editor_gets_the_backend_and_its_settings():
+    from engine.generation import generator_names
+    from engine.generation.settings import settings_schema
+
+    assert "stable-audio-3" in generator_names()
+    schema = {s["name"]: s for s in settings_schema("stable-audio-3")}
+    assert {"model", "steps", "guidance", "device", "dtype", "context_strength"} <= set(schema)
+    assert schema["model"]["default"] == "stable-audio-3-small"
+    assert schema["steps"]["default"] == 8 and schema["guidance"]["default"] == 1.0

@@ -265,8 +265,8 @@ def init_noise_level(similarity: float) -> float:
 
 def inpaint_windows(spans: Sequence[AudioSpan], length: int, max_samples: int,
                     frame: int) -> list[tuple[int, int, list[AudioSpan]]]:
-    """Passes (first, last, spans): windows of at most `max_samples` (whole latent frames)
-    that together cover every span, each with as much audio around its spans as fits.
+    """Passes (first, last, spans): windows of `max_samples` (whole latent frames) that
+    together cover every span, each with as much audio around its spans as fits.
 
     Audio that fits the model is one pass with every span. Otherwise spans close enough to
     share a window (together at most half of it, leaving the rest as context) share a
@@ -289,8 +289,7 @@ def inpaint_windows(spans: Sequence[AudioSpan], length: int, max_samples: int,
     for members in groups:  # each group in the middle of its window, within the audio
         lo, hi = members[0].start, max(s.end for s in members)
         first = min(max((lo + hi) // 2 - max_samples // 2, 0), length - max_samples)
-        first -= first % frame
-        passes.append((first, min(first + max_samples, length), members))
+        passes.append((first, first + max_samples, members))
     return passes
 
 
