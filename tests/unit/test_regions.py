@@ -215,6 +215,8 @@ def test_the_amount_sets_how_much_of_the_performance_changes(project):
     assert kept[0] > 0.6 and kept[0] > kept[1] > kept[2] and kept[2] < 0.3
     whole = GENERATOR.vary(request, plain, SR, 0.0, 5).audio  # amount 1: all new
     assert np.mean(np.all(whole == plain, axis=0)) < 0.01
+    short = plain[:, :SR // 2]  # shorter than one stretch: even a little changes it
+    assert not np.array_equal(GENERATOR.vary(request, short, SR, 0.95, 5).audio, short)
     varied = GENERATOR.vary(request, plain, SR, 0.5, 5).audio
     steps = np.abs(np.diff(varied, axis=1)).max()
     assert steps < 2 * np.abs(np.diff(plain, axis=1)).max() + 0.05  # no click at a switch

@@ -53,9 +53,9 @@ def splice(take: np.ndarray, other: np.ndarray, sample_rate: int,
     stretch = max(int(STRETCH_S * sample_rate), 1)
     count = max(math.ceil(length / stretch), 1)
     chosen = np.zeros(count, bool)
-    picks = int(round(variation.amount * count))
-    if picks == 0:
+    if variation.amount <= 0.0:
         return np.ascontiguousarray(take, np.float32)
+    picks = max(int(round(variation.amount * count)), 1)  # a variation always varies
     rng = dsp.rng_for(variation.seed, "splice")
     chosen[rng.choice(count, size=picks, replace=False)] = True
     level = np.abs(take).max(axis=0) + np.abs(other).max(axis=0)
