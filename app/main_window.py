@@ -35,6 +35,7 @@ from app.panels.library_panel import LibraryPanel
 from app.panels.scene_list import SceneList
 from app.panels.story_panel import StoryPanel
 from app.panels.transport import TransportBar
+from app.regions import install_regions
 from app.settings import AppSettings
 from app.timeline.widget import TimelineWidget
 from engine.locations import APP_NAME
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
             self.docks_menu.addAction(dock.toggleViewAction())
         self._connect()
         self._set_document(document)
+        self.regions = install_regions(self)  # regenerate a region, extend, vary
         self.resize(1280, 800)
         if not self.player.available:
             self.transport.disable_playback(self.player.unavailable_reason)
@@ -367,7 +369,7 @@ class MainWindow(QMainWindow):
             self.timeline.scene.select_events([event_id])
         menu = QMenu(self)
         a = self.actions
-        menu.addActions([a.regenerate, a.render_selected])
+        menu.addActions([a.regenerate, a.render_selected, *self.regions.clip_actions()])
         takes = self.document.story.event(event_id).takes
         if len(self.selected()) == 1 and takes:
             choose = menu.addMenu("Use Take")

@@ -34,6 +34,13 @@ class ModelSpec:
 _DIFFUSERS_FILES = ("*.json", "*.txt", "*.model", "*/*.json", "*/*.txt", "*/*.model",
                     "*/*.safetensors")
 
+# Stable Audio 3: text-to-audio, audio-to-audio and inpainting pipelines share these parts
+_SA3_FILES = ("model_index.json", "transformer/config.json", "vae/config.json",
+              "text_encoder/config.json", "duration_embedder/config.json",
+              "scheduler/scheduler_config.json")
+_SA3_LICENCE = ("Stability AI Community License (gated: accept it, and the Gemma terms of "
+                "its T5Gemma text encoder, on the Hub first; free under USD 1M annual revenue)")
+
 CATALOGUE: dict[str, ModelSpec] = {spec.name: spec for spec in (
     ModelSpec(
         name="audioldm2", repo_id="cvssp/audioldm2", size_bytes=int(4.3 * GB),
@@ -59,6 +66,18 @@ CATALOGUE: dict[str, ModelSpec] = {spec.name: spec for spec in (
         allow_patterns=_DIFFUSERS_FILES,
         description="Stable Audio Open 1.0 (diffusers layout), 44.1 kHz stereo, up to 47 s",
         licence="Stability AI Community License (gated: accept it on the Hub first)"),
+    ModelSpec(
+        name="stable-audio-3-small", repo_id="stabilityai/stable-audio-3-small-sfx",
+        size_bytes=int(2.6 * GB), required_files=_SA3_FILES, allow_patterns=_DIFFUSERS_FILES,
+        description="Stable Audio 3 Small SFX (diffusers layout): sound effects, 44.1 kHz "
+                    "stereo, up to 120 s; runs on a CPU",
+        licence=_SA3_LICENCE),
+    ModelSpec(
+        name="stable-audio-3-medium", repo_id="stabilityai/stable-audio-3-medium",
+        size_bytes=int(10.4 * GB), required_files=_SA3_FILES, allow_patterns=_DIFFUSERS_FILES,
+        description="Stable Audio 3 Medium (diffusers layout): music and sound effects, "
+                    "44.1 kHz stereo, up to 380 s; wants a GPU",
+        licence=_SA3_LICENCE),
     ModelSpec(
         name="tangoflux", repo_id="declare-lab/TangoFlux", size_bytes=int(2.7 * GB),
         required_files=("config.json", "tangoflux.safetensors", "vae.safetensors"),

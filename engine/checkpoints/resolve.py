@@ -66,9 +66,9 @@ def resolve(name_or_path: str) -> Path:
 
 
 def missing_message(spec: ModelSpec) -> str:
-    return (f"model {spec.name!r} ({spec.repo_id}, about {spec.size_text}) is not on this "
-            f"machine; fetch it with `python main.py models download {spec.name}`, or put "
-            f"its files in {models_dir() / spec.name}.")
+    return (f"model {spec.name!r} ({spec.repo_id}, about {spec.size_text}, licence: "
+            f"{spec.licence}) is not on this machine; fetch it with `python main.py models "
+            f"download {spec.name}`, or put its files in {models_dir() / spec.name}.")
 
 
 def _hub_cache_snapshot(spec: ModelSpec) -> Path | None:

@@ -12,6 +12,8 @@ USED_BY = {
     "stable-audio-open": "generator stable-audio-open", "tangoflux": "generator tangoflux",
     "flan-t5-large": "tangoflux, audiostory", "audiostory-3b": "generator + planner audiostory",
     "qwen2.5-3b-instruct": "audiostory",
+    "stable-audio-3-small": "generator stable-audio-3 (the default)",
+    "stable-audio-3-medium": "generator stable-audio-3 (model setting)",
 }
 
 

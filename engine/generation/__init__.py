@@ -12,6 +12,7 @@ _BACKENDS = {
     "library": "engine.generation.library:LibraryGenerator",
     "audioldm2": "engine.generation.diffusers.audioldm2:AudioLDM2Generator",
     "stable-audio-open": "engine.generation.diffusers.stable_audio:StableAudioGenerator",
+    "stable-audio-3": "engine.generation.diffusers.stable_audio3:StableAudio3Generator",
     "tangoflux": "engine.generation.tangoflux.generator:TangoFluxGenerator",
     "audiostory": "engine.generation.audiostory.generator:AudioStoryGenerator",
 }

@@ -122,6 +122,73 @@ def tiny_stable_audio(folder: Path) -> Path:
     return folder
 
 
+def tiny_gemma_tokenizer(max_length: int = 24):
+    """A Gemma-class tokenizer (what T5Gemma uses) over the test vocabulary."""
+    from transformers import GemmaTokenizer
+
+    vocab = {"<pad>": 0, "<eos>": 1, "<bos>": 2, "<unk>": 3, "<mask>": 4}
+    for word in WORDS:
+        vocab.setdefault("\u2581" + word, len(vocab))
+    for char in "\u2581abcdefghijklmnopqrstuvwxyz0123456789.,'\"-!?":
+        vocab.setdefault(char, len(vocab))
+    return GemmaTokenizer(vocab=vocab, merges=[], model_max_length=max_length)
+
+
+TINY_SA3_RATE = 16000
+TINY_SA3_LONGEST_S = 8.0
+
+
+def tiny_stable_audio3(folder: Path) -> Path:
+    """The stabilityai/stable-audio-3-* diffusers layout (T5Gemma encoder, SAME
+    autoencoder, duration embedder, DiT with the inpainting input, flow-match scheduler);
+    256 audio samples per latent frame, clips up to 8 s."""
+    tiny_stable_audio3_pipeline().save_pretrained(str(folder))
+    return folder
+
+
+def tiny_stable_audio3_pipeline():
+    """The tiny Stable Audio 3 pipeline itself, in memory."""
+    import torch
+    from diffusers import (
+        AutoencoderSAME,
+        FlowMatchEulerDiscreteScheduler,
+        StableAudio3DiTModel,
+        StableAudio3Pipeline,
+    )
+    from diffusers.pipelines.stable_audio_3 import StableAudio3DurationEmbedder
+    from transformers import T5GemmaConfig, T5GemmaEncoderModel
+    from transformers.models.t5gemma.configuration_t5gemma import T5GemmaModuleConfig
+
+    tokenizer = tiny_gemma_tokenizer()
+    _torch_seed()
+    module = T5GemmaModuleConfig(
+        vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
+        num_attention_heads=2, num_key_value_heads=1, head_dim=16, query_pre_attn_scalar=16,
+        sliding_window=16, max_position_embeddings=64).to_dict()
+    text_encoder = T5GemmaEncoderModel(T5GemmaConfig(encoder=module, decoder=module,
+                                                     is_encoder_decoder=False,
+                                                     vocab_size=len(tokenizer)))
+    latent_dim = 8
+    vae = AutoencoderSAME(audio_channels=2, patch_size=64, encoder_channels=8,
+                          encoder_c_mults=(2,), encoder_strides=(4,),
+                          encoder_transformer_depths=(1,), latent_dim=latent_dim, dim_heads=8,
+                          ff_mult=2, sampling_rate=TINY_SA3_RATE)
+    transformer = StableAudio3DiTModel(
+        io_channels=latent_dim, embed_dim=32, depth=1, num_heads=2, cond_token_dim=32,
+        global_cond_dim=32, local_add_cond_dim=latent_dim + 1, timestep_features_dim=16,
+        ff_mult=2.0, num_memory_tokens=2)
+    duration = StableAudio3DurationEmbedder(output_dim=32, fourier_dim=16,
+                                            max_val=TINY_SA3_LONGEST_S)
+    for module in (vae, transformer):  # zero-initialised branches would make them silent
+        for parameter in module.parameters():
+            if not parameter.detach().abs().max():
+                torch.nn.init.normal_(parameter, std=0.05)
+    pipe = StableAudio3Pipeline(vae=vae, text_encoder=text_encoder, tokenizer=tokenizer,
+                                duration_embedder=duration, transformer=transformer,
+                                scheduler=FlowMatchEulerDiscreteScheduler(stochastic_sampling=True))
+    return pipe
+
+
 def tiny_audioldm2(folder: Path) -> Path:
     """The cvssp/audioldm2 diffusers layout (CLAP + T5 + GPT-2 + UNet + VAE + HiFi-GAN)."""
     from diffusers import AudioLDM2Pipeline, AutoencoderKL, DDIMScheduler

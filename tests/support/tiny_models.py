@@ -20,6 +20,7 @@ def build_tiny_models(root: Path) -> Path:
     tiny.tiny_t5(models / "flan-t5-large")
     tiny.tiny_tangoflux(models / "tangoflux")
     tiny.tiny_stable_audio(models / "stable-audio-open")
+    tiny.tiny_stable_audio3(models / "stable-audio-3-small")
     tiny.tiny_audioldm2(models / "audioldm2")
     tiny.tiny_audiostory(models / "audiostory-3b", models)
     _built["models"] = models

@@ -26,6 +26,7 @@ from engine.generation.procedural.scene import (
     scene_for,
     source_identity,
 )
+from engine.generation.procedural.variation import Variation, splice
 from engine.progress import CancelToken, Progress, no_progress
 
 SAMPLE_RATE = 48_000
@@ -39,8 +40,6 @@ BED_UNDER_EVENT_DB = -4.0  # a bed layered under a foreground sound sits lower s
 _BED_MOTION = {"approaching": "fade_in", "receding": "fade_out", "passing": "swell"}
 _SETTING_KEYS = ("intensity", "distance", "brightness", "speed", "size", "material", "count",
                  "motion", "envelope", "muffled")
-
-
 class ProceduralGenerator:
     name = "procedural"
     version = "1.0"
@@ -53,6 +52,25 @@ class ProceduralGenerator:
 
     def render(self, request: RenderRequest, progress: Progress | None = None,
                cancel: CancelToken | None = None) -> GeneratedAudio:
+        return self._render(request, progress, cancel)
+
+    def vary(self, request: RenderRequest, audio: np.ndarray, sample_rate: int,
+             similarity: float, seed: int, progress: Progress | None = None,
+             cancel: CancelToken | None = None) -> GeneratedAudio:
+        """`audio` (the take `request` rendered) with about 1 - similarity of it played by
+        a new performance of the same recipes in the same scene (see `variation.py`)."""
+        variation = Variation(1.0 - min(max(float(similarity), 0.0), 1.0), seed)
+        other = self._render(request, progress, cancel, variation)
+        if other.sample_rate != sample_rate or other.audio.shape != audio.shape:
+            other = GeneratedAudio(_fitted(other.audio, SAMPLE_RATE, sample_rate,
+                                           audio.shape), sample_rate, other.metadata,
+                                   other.notes)
+        varied = splice(np.asarray(audio, np.float32), other.audio, sample_rate, variation)
+        return GeneratedAudio(varied, sample_rate, other.metadata, other.notes)
+
+    def _render(self, request: RenderRequest, progress: Progress | None,
+                cancel: CancelToken | None, variation: Variation | None = None
+                ) -> GeneratedAudio:
         progress = progress or no_progress
         progress(0.0, "matching the caption")
         match = _chosen_recipe(request) or matcher().match(request.caption, request.track_kind)
@@ -65,7 +83,7 @@ class ProceduralGenerator:
             if cancel is not None:
                 cancel.raise_if_cancelled()
             progress(index / (len(match.layers) + 1), f"rendering {layer.entry.name}")
-            audio, wet_share, info = render_layer(layer, request, scene, index, n)
+            audio, wet_share, info = render_layer(layer, request, scene, index, n, variation)
             gain = 10 ** (_layer_gain_db(match, index) / 20)
             if wet_share > 0:  # (the send first: the dry total may reuse `audio` itself)
                 send = _accumulate(send, audio * wet_share, gain)
@@ -85,13 +103,23 @@ class ProceduralGenerator:
         notes = () if match.matched else (
             f"no sound recipe matched {request.caption!r}; rendered the closest ambience "
             f"({primary.name}) instead",)
-        return GeneratedAudio(
-            audio=audio, sample_rate=SAMPLE_RATE,
-            metadata={"recipes": [layer.entry.name for layer in match.layers],
-                      "matched": match.matched, "layers": layers_info,
-                      "candidates": [list(c) for c in match.candidates],
-                      "scene": scene.to_json(), "target_lufs": round(target, 2)},
-            notes=notes)
+        metadata = {"recipes": [layer.entry.name for layer in match.layers],
+                    "matched": match.matched, "layers": layers_info,
+                    "candidates": [list(c) for c in match.candidates],
+                    "scene": scene.to_json(), "target_lufs": round(target, 2)}
+        if variation is not None:
+            metadata["variation"] = asdict(variation)
+        return GeneratedAudio(audio=audio, sample_rate=SAMPLE_RATE, metadata=metadata,
+                              notes=notes)
+
+
+def _fitted(audio: np.ndarray, rate: int, to_rate: int, shape: tuple[int, int]) -> np.ndarray:
+    """Audio at another rate and shape (channels, samples): resampled, cut or padded."""
+    if rate != to_rate:
+        audio = soxr.resample(audio.T, rate, to_rate).T
+    audio = audio.mean(axis=0, keepdims=True) if shape[0] == 1 else audio[:shape[0]]
+    audio = dsp.fit_length(audio, shape[1])
+    return np.ascontiguousarray(np.broadcast_to(audio, shape), np.float32)
 
 
 def _accumulate(total: np.ndarray | None, audio: np.ndarray, gain: float) -> np.ndarray:
@@ -137,17 +165,21 @@ def _params_for(layer: Layer, request: RenderRequest, scene: SceneState) -> Soun
 
 
 def render_layer(layer: Layer, request: RenderRequest, scene: SceneState, index: int,
-                 n: int) -> tuple[np.ndarray, float, dict]:
+                 n: int, variation: Variation | None = None) -> tuple[np.ndarray, float, dict]:
     """(stereo audio at SAMPLE_RATE, its reverb send share 0..1, what was rendered)."""
     entry = layer.entry
     params = _params_for(layer, request, scene)
+    performance = request.seed
+    if variation is not None:
+        params = variation.nudged(params, index)
+        performance = variation.performance_seed(request.seed)
     identity = source_identity(entry.family, layer.phrase, dict(request.cues))
     rate = entry.code.rate
     render_n = max(int(np.ceil(n * rate / SAMPLE_RATE)), int(MIN_RENDER_S * rate))
     looped = entry.bed and entry.kind != "music" and render_n > LOOP_ABOVE_S * rate
     context = RecipeContext(
         n=int(LOOP_TEXTURE_S * rate) if looped else render_n, sr=rate,
-        rng=dsp.rng_for(request.seed, index, entry.name),
+        rng=dsp.rng_for(performance, index, entry.name),
         timbre=np.random.default_rng(scene.identity_seed(identity)), p=params,
         start_s=request.start_s, scene_seed=dsp.int_seed(request.story_seed, identity),
         name=entry.name)
@@ -160,7 +192,7 @@ def render_layer(layer: Layer, request: RenderRequest, scene: SceneState, index:
     audio = _normalise(audio)
     position = place_of_source(dsp.rng_for(request.story_seed, "place", identity),
                                spatial=not entry.bed and request.track_kind != "music")
-    audio = _place(audio, params, entry, position, request.seed)
+    audio = _place(audio, params, entry, position, performance)
     if params.muffled:
         audio = effects.muffle(audio, SAMPLE_RATE)
     audio = effects.air_absorption(audio, SAMPLE_RATE, params.distance)
