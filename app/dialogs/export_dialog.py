@@ -27,10 +27,8 @@ from PySide6.QtWidgets import (
 from app.controllers.workers import Job, JobLane
 from app.settings import LOUDNESS_CHOICES
 from engine.export.exporter import ExportSettings, available_formats, export_project
+from engine.export.formats import extension_of
 from engine.project.folder import Project
-
-EXTENSIONS = {"wav16": ".wav", "wav24": ".wav", "wav32f": ".wav", "flac": ".flac",
-              "mp3": ".mp3", "ogg": ".ogg"}
 
 
 class PathField(QWidget):
@@ -177,7 +175,7 @@ class ExportDialog(QDialog):
     def _format_changed(self, name: str) -> None:
         path = self.master.path()
         if path is not None:
-            self.master.edit.setText(str(path.with_suffix(EXTENSIONS.get(name, ".wav"))))
+            self.master.edit.setText(str(path.with_suffix(extension_of(name))))
 
     def _pick_file(self, current: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self, "Master file", current)

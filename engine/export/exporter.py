@@ -13,7 +13,6 @@ master sample for sample and, imported at unity gain, sum to it.
 from __future__ import annotations
 
 import errno
-import math
 import os
 import threading
 from collections.abc import Callable
@@ -25,6 +24,7 @@ import numpy as np
 import soundfile as sf
 
 from engine.atomic import StagedFiles, flush_to_disk, staged_files
+from engine.audio.gain import level_db
 from engine.errors import Cancelled, ProjectError
 from engine.export.formats import AudioFormat, available_formats, get_format
 from engine.export.interchange import audacity_labels, otio_text, otio_timeline
@@ -39,7 +39,8 @@ from engine.export.signal_writer import (
     write_signal,
 )
 from engine.meter.loudness import LoudnessStats
-from engine.mix.master_bus import LOUDNESS_TARGETS, MasterBus, plan_master_bus
+from engine.mix.loudness_targets import LOUDNESS_TARGETS
+from engine.mix.master_bus import MasterBus, plan_master_bus
 from engine.mix.mixer import (
     Mixer,
     MixResult,
@@ -284,7 +285,7 @@ class _Writer:
             return written.loudness
         integrated, momentary, short_term, lra = self.bus.output_loudness()
         return LoudnessStats(integrated, momentary, short_term, lra,
-                             _db(written.true_peak), _db(written.sample_peak),
+                             level_db(written.true_peak), level_db(written.sample_peak),
                              self.story.duration_s)
 
 
@@ -292,10 +293,6 @@ def take_file(project: Project, event: Event) -> Path | None:
     """The active take's file of an event, if it is there."""
     take = event.active_take()
     return project.take_path(take) if take is not None and project.take_available(take) else None
-
-
-def _db(value: float) -> float | None:
-    return 20 * math.log10(value) if value > 0 else None
 
 
 def _add_markers(temp: Path, story: Story, settings: ExportSettings,

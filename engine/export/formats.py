@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import soundfile as sf
-
 from engine.errors import InvalidInput
 
 
@@ -41,6 +39,8 @@ FORMATS = {f.name: f for f in (
 
 def available_formats() -> list[str]:
     """Format names this installation can write, best first."""
+    import soundfile as sf  # the table above is free to read; asking libsndfile is not
+
     return [f.name for f in FORMATS.values()
             if f.container in sf.available_formats()
             and f.subtype in sf.available_subtypes(f.container)]
@@ -52,6 +52,13 @@ def get_format(name: str) -> AudioFormat:
         hint = "" if name not in FORMATS else " (this installation's libsndfile cannot write it)"
         raise InvalidInput(f"format {name!r} is not available{hint}; choose one of: {known}.")
     return FORMATS[name]
+
+
+def extension_of(name: str) -> str:
+    """The file extension a format writes (`.wav` for wav16, wav24 and wav32f)."""
+    if name not in FORMATS:
+        raise InvalidInput(f"unknown format {name!r}; choose one of: {', '.join(FORMATS)}.")
+    return FORMATS[name].extension
 
 
 def format_for_path(path: Path) -> str | None:

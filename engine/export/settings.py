@@ -10,7 +10,7 @@ from engine.atomic import cannot_write_in
 from engine.errors import InvalidInput
 from engine.export.formats import AudioFormat, get_format
 from engine.export.naming import UCS_CREATOR_ID, event_stem_name, safe_name, stem_name, unique
-from engine.mix.master_bus import target_lufs
+from engine.mix.loudness_targets import target_lufs
 from engine.mix.mixer import MixSettings, audible_tracks
 from engine.model.story import Story
 

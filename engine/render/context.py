@@ -25,7 +25,7 @@ class ContextIndex:
 
     def __init__(self, story: Story) -> None:
         ordered = sorted(story.events, key=lambda e: (e.start, e.id))
-        kinds = {track.id: track.kind.value for track in story.tracks}
+        kinds = {track.id: track.kind for track in story.tracks}
         self.ids = [e.id for e in ordered]
         self.starts = np.array([e.start for e in ordered], dtype=np.int64)
         self.ends = np.array([e.end for e in ordered], dtype=np.int64)
@@ -61,7 +61,7 @@ def render_request(story: Story, event: Event, seed: int | None = None,
     return RenderRequest(
         caption=event.caption, duration_s=story.to_seconds(event.duration),
         seed=event.seed if seed is None else seed,
-        track_kind=story.track(event.track_id).kind.value, tone=event.tone, cues=event.cues,
+        track_kind=story.track(event.track_id).kind, tone=event.tone, cues=event.cues,
         settings=event.generator_settings, context=story_context(story, event, index),
         story_prompt=story.prompt, story_seed=story.seed,
         start_s=story.to_seconds(event.start), event_id=event.id, pan=event.pan,

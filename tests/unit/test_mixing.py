@@ -60,11 +60,35 @@ def test_mute_and_solo():
     takes = {e.id: (sine(300, e.duration / SR, SR, 2, 0.1), SR) for e in story.events}
     story.tracks[1].mute = True
     result = mix_with(story, takes)
-    assert not result.stems["effects-1"].any() and result.stems["ambience-1"].any()
+    assert "effects-1" not in result.stems and result.stems["ambience-1"].any()
+    assert np.array_equal(result.master, result.stems["ambience-1"])
     story.tracks[1].mute = False
     story.tracks[1].solo = True
     result = mix_with(story, takes)
-    assert not result.stems["ambience-1"].any() and result.stems["effects-1"].any()
+    assert "ambience-1" not in result.stems and result.stems["effects-1"].any()
+
+
+def test_muted_tracks_take_no_memory():
+    """A muted track costs nothing: mixing four tracks with three muted allocates about
+    one stem, not four (an hour of stereo float32 is 1.4 GB per stem)."""
+    import tracemalloc
+
+    duration = 30 * SR
+    tracks = [Track(id=f"t{i}", name=f"T{i}", kind=TrackKind.EFFECTS, mute=i > 0)
+              for i in range(4)]
+    events = [Event(id=f"e{i}", track_id=f"t{i}", start=0, duration=SR, caption="tone", seed=1)
+              for i in range(4)]
+    story = Story(duration=duration, tracks=tracks, events=events)
+    take = (sine(440, 1.0, SR), SR)
+    stem_bytes = 2 * duration * 4
+    tracemalloc.start()
+    try:
+        result = Mixer().mix(story, lambda event: take)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1.5 * stem_bytes, f"{peak / stem_bytes:.1f} stems' worth allocated"
+    assert list(result.stems) == ["t0"]
 
 
 def test_takes_at_another_rate_are_resampled_cleanly():
