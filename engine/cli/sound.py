@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.audio.channels import layout_name
 from engine.audio.gain import gain_to_db
 from engine.cli.common import StderrProgress, check_output_file, duration_arg, seed_arg
 from engine.errors import InvalidInput
@@ -73,11 +74,6 @@ def _kind_for(caption: str, generator: str) -> TrackKind:
     return TrackKind(suggest_track_kind(caption))
 
 
-def channel_layout(channels: int) -> str:
-    """mono, stereo, or `6 channels`."""
-    return {1: "mono", 2: "stereo"}.get(channels, f"{channels} channels")
-
-
 def _summarise(output: Path, result, kind: TrackKind) -> None:
     from engine.meter.loudness import integrated_lufs  # scipy.signal: only when there is work
 
@@ -89,5 +85,5 @@ def _summarise(output: Path, result, kind: TrackKind) -> None:
     recipes = result.metadata.get("recipes")
     made_of = f": {' + '.join(recipes)}" if recipes else ""
     print(f"wrote {output} ({seconds:.2f} s, {result.sample_rate} Hz, "
-          f"{channel_layout(audio.shape[0])}, peak {gain_to_db(peak):.1f} dBFS{loud}, "
+          f"{layout_name(audio.shape[0])}, peak {gain_to_db(peak):.1f} dBFS{loud}, "
           f"{kind}){made_of}")

@@ -17,21 +17,22 @@ MOMENTARY_STEPS = 4  # 400 ms: a gating block, and the momentary meter's window
 SHORT_TERM_STEPS = 30  # 3 s
 LRA_RELATIVE_GATE_LU = -20.0  # loudness range: short-term values 20 LU below their mean drop out
 LRA_PERCENTILES = (10.0, 95.0)
-SURROUND_WEIGHT = 1.41  # +1.5 dB for the surround channels (4th and 5th: Ls, Rs)
-_SURROUND_CHANNELS = (3, 4)
+SURROUND_WEIGHT = 1.41  # +1.5 dB for the surround channels (Ls, Rs)
 # K-weighting: a high shelf (+4 dB above about 1.5 kHz: the head), then a high pass (38 Hz)
 _SHELF_GAIN_DB, _SHELF_Q, _SHELF_HZ = 4.0, 1 / np.sqrt(2), 1500.0
 _HIGH_PASS_Q, _HIGH_PASS_HZ = 0.5, 38.0
 
 
 def channel_weights(channels: int) -> np.ndarray:
-    """The weight of each channel's energy in the sum (1.0, or SURROUND_WEIGHT)."""
-    return np.array([SURROUND_WEIGHT if c in _SURROUND_CHANNELS else 1.0
-                     for c in range(channels)])
+    """The weight of each channel's energy in the sum.
 
-
-def channel_weight(channel: int) -> float:
-    return SURROUND_WEIGHT if channel in _SURROUND_CHANNELS else 1.0
+    Six channels are 5.1 in the WAVE / SMPTE order (L R C LFE Ls Rs): the LFE does not count
+    and the surrounds weigh SURROUND_WEIGHT. Up to five channels follow BS.1770's own order
+    (L R C Ls Rs, as pyloudnorm does); any further channel weighs 1.0.
+    """
+    if channels == 6:
+        return np.array([1.0, 1.0, 1.0, 0.0, SURROUND_WEIGHT, SURROUND_WEIGHT])
+    return np.array([SURROUND_WEIGHT if c in (3, 4) else 1.0 for c in range(channels)])
 
 
 def step_boundary(index, sample_rate: int):

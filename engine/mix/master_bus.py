@@ -27,13 +27,7 @@ from scipy import ndimage, signal
 
 from engine.audio.gain import db_to_gain, gain_to_db, level_db
 from engine.errors import Cancelled, InvalidInput
-from engine.meter.bs1770 import (
-    channel_weight,
-    channel_weights,
-    k_weighting_sos,
-    step_boundary,
-    step_lengths,
-)
+from engine.meter.bs1770 import channel_weights, k_weighting_sos, step_boundary, step_lengths
 from engine.meter.loudness import (
     PEAK_BLOCK,
     PEAK_BOUND,
@@ -182,6 +176,7 @@ def _measure(master: np.ndarray, sample_rate: int, progress: Progress,
     """(100 ms K-weighted energies, their lengths, per-block sample peaks) of the mix,
     each channel measured in its own thread (the filter releases the GIL)."""
     length = master.shape[1]
+    weights = channel_weights(master.shape[0])
 
     def one_channel(channel: int) -> tuple[np.ndarray, np.ndarray]:
         meter = LoudnessMeter(sample_rate, 1, true_peak=False)
@@ -192,7 +187,7 @@ def _measure(master: np.ndarray, sample_rate: int, progress: Progress,
             chunk = master[channel:channel + 1, start:start + _CHUNK]
             meter.feed(chunk)
             peaks.append(block_peaks(chunk))
-        return (channel_weight(channel) * meter.step_energies(),
+        return (weights[channel] * meter.step_energies(),
                 np.concatenate(peaks) if peaks else np.zeros(0))
 
     progress(0.0, "measuring the mix")

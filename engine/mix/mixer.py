@@ -20,6 +20,7 @@ from functools import cached_property
 import numpy as np
 import soxr
 
+from engine.audio.channels import fold_down
 from engine.audio.gain import db_to_gain, gain_to_db, pan_gains
 from engine.mix.fades import ClipPlan, TrackClipPlanner, fade_in_gains, fade_out_gains
 from engine.model.story import Event, FadeCurve, Story, Track
@@ -141,14 +142,15 @@ def audible_tracks(story: Story) -> set[str]:
 
 
 def story_rate_audio(take: tuple[np.ndarray, int] | None, sample_rate: int) -> np.ndarray | None:
-    """A take as float32 (channels, samples) at the story rate (resampled once), or None."""
+    """A take as float32 (1 or 2 channels, samples) at the story rate (resampled once), or
+    None. Surround takes are folded down to stereo first (ITU-R BS.775)."""
     if take is None:
         return None
     audio, rate = take
+    audio = fold_down(np.asarray(audio, dtype=np.float32))  # before resampling: fewer rows
     if rate != sample_rate:
-        audio = resample(audio, rate, sample_rate)
-    audio = np.asarray(audio, dtype=np.float32)
-    return audio if audio.shape[0] <= 2 else audio[:2]
+        audio = np.asarray(resample(audio, rate, sample_rate), dtype=np.float32)
+    return audio
 
 
 def clip_gains(event: Event, track: Track) -> np.ndarray:
