@@ -1,7 +1,8 @@
 """The export dialog: master, stems, format, loudness target, markers, labels and OTIO.
 
 The export runs in the render lane; the dialog shows its progress and, at the end, the
-loudness report of every file written.
+loudness report of every file written. It never leaves an export running unseen: Cancel stops
+it; Esc or closing the window stop it too, and the dialog closes once it has stopped.
 """
 from __future__ import annotations
 
@@ -62,6 +63,7 @@ class ExportDialog(QDialog):
         self.lane = lane
         self.job: Job | None = None
         self.report = None
+        self._close_when_stopped = False
         base = document.project.folder.parent / document.project.folder.stem
         self.master = PathField("master file", self._pick_file)
         self.master.edit.setText(str(base) + ".wav")
@@ -146,31 +148,51 @@ class ExportDialog(QDialog):
 
         self.job = self.lane.submit(Job(
             run, "Export", on_done=self._on_finished, on_progress=self._on_progress,
-            on_error=lambda reason: self._done(f"Export failed: {reason}"),
-            on_cancelled=lambda: self._done("Export cancelled; no partial files were left.")))
+            on_error=lambda reason: self._stopped(f"Export failed: {reason}"),
+            on_cancelled=lambda: self._stopped("Export cancelled; no partial files were "
+                                               "left.")))
 
     def _on_progress(self, fraction: float, message: str) -> None:
         self.progress.setValue(int(fraction * 1000))
         self.status.setText(message)
 
     def _on_finished(self, report) -> None:
+        # finished before a cancel could stop it: the files are there, so say which
+        self._close_when_stopped = False
         self.report = report
-        self._done("Export finished.")
+        self._stopped("Export finished.")
         self.details.setVisible(True)
         self.details.setPlainText("\n".join(report.lines()))
 
-    def _done(self, text: str) -> None:
+    def _stopped(self, text: str) -> None:
         self.job = None
         self.status.setText(text)
         self.export_button.setEnabled(True)
         self.close_button.setText("Close")
         self.progress.setVisible(False)
+        if self._close_when_stopped:
+            self._close_when_stopped = False
+            super().reject()
+
+    def _cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel.cancel()
+            self.status.setText("Cancelling…")
 
     def _close_or_cancel(self) -> None:
         if self.job is not None:
-            self.job.cancel.cancel()
+            self._cancel()
         else:
             self.reject()
+
+    def reject(self) -> None:
+        """Esc and the window's close button: while an export runs they cancel it, and the
+        dialog closes once the export has stopped (an export never runs on unseen)."""
+        if self.job is None:
+            super().reject()
+            return
+        self._close_when_stopped = True
+        self._cancel()
 
     def _format_changed(self, name: str) -> None:
         path = self.master.path()
