@@ -32,7 +32,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     _fsync_directory(target.parent)
 
 
-def cannot_write_in(folder: str | os.PathLike) -> str | None:
+def cannot_write_in(folder: str | os.PathLike[str]) -> str | None:
     """Why a file cannot be created in `folder` (None when it can). Trying is the only
     reliable test: permissions, read-only disks and running as root all mislead os.access."""
     try:

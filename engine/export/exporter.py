@@ -239,12 +239,14 @@ class _Writer:
         return self._staged[target]
 
     def _raise_first(self, failed: list[Future], futures: dict[Future, PlannedFile]) -> None:
-        real = [f for f in failed if not isinstance(f.exception(), Cancelled)]
-        if real:
-            self.failed_path = futures[real[0]].path
-            raise real[0].exception()
-        if failed:
-            raise failed[0].exception()
+        """A real failure first (naming its file), else the cancel."""
+        errors = [(future, error) for future in failed if (error := future.exception())]
+        for future, error in errors:
+            if not isinstance(error, Cancelled):
+                self.failed_path = futures[future].path
+                raise error
+        if errors:
+            raise errors[0][1]
 
     def _count(self, samples: int) -> None:
         with self._lock:
@@ -267,7 +269,9 @@ class _Writer:
         if item.kind == "master":
             return BusSignal(self.mix.master_source(), self.bus)
         if item.kind == "stem":
+            assert item.track_id is not None, "a stem is planned with its track"
             return BusSignal(self.mix.stems[item.track_id], self.bus)
+        assert item.event_id is not None, "an event stem is planned with its event"
         event = self.story.event(item.event_id)
         plan = self.mix.clips.get(event.id)
         audio = story_rate_audio(self.take_audio(event), self.story.sample_rate)

@@ -55,7 +55,7 @@ def safe_name(text: str, limit: int = 80) -> str:
 def ucs_category(captions: Iterable[str], kind: TrackKind) -> str:
     """The UCS CatID most of the captions point to (each caption by the sound it names
     first), or the track kind's general one."""
-    votes = Counter()
+    votes: Counter[str] = Counter()
     for caption in captions:
         lowered = caption.lower()
         found = [(match.start(), rank, cat_id)

@@ -91,7 +91,7 @@ def _planned_files(story: Story, settings: ExportSettings,
                                "another format.")
         planned.append(PlannedFile(master, "master"))
     if settings.stems_dir is not None:
-        planned.extend(_stem_files(story, settings, audio_format))
+        planned.extend(_stem_files(story, settings, audio_format, settings.stems_dir))
     if settings.labels_path is not None:
         planned.append(PlannedFile(Path(settings.labels_path), "labels"))
     if settings.otio_path is not None:
@@ -102,12 +102,12 @@ def _planned_files(story: Story, settings: ExportSettings,
     return planned
 
 
-def _stem_files(story: Story, settings: ExportSettings,
-                audio_format: AudioFormat) -> list[PlannedFile]:
+def _stem_files(story: Story, settings: ExportSettings, audio_format: AudioFormat,
+                folder: Path) -> list[PlannedFile]:
     base = (Path(settings.master_path).stem if settings.master_path is not None
             else safe_name(story.title))
     audible = audible_tracks(story)
-    entries = []  # (name, kind, track id, event id)
+    entries: list[tuple[str, str, str, str | None]] = []  # (name, kind, track id, event id)
     for track in story.tracks:
         if track.id not in audible:
             continue
@@ -121,7 +121,6 @@ def _stem_files(story: Story, settings: ExportSettings,
                                       settings.ucs_naming, settings.ucs_creator_id),
                             "stem", track.id, None))
     names = unique([name for name, *_ in entries])
-    folder = Path(settings.stems_dir)
     return [PlannedFile(folder / f"{name}{audio_format.extension}", kind, track_id, event_id)
             for name, (_, kind, track_id, event_id) in zip(names, entries)]
 

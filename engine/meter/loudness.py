@@ -21,6 +21,7 @@ import numpy as np
 from scipy import signal
 
 from engine.audio.gain import level_db
+from engine.audio.source import SampleSource
 from engine.meter.bs1770 import (
     ABSOLUTE_GATE_LUFS,
     LRA_PERCENTILES,
@@ -156,7 +157,10 @@ class LoudnessMeter:
                              duration_s=self._position / self.sample_rate)
 
 
-def stats_from_steps(steps: np.ndarray, lengths: np.ndarray) -> tuple:
+LoudnessFigures = tuple[float | None, float | None, float | None, float | None]
+
+
+def stats_from_steps(steps: np.ndarray, lengths: np.ndarray) -> LoudnessFigures:
     """(integrated, momentary max, short-term max, loudness range) from 100 ms energy sums."""
     momentary = _window_loudness(steps, lengths, MOMENTARY_STEPS)
     short_term = _window_loudness(steps, lengths, SHORT_TERM_STEPS)
@@ -322,7 +326,7 @@ def near_peaks(peaks: np.ndarray) -> np.ndarray:
     return near
 
 
-def window(audio: np.ndarray, lo: int, hi: int) -> np.ndarray:
+def window(audio: SampleSource, lo: int, hi: int) -> np.ndarray:
     """audio[:, lo:hi], with zeros for the part outside the signal."""
     part = audio[:, min(max(lo, 0), audio.shape[1]):max(min(hi, audio.shape[1]), 0)]
     if part.shape[1] < hi - lo:

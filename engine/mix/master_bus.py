@@ -26,12 +26,14 @@ import numpy as np
 from scipy import ndimage, signal
 
 from engine.audio.gain import db_to_gain, gain_to_db, level_db
+from engine.audio.source import SampleSource
 from engine.errors import Cancelled, InvalidInput
 from engine.meter.bs1770 import channel_weights, k_weighting_sos, step_boundary, step_lengths
 from engine.meter.loudness import (
     PEAK_BLOCK,
     PEAK_BOUND,
     PEAK_CONTEXT,
+    LoudnessFigures,
     LoudnessMeter,
     LoudnessStats,
     block_peaks,
@@ -98,18 +100,18 @@ class MasterBus:
         """The bus applied to (channels, n) audio that begins at sample `start` (a copy)."""
         return _apply(audio, start, self.gain, self.segments)
 
-    def output_loudness(self) -> tuple:
+    def output_loudness(self) -> LoudnessFigures:
         """(integrated, momentary max, short-term max, loudness range) of the delivered master."""
         return stats_from_steps(self.output_steps, self.output_step_lengths)
 
 
-def plan_master_bus(master: np.ndarray, sample_rate: int, loudness: str = "ebu",
+def plan_master_bus(master: SampleSource, sample_rate: int, loudness: str = "ebu",
                     true_peak_db: float = -1.0, progress: Progress = no_progress,
                     cancel: CancelToken | None = None) -> MasterBus:
     """Measure the mix and decide the bus that puts it on target under the ceiling.
 
     `master` is (channels, samples): an array, or anything that slices like one
-    (`engine.mixing.StemSum`, which sums the stems on request)."""
+    (`engine.mix.mixer.StemSum`, which sums the stems on request)."""
     target = target_lufs(loudness)
     if not -20.0 <= true_peak_db <= 0.0:
         raise InvalidInput(f"true-peak ceiling {true_peak_db} dBTP is outside -20 .. 0 dBTP.")
@@ -139,9 +141,14 @@ def plan_master_bus(master: np.ndarray, sample_rate: int, loudness: str = "ebu",
             master, sample_rate, k_filter, gain, segments, steps.size)
         return stats_from_steps(out_steps, lengths)[0], segments, out_steps
 
+    def miss(gain_db: float) -> float:
+        """How far the master is from the target at this gain, in LU."""
+        loudness = tried[gain_db][0]
+        return math.inf if loudness is None or target is None else abs(loudness - target)
+
     tried = {gain_db: evaluate(gain_db)}
     while target is not None and tried[gain_db][0] is not None and len(tried) < _GAIN_ATTEMPTS:
-        if abs(tried[gain_db][0] - target) <= LOUDNESS_TOLERANCE_LU:
+        if miss(gain_db) <= LOUDNESS_TOLERANCE_LU:
             break
         gain_db = _next_gain(tried, target)
         if gain_db in tried:
@@ -149,8 +156,8 @@ def plan_master_bus(master: np.ndarray, sample_rate: int, loudness: str = "ebu",
         tried[gain_db] = evaluate(gain_db)
         progress(0.5 + 0.5 * len(tried) / _GAIN_ATTEMPTS, "mastering")
     if target is not None and tried[gain_db][0] is not None:
-        gain_db = min(tried, key=lambda g: abs(tried[g][0] - target))
-        if abs(tried[gain_db][0] - target) > 0.5:
+        gain_db = min(tried, key=miss)
+        if miss(gain_db) > 0.5:
             warnings.append(f"the limiter had to take off a lot to approach {target:g} LUFS; "
                             f"the master is at {tried[gain_db][0]:.1f} LUFS")
     _, segments, out_steps = tried[gain_db]
@@ -171,7 +178,7 @@ def _next_gain(tried: dict, target: float) -> float:
     return last + (target - tried[last][0])
 
 
-def _measure(master: np.ndarray, sample_rate: int, progress: Progress,
+def _measure(master: SampleSource, sample_rate: int, progress: Progress,
              cancel: CancelToken | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(100 ms K-weighted energies, their lengths, per-block sample peaks) of the mix,
     each channel measured in its own thread (the filter releases the GIL)."""
@@ -203,7 +210,7 @@ def _measure(master: np.ndarray, sample_rate: int, progress: Progress,
 class _Limiter:
     """Plans gain curves that keep the 4x oversampled master under `threshold` (linear)."""
 
-    def __init__(self, master: np.ndarray, sample_rate: int, peaks: np.ndarray,
+    def __init__(self, master: SampleSource, sample_rate: int, peaks: np.ndarray,
                  threshold: float) -> None:
         self.master = master
         self.peaks = peaks  # sample peak of each PEAK_BLOCK of the mix
@@ -312,7 +319,7 @@ class _Limiter:
         return worst
 
 
-def _limiter_energy_change(master: np.ndarray, sample_rate: int, sos: np.ndarray, gain: float,
+def _limiter_energy_change(master: SampleSource, sample_rate: int, sos: np.ndarray, gain: float,
                            segments: list[GainSegment], step_count: int) -> np.ndarray:
     """How the limiter changes each 100 ms K-weighted energy of the gained master.
 

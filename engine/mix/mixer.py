@@ -107,7 +107,7 @@ class Mixer:
                     cancel.raise_if_cancelled()
                 audio = story_rate_audio(take_audio(event), story.sample_rate)
                 plan = planner.plan(event, None if audio is None else audio.shape[1])
-                if plan is not None:
+                if plan is not None and audio is not None:
                     add_clip(stems[track.id], audio, plan, clip_gains(event, track), scratch,
                              untouched_from=written_to)
                     written_to = max(written_to, plan.end)

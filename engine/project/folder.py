@@ -75,8 +75,7 @@ class Project:
         project.warnings = [
             f"take {take.path} of event {event.id} is missing; the event will be rendered again"
             for event in project.story.events
-            for take in ([event.active_take()] if event.active_take() else [])
-            if not project.take_available(take)
+            if (take := event.active_take()) is not None and not project.take_available(take)
         ]
         return project
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.generation.base import NeighbourEvent, RenderRequest
-from engine.model.story import Event, Story
+from engine.model.story import Event, Story, TrackKind
 
 CONTEXT_BEFORE = 4  # earlier events a render sees: the story so far matters most
 CONTEXT_AFTER = 2
@@ -30,7 +30,7 @@ class ContextIndex:
         self.starts = np.array([e.start for e in ordered], dtype=np.int64)
         self.ends = np.array([e.end for e in ordered], dtype=np.int64)
         rate = story.sample_rate
-        self.neighbours = [
+        self.neighbours: list[tuple[str, TrackKind, float, float, str]] = [
             (e.caption, kinds[e.track_id], e.start / rate, e.duration / rate, e.tone)
             for e in ordered]
 
@@ -45,7 +45,7 @@ class ContextIndex:
             during = np.sort(during[nearest[:CONTEXT_DURING]])
         chosen = ([(i, "before") for i in before] + [(i, "during") for i in during]
                   + [(i, "after") for i in after])
-        return tuple(NeighbourEvent(*self.neighbours[i], relation=relation)
+        return tuple(NeighbourEvent(*self.neighbours[int(i)], relation=relation)
                      for i, relation in chosen)
 
 
