@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 from app.controllers.workers import Job, JobLane
 from app.settings import LOUDNESS_CHOICES
 from engine.export.exporter import ExportSettings, available_formats, export_project
-from engine.export.formats import extension_of
+from engine.export.formats import DEFAULT_FORMAT, extension_of
+from engine.mix.loudness_targets import DEFAULT_LOUDNESS
 from engine.project.folder import Project
 
 
@@ -55,7 +56,8 @@ class PathField(QWidget):
 
 
 class ExportDialog(QDialog):
-    def __init__(self, document, lane: JobLane, loudness: str = "ebu", parent=None) -> None:
+    def __init__(self, document, lane: JobLane, loudness: str = DEFAULT_LOUDNESS,
+                 parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export")
         self.setMinimumWidth(560)
@@ -66,11 +68,11 @@ class ExportDialog(QDialog):
         self._close_when_stopped = False
         base = document.project.folder.parent / document.project.folder.stem
         self.master = PathField("master file", self._pick_file)
-        self.master.edit.setText(str(base) + ".wav")
+        self.master.edit.setText(str(base) + extension_of(DEFAULT_FORMAT))
         self.format = QComboBox()
         for name in available_formats():
             self.format.addItem(name)
-        self.format.setCurrentText("wav24")
+        self.format.setCurrentText(DEFAULT_FORMAT)
         self.format.currentTextChanged.connect(self._format_changed)
         self.loudness = QComboBox()
         for label, value in LOUDNESS_CHOICES:

@@ -10,9 +10,6 @@ import soundfile as sf
 from engine.atomic import atomic_path
 from engine.errors import ProjectError
 
-# soundfile subtypes by the names users type
-WAV_SUBTYPES = {"wav16": "PCM_16", "wav24": "PCM_24", "wav32f": "FLOAT"}
-
 
 def read_audio(path: str | os.PathLike) -> tuple[np.ndarray, int]:
     """Return (audio, sample_rate) with audio float32 shaped (channels, samples)."""

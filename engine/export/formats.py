@@ -37,6 +37,9 @@ FORMATS = {f.name: f for f in (
 )}
 
 
+DEFAULT_FORMAT = "wav24"  # what a master is unless asked otherwise (and what .wav means)
+
+
 def available_formats() -> list[str]:
     """Format names this installation can write, best first."""
     import soundfile as sf  # the table above is free to read; asking libsndfile is not
@@ -64,6 +67,6 @@ def extension_of(name: str) -> str:
 def format_for_path(path: Path) -> str | None:
     """The default format for an output file name (wav24 for .wav), or None if unknown."""
     suffix = path.suffix.lower()
-    if suffix == ".wav":
-        return "wav24"
+    if suffix == FORMATS[DEFAULT_FORMAT].extension:
+        return DEFAULT_FORMAT
     return next((f.name for f in FORMATS.values() if f.extension == suffix), None)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from engine.atomic import cannot_write_in
 from engine.errors import InvalidInput
-from engine.export.formats import AudioFormat, get_format
+from engine.export.formats import DEFAULT_FORMAT, AudioFormat, get_format
 from engine.export.naming import UCS_CREATOR_ID, event_stem_name, safe_name, stem_name, unique
-from engine.mix.loudness_targets import target_lufs
+from engine.mix.loudness_targets import DEFAULT_LOUDNESS, target_lufs
 from engine.mix.mixer import MixSettings, audible_tracks
 from engine.model.story import Story
 
@@ -18,8 +18,8 @@ from engine.model.story import Story
 @dataclass(frozen=True)
 class ExportSettings:
     master_path: Path | None  # None: no master file
-    format: str = "wav24"  # wav16 | wav24 | wav32f | flac | mp3 | ogg (see available_formats)
-    loudness: str = "ebu"  # ebu (-23 LUFS) | podcast (-16) | streaming (-14) | none
+    format: str = DEFAULT_FORMAT  # wav16 | wav24 | wav32f | flac | mp3 | ogg (see available_formats)
+    loudness: str = DEFAULT_LOUDNESS  # a name in LOUDNESS_PRESETS: ebu, podcast, streaming, none
     true_peak_db: float = -1.0
     stems_dir: Path | None = None
     stems_per_event: bool = False

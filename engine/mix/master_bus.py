@@ -43,7 +43,7 @@ from engine.meter.loudness import (
     stats_from_steps,
     window,
 )
-from engine.mix.loudness_targets import target_lufs
+from engine.mix.loudness_targets import DEFAULT_LOUDNESS, target_lufs
 from engine.progress import CancelToken, Progress, no_progress
 
 LOUDNESS_TOLERANCE_LU = 0.05  # how close to the target the gain loop settles
@@ -105,7 +105,7 @@ class MasterBus:
         return stats_from_steps(self.output_steps, self.output_step_lengths)
 
 
-def plan_master_bus(master: SampleSource, sample_rate: int, loudness: str = "ebu",
+def plan_master_bus(master: SampleSource, sample_rate: int, loudness: str = DEFAULT_LOUDNESS,
                     true_peak_db: float = -1.0, progress: Progress = no_progress,
                     cancel: CancelToken | None = None) -> MasterBus:
     """Measure the mix and decide the bus that puts it on target under the ceiling.
