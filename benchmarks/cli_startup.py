@@ -7,11 +7,13 @@ Prints, for this machine:
   `python -c pass` in the same run (the interpreter's own start, which no code of ours can
   save);
 - the import time (`python -X importtime`) of our code and of the largest libraries it pulls;
-- whether scipy.signal, torch or soundfile were imported.
+- whether scipy.signal, torch or soundfile were imported;
+- with `--baseline DIR` (another checkout, e.g. `git worktree add /tmp/base 1aa9850`), the
+  same commands from there, interleaved run by run with ours, and the ratio.
 
 Target (issue 11): `main.py --help` within 1 s.
 
-    .venv/bin/python benchmarks/cli_startup.py [--runs 5]
+    .venv/bin/python benchmarks/cli_startup.py [--runs 5] [--baseline DIR]
 """
 from __future__ import annotations
 
@@ -23,10 +25,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MAIN = str(ROOT / "main.py")
 COMMANDS = {
-    "--help": [MAIN, "--help"],
-    "plan": [MAIN, "plan", "Rain on a tin roof; a dog barks, then a door slams.", "--quiet"],
+    "--help": ["main.py", "--help"],
+    "plan": ["main.py", "plan", "Rain on a tin roof; a dog barks, then a door slams.", "--quiet"],
 }
 PROBE = """
 import sys, runpy
@@ -40,14 +41,17 @@ print("\\nMODULES", *[name for name in ("scipy.signal", "torch", "soundfile")
 """
 
 
-def wall_time(argv: list[str], runs: int) -> float:
-    times = []
+def wall_times(argv: list[str], runs: int, trees: list[Path]) -> list[float]:
+    """Median wall time of `python ARGV` run in each tree (its main.py and its code first on
+    the path), the trees taking turns so that load on the machine hits them alike."""
+    times: list[list[float]] = [[] for _ in trees]
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, *argv], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, check=False, cwd=ROOT)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for tree, record in zip(trees, times):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, *argv], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, check=False, cwd=tree)
+            record.append(time.perf_counter() - start)
+    return [statistics.median(record) for record in times]
 
 
 def import_profile(argv: list[str]) -> tuple[float, list[tuple[float, str]], list[str]]:
@@ -71,14 +75,20 @@ def import_profile(argv: list[str]) -> tuple[float, list[tuple[float, str]], lis
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="another checkout to time the same commands in, for a ratio")
     args = parser.parse_args()
-    bare = wall_time(["-c", "pass"], args.runs)
+    trees = [ROOT] + ([args.baseline.resolve()] if args.baseline else [])
+    (bare,) = wall_times(["-c", "pass"], args.runs, [ROOT])
     print(f"python -c pass: {bare:.2f} s (median of {args.runs})")
     for label, argv in COMMANDS.items():
-        wall = wall_time(argv, args.runs)
+        wall, *baseline = wall_times(argv, args.runs, trees)
         total, top, loaded = import_profile(argv)
         print(f"main.py {label}: {wall:.2f} s wall (median of {args.runs}; "
               f"{wall - bare:.2f} s over a bare interpreter), imports {total:.2f} s")
+        if baseline:
+            print(f"    baseline {args.baseline}: {baseline[0]:.2f} s wall "
+                  f"({baseline[0] / wall:.1f}x ours)")
         for seconds, name in top:
             print(f"    {seconds:6.3f} s  {name}")
         print(f"    heavy modules loaded: {', '.join(loaded) or 'none'}")
