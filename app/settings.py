@@ -6,10 +6,10 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from engine.locations import config_dir, data_dir
+from engine.mix.loudness_targets import DEFAULT_LOUDNESS, LOUDNESS_PRESETS
 
 MAX_RECENT = 10
-LOUDNESS_CHOICES = (("EBU R128 (−23 LUFS)", "ebu"), ("Podcast (−16 LUFS)", "podcast"),
-                    ("Streaming (−14 LUFS)", "streaming"), ("None (mix as is)", "none"))
+LOUDNESS_CHOICES = tuple((preset.label, preset.name) for preset in LOUDNESS_PRESETS)
 LOUDNESS_TARGETS = tuple(value for _, value in LOUDNESS_CHOICES)
 
 
@@ -57,7 +57,7 @@ class AppSettings:
                                 "endpoint (empty: $OPENAI_BASE_URL or OpenAI's)")
     model_folder = _Setting("engine/model_folder", "", doc="where model checkpoints are looked "
                             "up first (empty: the default models folder)")
-    loudness_target = _Setting("export/loudness", "ebu", allowed=LOUDNESS_TARGETS)
+    loudness_target = _Setting("export/loudness", DEFAULT_LOUDNESS, allowed=LOUDNESS_TARGETS)
     audio_device = _Setting("playback/device", "", doc="output device; empty: system default")
     autosave_interval_s = _Setting("project/autosave_interval_s", 60, int)
 

@@ -27,7 +27,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     extension (soundfile) still do the right thing.
     """
     target = Path(target)
-    temp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.partial{target.suffix}")
+    temp = _temporary_name(target, "partial")
     try:
         yield temp
         _fsync_file(temp)
@@ -38,7 +38,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     _fsync_directory(target.parent)
 
 
-def cannot_write_in(folder: str | os.PathLike) -> str | None:
+def cannot_write_in(folder: str | os.PathLike[str]) -> str | None:
     """Why a file cannot be created in `folder` (None when it can). Trying is the only
     reliable test: permissions, read-only disks and running as root all mislead os.access."""
     try:
@@ -87,15 +87,33 @@ class StagedFiles:
 
     def path_for(self, target: str | os.PathLike) -> Path:
         target = Path(target)
-        temp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.partial{target.suffix}")
+        temp = _temporary_name(target, "partial")
         self._staged.append((temp, target))
         return temp
 
     def commit(self) -> None:
+        """Rename every file into place, or none: an existing target is first kept under
+        a hidden name, and if any rename fails, the files already renamed are taken back
+        out and the kept ones restored before the error is raised."""
         for temp, _ in self._staged:
             _fsync_file(temp)
-        for temp, target in self._staged:
-            os.replace(temp, target)
+        placed: list[tuple[Path, Path | None]] = []  # (target, its previous version kept)
+        try:
+            for temp, target in self._staged:
+                kept = _keep_previous(target)
+                try:
+                    os.replace(temp, target)
+                except BaseException:
+                    if kept is not None:
+                        os.replace(kept, target)
+                    raise
+                placed.append((target, kept))
+        except BaseException:
+            _restore(placed)
+            raise
+        for _, kept in placed:
+            if kept is not None:
+                kept.unlink(missing_ok=True)
         for folder in {target.parent for _, target in self._staged}:
             _fsync_directory(folder)
         self._staged = []
@@ -106,9 +124,37 @@ class StagedFiles:
         self._staged = []
 
 
+def _temporary_name(target: Path, kind: str) -> Path:
+    return target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.{kind}{target.suffix}")
+
+
+def _keep_previous(target: Path) -> Path | None:
+    """A second name for the file at `target` (a hard link, so the target never goes
+    missing; a rename where the file system has no links), or None if there is none."""
+    if not target.is_file() or target.is_symlink():
+        return None  # nothing to keep; a folder in the way makes the rename fail instead
+    kept = _temporary_name(target, "previous")
+    try:
+        os.link(target, kept)
+    except OSError:
+        os.replace(target, kept)
+    return kept
+
+
+def _restore(placed: list[tuple[Path, Path | None]]) -> None:
+    """Undo the renames done so far, newest first: each target gets its previous version
+    back, or goes away if it had none."""
+    for target, kept in reversed(placed):
+        if kept is not None:
+            os.replace(kept, target)
+        else:
+            target.unlink(missing_ok=True)
+
+
 @contextmanager
 def staged_files() -> Iterator[StagedFiles]:
-    """All or nothing: the targets appear only if the block finishes without an error."""
+    """All or nothing: the targets appear only if the block finishes without an error, and
+    all of them or none (see `StagedFiles.commit`)."""
     staging = StagedFiles()
     try:
         yield staging

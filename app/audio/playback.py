@@ -1,7 +1,7 @@
 """Playback of the mix through sounddevice (PortAudio), with loop and a level meter.
 
 The audio callback runs on PortAudio's thread and only copies from a prepared buffer; the
-mix itself is computed elsewhere (app/mix_player.py). Without PortAudio or an output device
+mix itself is computed elsewhere (app/audio/mix_player.py). Without PortAudio or an output device
 the player reports why and the rest of the app works as usual.
 """
 from __future__ import annotations
@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
+
+from engine.model.fields import DEFAULT_SAMPLE_RATE
 
 
 @dataclass
@@ -42,7 +44,7 @@ class Player(QObject):
         super().__init__(parent)
         self.device = device
         self.available, self.unavailable_reason = probe_output(device)
-        self.sample_rate = 48_000
+        self.sample_rate = DEFAULT_SAMPLE_RATE  # until the first mix says otherwise
         self.state = "stopped"
         self.meter = MeterReading()
         self._buffer = np.zeros((0, 2), np.float32)

@@ -24,7 +24,7 @@ from app.controllers.workers import Job, JobLane
 from app.document.story_document import StoryDocument
 from app.settings import AppSettings, scratch_folder
 from engine.errors import ProjectError
-from engine.model.story import Story
+from engine.model.story import DEFAULT_SAMPLE_RATE, Story
 from engine.project.folder import AUTOSAVE_FILE, SUFFIX, Project
 
 Ask = Callable[[str, str, tuple[str, ...]], str]  # title, text, choices -> the choice made
@@ -43,7 +43,7 @@ def ask_with_message_box(parent: QWidget) -> Ask:
 
 
 def new_story(duration_s: float = 60.0) -> Story:
-    return Story(title="Untitled story", duration=int(duration_s * 48_000))
+    return Story(title="Untitled story", duration=int(duration_s * DEFAULT_SAMPLE_RATE))
 
 
 class ProjectController(QObject):

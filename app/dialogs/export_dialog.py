@@ -1,7 +1,8 @@
 """The export dialog: master, stems, format, loudness target, markers, labels and OTIO.
 
 The export runs in the render lane; the dialog shows its progress and, at the end, the
-loudness report of every file written.
+loudness report of every file written. It never leaves an export running unseen: Cancel stops
+it; Esc or closing the window stop it too, and the dialog closes once it has stopped.
 """
 from __future__ import annotations
 
@@ -27,10 +28,9 @@ from PySide6.QtWidgets import (
 from app.controllers.workers import Job, JobLane
 from app.settings import LOUDNESS_CHOICES
 from engine.export.exporter import ExportSettings, available_formats, export_project
+from engine.export.formats import DEFAULT_FORMAT, extension_of
+from engine.mix.loudness_targets import DEFAULT_LOUDNESS
 from engine.project.folder import Project
-
-EXTENSIONS = {"wav16": ".wav", "wav24": ".wav", "wav32f": ".wav", "flac": ".flac",
-              "mp3": ".mp3", "ogg": ".ogg"}
 
 
 class PathField(QWidget):
@@ -56,7 +56,8 @@ class PathField(QWidget):
 
 
 class ExportDialog(QDialog):
-    def __init__(self, document, lane: JobLane, loudness: str = "ebu", parent=None) -> None:
+    def __init__(self, document, lane: JobLane, loudness: str = DEFAULT_LOUDNESS,
+                 parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export")
         self.setMinimumWidth(560)
@@ -64,13 +65,14 @@ class ExportDialog(QDialog):
         self.lane = lane
         self.job: Job | None = None
         self.report = None
+        self._close_when_stopped = False
         base = document.project.folder.parent / document.project.folder.stem
         self.master = PathField("master file", self._pick_file)
-        self.master.edit.setText(str(base) + ".wav")
+        self.master.edit.setText(str(base) + extension_of(DEFAULT_FORMAT))
         self.format = QComboBox()
         for name in available_formats():
             self.format.addItem(name)
-        self.format.setCurrentText("wav24")
+        self.format.setCurrentText(DEFAULT_FORMAT)
         self.format.currentTextChanged.connect(self._format_changed)
         self.loudness = QComboBox()
         for label, value in LOUDNESS_CHOICES:
@@ -148,36 +150,56 @@ class ExportDialog(QDialog):
 
         self.job = self.lane.submit(Job(
             run, "Export", on_done=self._on_finished, on_progress=self._on_progress,
-            on_error=lambda reason: self._done(f"Export failed: {reason}"),
-            on_cancelled=lambda: self._done("Export cancelled; no partial files were left.")))
+            on_error=lambda reason: self._stopped(f"Export failed: {reason}"),
+            on_cancelled=lambda: self._stopped("Export cancelled; no partial files were "
+                                               "left.")))
 
     def _on_progress(self, fraction: float, message: str) -> None:
         self.progress.setValue(int(fraction * 1000))
         self.status.setText(message)
 
     def _on_finished(self, report) -> None:
+        # finished before a cancel could stop it: the files are there, so say which
+        self._close_when_stopped = False
         self.report = report
-        self._done("Export finished.")
+        self._stopped("Export finished.")
         self.details.setVisible(True)
         self.details.setPlainText("\n".join(report.lines()))
 
-    def _done(self, text: str) -> None:
+    def _stopped(self, text: str) -> None:
         self.job = None
         self.status.setText(text)
         self.export_button.setEnabled(True)
         self.close_button.setText("Close")
         self.progress.setVisible(False)
+        if self._close_when_stopped:
+            self._close_when_stopped = False
+            super().reject()
+
+    def _cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel.cancel()
+            self.status.setText("Cancelling…")
 
     def _close_or_cancel(self) -> None:
         if self.job is not None:
-            self.job.cancel.cancel()
+            self._cancel()
         else:
             self.reject()
+
+    def reject(self) -> None:
+        """Esc and the window's close button: while an export runs they cancel it, and the
+        dialog closes once the export has stopped (an export never runs on unseen)."""
+        if self.job is None:
+            super().reject()
+            return
+        self._close_when_stopped = True
+        self._cancel()
 
     def _format_changed(self, name: str) -> None:
         path = self.master.path()
         if path is not None:
-            self.master.edit.setText(str(path.with_suffix(EXTENSIONS.get(name, ".wav"))))
+            self.master.edit.setText(str(path.with_suffix(extension_of(name))))
 
     def _pick_file(self, current: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self, "Master file", current)

@@ -62,18 +62,21 @@ class AddEvents(QUndoCommand):
 
 
 class RemoveEvents(QUndoCommand):
+    """Delete events; undo puts each back at the place it had in the story."""
+
     def __init__(self, document: StoryDocument, event_ids: list[str], text: str) -> None:
         super().__init__(text)
         self.document = document
         self.event_ids = list(event_ids)
-        self.removed: list[Event] = []
+        self.removed: list[tuple[int, Event]] = []  # (index in story.events, the event)
 
     def redo(self) -> None:
-        self.removed = [e.model_copy(deep=True)
-                        for e in self.document._remove_events(self.event_ids)]
+        self.removed = [(index, e.model_copy(deep=True))
+                        for index, e in self.document._remove_events(self.event_ids)]
 
     def undo(self) -> None:
-        self.document._insert_events([e.model_copy(deep=True) for e in self.removed])
+        self.document._insert_events([e.model_copy(deep=True) for _, e in self.removed],
+                                     [index for index, _ in self.removed])
 
 
 class ReplaceTimeline(QUndoCommand):

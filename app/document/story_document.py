@@ -127,18 +127,28 @@ class StoryDocument(QObject):
             setattr(track, name, value)
         self.trackChanged.emit(track_id)
 
-    def _insert_events(self, events: list[Event]) -> None:
+    def _insert_events(self, events: list[Event], indices: list[int] | None = None) -> None:
+        """Add events after the others, or each at its index in the story's list (undoing a
+        delete: the story comes back exactly as it was, in the order clips paint, render
+        and are saved in)."""
         for event in events:  # a clip added without a scene joins the one it starts in
             if event.scene_id is None and (scene := self.story.scene_at(event.start)):
                 event.scene_id = scene.id
-        self.story.events = [*self.story.events, *events]
+        if indices is None:
+            self.story.events = [*self.story.events, *events]
+        else:
+            merged = list(self.story.events)
+            for index, event in sorted(zip(indices, events, strict=True), key=lambda p: p[0]):
+                merged.insert(index, event)
+            self.story.events = merged
         for event in events:
             self._touch(event.id)
         self.eventsAdded.emit([e.id for e in events])
 
-    def _remove_events(self, event_ids: list[str]) -> list[Event]:
+    def _remove_events(self, event_ids: list[str]) -> list[tuple[int, Event]]:
+        """Remove events; returns each with the index it had, for `_insert_events`."""
         doomed = set(event_ids)
-        removed = [e for e in self.story.events if e.id in doomed]
+        removed = [(i, e) for i, e in enumerate(self.story.events) if e.id in doomed]
         self.story.events = [e for e in self.story.events if e.id not in doomed]
         for event_id in event_ids:
             self._touch(event_id)

@@ -13,8 +13,6 @@ from engine.atomic import atomic_path, cannot_write_in
 from engine.audio import decode
 from engine.errors import ProjectError
 
-# soundfile subtypes by the names users type
-WAV_SUBTYPES = {"wav16": "PCM_16", "wav24": "PCM_24", "wav32f": "FLOAT"}
 _DISK_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
 
 

@@ -50,7 +50,7 @@ def download(spec: ModelSpec, progress: Progress = no_progress,
     total = sum(f.size_bytes for f in files) or 1
     done = 0
     progress(0.0, f"{spec.repo_id}: {len(files)} files, {format_size(total)}")
-    folder: Path | None = None
+    folder = Path()
     for remote in files:
         if cancel is not None:
             cancel.raise_if_cancelled()

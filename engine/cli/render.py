@@ -6,6 +6,7 @@ import argparse
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.cli.common import (
     StderrProgress,
@@ -17,14 +18,17 @@ from engine.cli.common import (
 )
 from engine.cli.planner_options import add_planner_arguments, planner_from
 from engine.errors import InvalidInput, RenderError
-from engine.export.exporter import ExportSettings, check_export, export_project
 from engine.export.formats import FORMATS, available_formats, format_for_path, get_format
 from engine.generation import generator_names
-from engine.mix.master_bus import LOUDNESS_TARGETS
-from engine.model.story import Story
+from engine.mix.loudness_targets import DEFAULT_LOUDNESS, LOUDNESS_PRESETS, LOUDNESS_TARGETS
 from engine.planning import PlanRequest, story_from_plan
-from engine.project.folder import AUTOSAVE_FILE, STORY_FILE, Project, project_folder
-from engine.render.events import render_events
+
+if TYPE_CHECKING:
+    from engine.export.settings import ExportSettings
+    from engine.project.folder import Project
+
+# The mixer, the exporter and the project (numpy, scipy, soundfile) load in `run`: help and
+# argument errors come back at once.
 
 
 def register(commands) -> None:
@@ -46,9 +50,10 @@ def register(commands) -> None:
     export.add_argument("--format", choices=list(FORMATS),
                         help="audio format of the master and stems (default: from the "
                              "output's extension; .wav is wav24)")
-    export.add_argument("--loudness", choices=list(LOUDNESS_TARGETS), default="ebu",
-                        help="loudness target: ebu -23, podcast -16, streaming -14 LUFS, or "
-                             "none (default ebu)")
+    targets = ", ".join(p.summary for p in LOUDNESS_PRESETS if p.target_lufs is not None)
+    export.add_argument("--loudness", choices=list(LOUDNESS_TARGETS), default=DEFAULT_LOUDNESS,
+                        help=f"loudness target: {targets} LUFS, or none (default "
+                             f"{DEFAULT_LOUDNESS})")
     export.add_argument("--true-peak", type=float, default=-1.0, metavar="DBTP",
                         help="true-peak ceiling of the limiter (default -1.0 dBTP)")
     export.add_argument("--stems", type=Path, metavar="DIR",
@@ -69,6 +74,10 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.export.exporter import check_export, export_project
+    from engine.project.folder import AUTOSAVE_FILE, Project
+    from engine.render.events import render_events
+
     settings = export_settings(args)
     check_output_file(args.output, args.force, (get_format(settings.format).extension,))
     progress = StderrProgress(args.quiet)
@@ -107,6 +116,8 @@ def run(args: argparse.Namespace) -> int:
 
 def export_settings(args: argparse.Namespace) -> ExportSettings:
     """The export the options ask for; the format follows the output's extension by default."""
+    from engine.export.settings import ExportSettings
+
     audio_format = args.format or format_for_path(args.output)
     if audio_format is None:
         extensions = dict.fromkeys(FORMATS[name].extension for name in available_formats())
@@ -123,6 +134,9 @@ def export_settings(args: argparse.Namespace) -> ExportSettings:
 
 def _new_project(args, settings: ExportSettings, progress: StderrProgress,
                  cleanup: ExitStack) -> Project:
+    from engine.export.settings import check_export
+    from engine.project.folder import STORY_FILE, Project, project_folder
+
     prompt = check_prompt(args.prompt)
     if args.project is not None and (project_folder(args.project) / STORY_FILE).exists():
         raise InvalidInput(f"{project_folder(args.project)} already holds a project; leave out "
@@ -131,7 +145,7 @@ def _new_project(args, settings: ExportSettings, progress: StderrProgress,
                                           progress.stage("planning"))
     for warning in plan.warnings:
         progress.note(f"warning: {warning}")
-    story: Story = story_from_plan(plan, prompt, seed=args.seed, generator=args.generator)
+    story = story_from_plan(plan, prompt, seed=args.seed, generator=args.generator)
     check_export(story, settings)  # stems, labels, timeline: refused before any rendering
     folder = args.project
     if folder is None:  # takes still go through a project: a temporary one

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.audio.files import write_audio
+from engine.audio.channels import layout_name
+from engine.audio.gain import gain_to_db
 from engine.cli.common import StderrProgress, check_output_file, duration_arg, seed_arg
 from engine.errors import InvalidInput
 from engine.generation import RenderRequest, generator_names, get_generator
-from engine.meter.loudness import integrated_lufs
 from engine.model.story import TrackKind
 from engine.progress import CancelToken
 
@@ -23,8 +23,9 @@ DEFAULT_DURATION_S = 5.0
 def register(commands) -> None:
     parser = commands.add_parser(
         "sound", help="render one sound caption to a WAV file",
-        description='Render CAPTION (for example "heavy rain on a tin roof") as a stereo '
-                    "24-bit WAV. The same caption and seed always give the same sound.")
+        description='Render CAPTION (for example "heavy rain on a tin roof") as a 24-bit '
+                    "WAV at the generator's own rate and channels. The same caption and seed "
+                    "always give the same sound.")
     parser.add_argument("caption", help="what the sound is, in quotes")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.wav",
                         help="the WAV file to write")
@@ -45,13 +46,15 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.audio.files import write_audio  # soundfile: only when there is work
+
     caption = " ".join((args.caption or "").split())
     if not caption:
         raise InvalidInput('the caption is empty; describe the sound, e.g. "a door creaks open '
                            'slowly".')
     output = check_output_file(args.output, args.force)
     progress = StderrProgress(args.quiet)
-    kind = args.kind or _kind_for(caption, args.generator)
+    kind = TrackKind(args.kind) if args.kind else _kind_for(caption, args.generator)
     request = RenderRequest(caption=caption, duration_s=args.duration, seed=args.seed,
                             track_kind=kind, tone=args.tone.strip().lower() or "neutral")
     result = get_generator(args.generator).render(request, progress.stage("sound"), CancelToken())
@@ -62,23 +65,25 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _kind_for(caption: str, generator: str) -> str:
+def _kind_for(caption: str, generator: str) -> TrackKind:
     """The track kind the caption's sound belongs on (its loudness target follows)."""
     if generator != "procedural":
-        return TrackKind.EFFECTS.value
+        return TrackKind.EFFECTS
     from engine.generation.procedural import suggest_track_kind
 
-    return suggest_track_kind(caption)
+    return TrackKind(suggest_track_kind(caption))
 
 
-def _summarise(output: Path, result, kind: str) -> None:
+def _summarise(output: Path, result, kind: TrackKind) -> None:
+    from engine.meter.loudness import integrated_lufs  # scipy.signal: only when there is work
+
     audio = result.audio
     seconds = audio.shape[1] / result.sample_rate
     peak = float(np.max(np.abs(audio))) if audio.size else 0.0
-    peak_db = 20 * np.log10(peak) if peak > 0 else float("-inf")
     loudness = integrated_lufs(audio, result.sample_rate)
     loud = f", {loudness:.1f} LUFS" if loudness is not None else ""
     recipes = result.metadata.get("recipes")
     made_of = f": {' + '.join(recipes)}" if recipes else ""
-    print(f"wrote {output} ({seconds:.2f} s, {result.sample_rate} Hz, stereo, "
-          f"peak {peak_db:.1f} dBFS{loud}, {kind}){made_of}")
+    print(f"wrote {output} ({seconds:.2f} s, {result.sample_rate} Hz, "
+          f"{layout_name(audio.shape[0])}, peak {gain_to_db(peak):.1f} dBFS{loud}, "
+          f"{kind}){made_of}")

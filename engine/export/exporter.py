@@ -12,7 +12,6 @@ master sample for sample and, imported at unity gain, sum to it.
 """
 from __future__ import annotations
 
-import math
 import os
 import threading
 from collections.abc import Callable
@@ -25,6 +24,7 @@ import soundfile as sf
 
 from engine.atomic import StagedFiles, flush_to_disk, staged_files
 from engine.audio.files import write_failure_reason
+from engine.audio.gain import level_db
 from engine.errors import Cancelled, ProjectError
 from engine.export.formats import AudioFormat, available_formats, get_format
 from engine.export.interchange import audacity_labels, otio_text, otio_timeline
@@ -39,7 +39,8 @@ from engine.export.signal_writer import (
     write_signal,
 )
 from engine.meter.loudness import LoudnessStats
-from engine.mix.master_bus import LOUDNESS_TARGETS, MasterBus, plan_master_bus
+from engine.mix.loudness_targets import LOUDNESS_TARGETS
+from engine.mix.master_bus import MasterBus, plan_master_bus
 from engine.mix.mixer import (
     Mixer,
     MixResult,
@@ -240,12 +241,14 @@ class _Writer:
         return self._staged[target]
 
     def _raise_first(self, failed: list[Future], futures: dict[Future, PlannedFile]) -> None:
-        real = [f for f in failed if not isinstance(f.exception(), Cancelled)]
-        if real:
-            self.failed_path = futures[real[0]].path
-            raise real[0].exception()
-        if failed:
-            raise failed[0].exception()
+        """A real failure first (naming its file), else the cancel."""
+        errors = [(future, error) for future in failed if (error := future.exception())]
+        for future, error in errors:
+            if not isinstance(error, Cancelled):
+                self.failed_path = futures[future].path
+                raise error
+        if errors:
+            raise errors[0][1]
 
     def _count(self, samples: int) -> None:
         with self._lock:
@@ -268,7 +271,9 @@ class _Writer:
         if item.kind == "master":
             return BusSignal(self.mix.master_source(), self.bus)
         if item.kind == "stem":
+            assert item.track_id is not None, "a stem is planned with its track"
             return BusSignal(self.mix.stems[item.track_id], self.bus)
+        assert item.event_id is not None, "an event stem is planned with its event"
         event = self.story.event(item.event_id)
         plan = self.mix.clips.get(event.id)
         audio = story_rate_audio(self.take_audio(event), self.story.sample_rate)
@@ -286,7 +291,7 @@ class _Writer:
             return written.loudness
         integrated, momentary, short_term, lra = self.bus.output_loudness()
         return LoudnessStats(integrated, momentary, short_term, lra,
-                             _db(written.true_peak), _db(written.sample_peak),
+                             level_db(written.true_peak), level_db(written.sample_peak),
                              self.story.duration_s)
 
 
@@ -294,10 +299,6 @@ def take_file(project: Project, event: Event) -> Path | None:
     """The active take's file of an event, if it is there."""
     take = event.active_take()
     return project.take_path(take) if take is not None and project.take_available(take) else None
-
-
-def _db(value: float) -> float | None:
-    return 20 * math.log10(value) if value > 0 else None
 
 
 def _add_markers(temp: Path, story: Story, settings: ExportSettings,

@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import soundfile as sf
-
 from engine.errors import InvalidInput
 
 
@@ -39,8 +37,13 @@ FORMATS = {f.name: f for f in (
 )}
 
 
+DEFAULT_FORMAT = "wav24"  # what a master is unless asked otherwise (and what .wav means)
+
+
 def available_formats() -> list[str]:
     """Format names this installation can write, best first."""
+    import soundfile as sf  # the table above is free to read; asking libsndfile is not
+
     return [f.name for f in FORMATS.values()
             if f.container in sf.available_formats()
             and f.subtype in sf.available_subtypes(f.container)]
@@ -54,9 +57,16 @@ def get_format(name: str) -> AudioFormat:
     return FORMATS[name]
 
 
+def extension_of(name: str) -> str:
+    """The file extension a format writes (`.wav` for wav16, wav24 and wav32f)."""
+    if name not in FORMATS:
+        raise InvalidInput(f"unknown format {name!r}; choose one of: {', '.join(FORMATS)}.")
+    return FORMATS[name].extension
+
+
 def format_for_path(path: Path) -> str | None:
     """The default format for an output file name (wav24 for .wav), or None if unknown."""
     suffix = path.suffix.lower()
-    if suffix == ".wav":
-        return "wav24"
+    if suffix == FORMATS[DEFAULT_FORMAT].extension:
+        return DEFAULT_FORMAT
     return next((f.name for f in FORMATS.values() if f.extension == suffix), None)

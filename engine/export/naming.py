@@ -55,7 +55,7 @@ def safe_name(text: str, limit: int = 80) -> str:
 def ucs_category(captions: Iterable[str], kind: TrackKind) -> str:
     """The UCS CatID most of the captions point to (each caption by the sound it names
     first), or the track kind's general one."""
-    votes = Counter()
+    votes: Counter[str] = Counter()
     for caption in captions:
         lowered = caption.lower()
         found = [(match.start(), rank, cat_id)
@@ -95,11 +95,22 @@ def event_stem_name(base: str, track: Track, event_id: str, caption: str, ucs: b
 
 
 def unique(names: list[str]) -> list[str]:
-    """Names made distinct by numbering repeats (` 2`, ` 3`, ...), case-insensitively."""
-    seen: Counter = Counter()
+    """Names made distinct by numbering repeats (` 2`, ` 3`, ...), case-insensitively (as
+    the file systems of Windows and macOS compare them). A number never gives a name that
+    another entry has as given: `Rain`, `Rain`, `Rain 2` become `Rain`, `Rain 3`, `Rain 2`."""
+    as_given = {name.lower() for name in names}
+    used: set[str] = set()
+    last_number: dict[str, int] = {}
     out = []
     for name in names:
         key = name.lower()
-        seen[key] += 1
-        out.append(name if seen[key] == 1 else f"{name} {seen[key]}")
+        candidate = name
+        if key in used:
+            number = last_number.get(key, 1)
+            while candidate.lower() in used or candidate.lower() in as_given:
+                number += 1
+                candidate = f"{name} {number}"
+            last_number[key] = number
+        used.add(candidate.lower())
+        out.append(candidate)
     return out

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from engine.atomic import cannot_write_in
 from engine.errors import InvalidInput
-from engine.export.formats import AudioFormat, get_format
+from engine.export.formats import DEFAULT_FORMAT, AudioFormat, get_format
 from engine.export.naming import UCS_CREATOR_ID, event_stem_name, safe_name, stem_name, unique
-from engine.mix.master_bus import target_lufs
+from engine.mix.loudness_targets import DEFAULT_LOUDNESS, target_lufs
 from engine.mix.mixer import MixSettings, audible_tracks
 from engine.model.story import Story
 
@@ -18,8 +18,8 @@ from engine.model.story import Story
 @dataclass(frozen=True)
 class ExportSettings:
     master_path: Path | None  # None: no master file
-    format: str = "wav24"  # wav16 | wav24 | wav32f | flac | mp3 | ogg (see available_formats)
-    loudness: str = "ebu"  # ebu (-23 LUFS) | podcast (-16) | streaming (-14) | none
+    format: str = DEFAULT_FORMAT  # wav16 | wav24 | wav32f | flac | mp3 | ogg (see available_formats)
+    loudness: str = DEFAULT_LOUDNESS  # a name in LOUDNESS_PRESETS: ebu, podcast, streaming, none
     true_peak_db: float = -1.0
     stems_dir: Path | None = None
     stems_per_event: bool = False
@@ -91,7 +91,7 @@ def _planned_files(story: Story, settings: ExportSettings,
                                "another format.")
         planned.append(PlannedFile(master, "master"))
     if settings.stems_dir is not None:
-        planned.extend(_stem_files(story, settings, audio_format))
+        planned.extend(_stem_files(story, settings, audio_format, settings.stems_dir))
     if settings.labels_path is not None:
         planned.append(PlannedFile(Path(settings.labels_path), "labels"))
     if settings.otio_path is not None:
@@ -102,12 +102,12 @@ def _planned_files(story: Story, settings: ExportSettings,
     return planned
 
 
-def _stem_files(story: Story, settings: ExportSettings,
-                audio_format: AudioFormat) -> list[PlannedFile]:
+def _stem_files(story: Story, settings: ExportSettings, audio_format: AudioFormat,
+                folder: Path) -> list[PlannedFile]:
     base = (Path(settings.master_path).stem if settings.master_path is not None
             else safe_name(story.title))
     audible = audible_tracks(story)
-    entries = []  # (name, kind, track id, event id)
+    entries: list[tuple[str, str, str, str | None]] = []  # (name, kind, track id, event id)
     for track in story.tracks:
         if track.id not in audible:
             continue
@@ -121,7 +121,6 @@ def _stem_files(story: Story, settings: ExportSettings,
                                       settings.ucs_naming, settings.ucs_creator_id),
                             "stem", track.id, None))
     names = unique([name for name, *_ in entries])
-    folder = Path(settings.stems_dir)
     return [PlannedFile(folder / f"{name}{audio_format.extension}", kind, track_id, event_id)
             for name, (_, kind, track_id, event_id) in zip(names, entries)]
 

@@ -11,11 +11,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import soundfile as sf
 
+from engine.audio.source import SampleSource
 from engine.errors import Cancelled
 from engine.export.formats import AudioFormat
 from engine.meter.loudness import (
@@ -35,8 +36,10 @@ _LOSSY_QUALITY = 0.2  # libsndfile compression level for MP3 / Vorbis: 0 best ..
 
 
 class Signal(Protocol):
-    channels: int
-    length: int
+    @property
+    def channels(self) -> int: ...
+    @property
+    def length(self) -> int: ...
 
     def read(self, lo: int, hi: int) -> np.ndarray:
         """Samples [lo, hi) as a new float32 array (channels, hi - lo); zeros outside."""
@@ -49,7 +52,7 @@ class Signal(Protocol):
 class BusSignal:
     """A full-length buffer (the master or a stem) through the master bus."""
 
-    audio: np.ndarray
+    audio: SampleSource  # a stem, or the master (summed from the stems as it is read)
     bus: MasterBus
 
     @property
@@ -113,7 +116,7 @@ def write_signal(path: Path, signal: Signal, sample_rate: int, audio_format: Aud
         if measure_loudness else None
     peaks = []
     dither = np.random.default_rng(0) if audio_format.bits == 16 else None
-    options = {}
+    options: dict[str, Any] = {}
     if audio_format.lossy:
         options = {"compression_level": _LOSSY_QUALITY}
         if audio_format.container == "MP3":

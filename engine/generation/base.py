@@ -12,6 +12,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from engine.model.story import TrackKind
 from engine.progress import CancelToken, Progress
 
 
@@ -20,11 +21,14 @@ class NeighbourEvent:
     """Another event of the story, as context for the one being rendered."""
 
     caption: str
-    track_kind: str
+    track_kind: TrackKind  # a plain string ("ambience") is accepted and checked
     start_s: float
     duration_s: float
     tone: str
     relation: str  # "before", "during" or "after" the event being rendered
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "track_kind", TrackKind(self.track_kind))
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ class RenderRequest:
     caption: str
     duration_s: float
     seed: int
-    track_kind: str = "effects"
+    track_kind: TrackKind = TrackKind.EFFECTS  # a plain string ("music") is accepted and checked
     tone: str = "neutral"
     cues: Mapping[str, str] = field(default_factory=dict)
     settings: Mapping[str, Any] = field(default_factory=dict)
@@ -51,6 +55,7 @@ class RenderRequest:
             raise ValueError("caption is empty")
         if not self.duration_s > 0:
             raise ValueError(f"duration_s must be positive, got {self.duration_s}")
+        object.__setattr__(self, "track_kind", TrackKind(self.track_kind))
         object.__setattr__(self, "cues", MappingProxyType(dict(self.cues)))
         object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
         object.__setattr__(self, "context", tuple(self.context))

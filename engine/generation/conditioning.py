@@ -96,7 +96,7 @@ def caption_bridge_tokens(request: RenderRequest, caption: torch.Tensor,
     import torch
 
     semantic = caption.float()
-    if neighbours is None or not request.context:
+    if neighbours is None or neighbour_mask is None or not request.context:
         residual = semantic.new_zeros((0, semantic.shape[-1]))
     else:
         m = neighbour_mask.to(semantic.device, torch.float32).unsqueeze(-1)

@@ -9,19 +9,33 @@ without a copy. Its K-weighting filters are pyloudnorm's, so its integrated figu
 `pyloudnorm.Meter.integrated_loudness` (the tests check that). True peak only oversamples the
 blocks whose sample peak could reach the largest value found so far, which is what keeps it
 cheap: the interpolator cannot exceed its taps' absolute sum times the local sample peak.
+The standard's constants (offset, gates, block lengths, channel weights, K-weighting) are in
+`engine.meter.bs1770`.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from pyloudnorm.iirfilter import IIRfilter
 from scipy import signal
 
-_GATE_BLOCK_S = 0.4  # BS.1770 needs at least one 400 ms gating block
-ABSOLUTE_GATE_LUFS = -70.0
+from engine.audio.gain import level_db
+from engine.audio.source import SampleSource
+from engine.meter.bs1770 import (
+    ABSOLUTE_GATE_LUFS,
+    LRA_PERCENTILES,
+    LRA_RELATIVE_GATE_LU,
+    MOMENTARY_STEPS,
+    RELATIVE_GATE_LU,
+    SHORT_TERM_STEPS,
+    channel_weights,
+    energy_to_lufs,
+    k_weighting_sos,
+    step_boundary,
+)
+from engine.meter.bs1770 import step_lengths as _step_lengths
+
 OVERSAMPLING = 4
 _HALF_TAPS = 12  # per side, per phase, of the oversampling filter
 PEAK_BLOCK = 4096  # samples per sample-peak block when searching for the true peak
@@ -52,7 +66,7 @@ class LoudnessStats:
 
 def integrated_lufs(audio: np.ndarray, sample_rate: int) -> float | None:
     """Integrated loudness in LUFS, or None for clips too short or too quiet to measure."""
-    if audio.shape[-1] < int(_GATE_BLOCK_S * sample_rate):
+    if audio.shape[-1] < step_boundary(MOMENTARY_STEPS, sample_rate):
         return None
     return measure(audio, sample_rate, true_peak=False).integrated_lufs
 
@@ -68,13 +82,6 @@ def measure(audio: np.ndarray, sample_rate: int, chunk: int = 1 << 16,
     return meter.result()
 
 
-def k_weighting_sos(sample_rate: int) -> np.ndarray:
-    """BS.1770 K-weighting (high shelf, then high pass) as second-order sections."""
-    stages = (IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, sample_rate, "high_shelf"),
-              IIRfilter(0.0, 0.5, 38.0, sample_rate, "high_pass"))
-    return np.array([np.concatenate([s.b, s.a]) for s in stages])
-
-
 class LoudnessMeter:
     """Streaming BS.1770 meter: `feed` chunks shaped (channels, n), then `result()`."""
 
@@ -83,7 +90,7 @@ class LoudnessMeter:
         self.channels = channels
         self._sos = k_weighting_sos(sample_rate)
         self._zi = np.zeros((self._sos.shape[0], channels, 2))
-        self._weights = np.array([1.41 if c in (3, 4) else 1.0 for c in range(channels)])
+        self._weights = channel_weights(channels)
         self._position = 0
         self._partial = 0.0  # energy of the 100 ms step being filled
         self._steps: list[np.ndarray] = []  # finished 100 ms energy sums
@@ -92,7 +99,7 @@ class LoudnessMeter:
         self.peaks = TruePeakFinder(channels) if true_peak else None
 
     def _boundary(self, index: int) -> int:
-        return index * self.sample_rate // 10
+        return step_boundary(index, self.sample_rate)
 
     def feed(self, chunk: np.ndarray) -> None:
         chunk = np.atleast_2d(chunk)
@@ -136,7 +143,7 @@ class LoudnessMeter:
         return np.concatenate(steps) if steps else np.zeros(0)
 
     def step_lengths(self, count: int) -> np.ndarray:
-        return np.diff(self._boundary(np.arange(count + 1)))
+        return _step_lengths(count, self.sample_rate)
 
     def result(self, true_peak_linear: float = 0.0, sample_peak: float = 0.0) -> LoudnessStats:
         """The figures; a meter made with true_peak=False takes the peaks from the caller."""
@@ -145,15 +152,18 @@ class LoudnessMeter:
         if self.peaks is not None:
             true_peak_linear = self.peaks.result()
             sample_peak = self.peaks.sample_peak
-        return LoudnessStats(*stats, true_peak_dbtp=_db(true_peak_linear),
-                             sample_peak_dbfs=_db(sample_peak),
+        return LoudnessStats(*stats, true_peak_dbtp=level_db(true_peak_linear),
+                             sample_peak_dbfs=level_db(sample_peak),
                              duration_s=self._position / self.sample_rate)
 
 
-def stats_from_steps(steps: np.ndarray, lengths: np.ndarray) -> tuple:
+LoudnessFigures = tuple[float | None, float | None, float | None, float | None]
+
+
+def stats_from_steps(steps: np.ndarray, lengths: np.ndarray) -> LoudnessFigures:
     """(integrated, momentary max, short-term max, loudness range) from 100 ms energy sums."""
-    momentary = _window_loudness(steps, lengths, 4)
-    short_term = _window_loudness(steps, lengths, 30)
+    momentary = _window_loudness(steps, lengths, MOMENTARY_STEPS)
+    short_term = _window_loudness(steps, lengths, SHORT_TERM_STEPS)
     return (_integrated(steps, lengths), _max(momentary), _max(short_term),
             _loudness_range(short_term))
 
@@ -163,8 +173,7 @@ def _window_loudness(steps: np.ndarray, lengths: np.ndarray, width: int) -> np.n
     if steps.size < width:
         return np.zeros(0)
     energy = _window_sums(steps, width) / _window_sums(lengths.astype(np.float64), width)
-    with np.errstate(divide="ignore"):
-        return -0.691 + 10 * np.log10(energy)
+    return energy_to_lufs(energy)
 
 
 def _window_sums(values: np.ndarray, width: int) -> np.ndarray:
@@ -173,19 +182,19 @@ def _window_sums(values: np.ndarray, width: int) -> np.ndarray:
 
 
 def _integrated(steps: np.ndarray, lengths: np.ndarray) -> float | None:
-    if steps.size < 4:
+    if steps.size < MOMENTARY_STEPS:
         return None
-    mean_square = _window_sums(steps, 4) / _window_sums(lengths.astype(np.float64), 4)
-    with np.errstate(divide="ignore"):
-        loudness = -0.691 + 10 * np.log10(mean_square)
+    mean_square = (_window_sums(steps, MOMENTARY_STEPS)
+                   / _window_sums(lengths.astype(np.float64), MOMENTARY_STEPS))
+    loudness = energy_to_lufs(mean_square)
     above_absolute = loudness >= ABSOLUTE_GATE_LUFS
     if not above_absolute.any():
         return None
-    relative_gate = -0.691 + 10 * np.log10(mean_square[above_absolute].mean()) - 10.0
+    relative_gate = energy_to_lufs(mean_square[above_absolute].mean()) + RELATIVE_GATE_LU
     gated = (loudness > relative_gate) & (loudness > ABSOLUTE_GATE_LUFS)
     if not gated.any():
         return None
-    return float(-0.691 + 10 * np.log10(mean_square[gated].mean()))
+    return float(energy_to_lufs(mean_square[gated].mean()))
 
 
 def _loudness_range(short_term: np.ndarray) -> float | None:
@@ -194,20 +203,16 @@ def _loudness_range(short_term: np.ndarray) -> float | None:
     if values.size == 0:
         return None
     power_mean = 10 * np.log10(np.mean(10 ** (values / 10)))
-    values = values[values >= power_mean - 20.0]
+    values = values[values >= power_mean + LRA_RELATIVE_GATE_LU]
     if values.size == 0:
         return None
-    low, high = np.percentile(values, [10, 95])
+    low, high = np.percentile(values, LRA_PERCENTILES)
     return float(high - low)
 
 
 def _max(values: np.ndarray) -> float | None:
     finite = values[np.isfinite(values)]
     return float(finite.max()) if finite.size else None
-
-
-def _db(value: float) -> float | None:
-    return 20 * math.log10(value) if value > 0 else None
 
 
 # -- true peak -----------------------------------------------------------------------------
@@ -321,7 +326,7 @@ def near_peaks(peaks: np.ndarray) -> np.ndarray:
     return near
 
 
-def window(audio: np.ndarray, lo: int, hi: int) -> np.ndarray:
+def window(audio: SampleSource, lo: int, hi: int) -> np.ndarray:
     """audio[:, lo:hi], with zeros for the part outside the signal."""
     part = audio[:, min(max(lo, 0), audio.shape[1]):max(min(hi, audio.shape[1]), 0)]
     if part.shape[1] < hi - lo:

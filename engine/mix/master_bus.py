@@ -25,29 +25,27 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import ndimage, signal
 
+from engine.audio.gain import db_to_gain, gain_to_db, level_db
+from engine.audio.source import SampleSource
 from engine.errors import Cancelled, InvalidInput, ProjectError
+from engine.meter.bs1770 import channel_weights, k_weighting_sos, step_boundary, step_lengths
 from engine.meter.loudness import (
     PEAK_BLOCK,
     PEAK_BOUND,
     PEAK_CONTEXT,
+    LoudnessFigures,
     LoudnessMeter,
     LoudnessStats,
     block_peaks,
     coarse_peak_bound,
-    k_weighting_sos,
     near_peaks,
     oversampled_peak,
     stats_from_steps,
     window,
 )
+from engine.mix.loudness_targets import DEFAULT_LOUDNESS, target_lufs
 from engine.progress import CancelToken, Progress, no_progress
 
-LOUDNESS_TARGETS: dict[str, float | None] = {
-    "ebu": -23.0,  # EBU R 128 broadcast
-    "podcast": -16.0,
-    "streaming": -14.0,
-    "none": None,  # no normalisation; the limiter still keeps the true-peak ceiling
-}
 LOUDNESS_TOLERANCE_LU = 0.05  # how close to the target the gain loop settles
 # The limiter aims this far below the ceiling: 16-bit dither and rounding, and the 4x
 # oversampled meter's under-reading of peaks made by content near Nyquist (rain and other
@@ -87,12 +85,12 @@ class MasterBus:
 
     @property
     def gain(self) -> float:
-        return 10 ** (self.gain_db / 20)
+        return db_to_gain(self.gain_db)
 
     @property
     def max_reduction_db(self) -> float:
         lowest = min((float(s.gains.min()) for s in self.segments), default=1.0)
-        return -20 * math.log10(lowest)
+        return -gain_to_db(lowest)
 
     def limiter_gains(self, start: int, length: int) -> np.ndarray | None:
         """The limiter's gain for samples [start, start + length), or None where it is 1."""
@@ -102,25 +100,18 @@ class MasterBus:
         """The bus applied to (channels, n) audio that begins at sample `start` (a copy)."""
         return _apply(audio, start, self.gain, self.segments)
 
-    def output_loudness(self) -> tuple:
+    def output_loudness(self) -> LoudnessFigures:
         """(integrated, momentary max, short-term max, loudness range) of the delivered master."""
         return stats_from_steps(self.output_steps, self.output_step_lengths)
 
 
-def target_lufs(preset: str) -> float | None:
-    if preset not in LOUDNESS_TARGETS:
-        raise InvalidInput(f"unknown loudness preset {preset!r}; choose one of: "
-                           f"{', '.join(LOUDNESS_TARGETS)}.")
-    return LOUDNESS_TARGETS[preset]
-
-
-def plan_master_bus(master: np.ndarray, sample_rate: int, loudness: str = "ebu",
+def plan_master_bus(master: SampleSource, sample_rate: int, loudness: str = DEFAULT_LOUDNESS,
                     true_peak_db: float = -1.0, progress: Progress = no_progress,
                     cancel: CancelToken | None = None) -> MasterBus:
     """Measure the mix and decide the bus that puts it on target under the ceiling.
 
     `master` is (channels, samples): an array, or anything that slices like one
-    (`engine.mixing.StemSum`, which sums the stems on request)."""
+    (`engine.mix.mixer.StemSum`, which sums the stems on request)."""
     target = target_lufs(loudness)
     if not -20.0 <= true_peak_db <= 0.0:
         raise InvalidInput(f"true-peak ceiling {true_peak_db} dBTP is outside -20 .. 0 dBTP.")
@@ -132,7 +123,7 @@ def plan_master_bus(master: np.ndarray, sample_rate: int, loudness: str = "ebu",
     sample_peak = float(peaks.max(initial=0.0))
     input_stats = LoudnessStats(
         *stats_from_steps(steps, lengths), true_peak_dbtp=None,
-        sample_peak_dbfs=20 * math.log10(sample_peak) if sample_peak else None,
+        sample_peak_dbfs=level_db(sample_peak),
         duration_s=master.shape[1] / sample_rate)
     warnings = []
     gain_db = 0.0
@@ -142,21 +133,26 @@ def plan_master_bus(master: np.ndarray, sample_rate: int, loudness: str = "ebu",
                             "no loudness normalisation was applied")
         else:
             gain_db = target - input_stats.integrated_lufs
-    limiter = _Limiter(master, sample_rate, peaks, 10 ** ((true_peak_db - CEILING_MARGIN_DB) / 20))
+    limiter = _Limiter(master, sample_rate, peaks, db_to_gain(true_peak_db - CEILING_MARGIN_DB))
     k_filter = k_weighting_sos(sample_rate)
 
     def evaluate(gain_db: float) -> tuple[float | None, list[GainSegment], np.ndarray]:
         if cancel is not None:
             cancel.raise_if_cancelled()
-        gain = 10 ** (gain_db / 20)
+        gain = db_to_gain(gain_db)
         segments = limiter.plan(gain)
         out_steps = steps * gain * gain + _limiter_energy_change(
             master, sample_rate, k_filter, gain, segments, steps.size)
         return stats_from_steps(out_steps, lengths)[0], segments, out_steps
 
+    def miss(gain_db: float) -> float:
+        """How far the master is from the target at this gain, in LU."""
+        loudness = tried[gain_db][0]
+        return math.inf if loudness is None or target is None else abs(loudness - target)
+
     tried = {gain_db: evaluate(gain_db)}
     while target is not None and tried[gain_db][0] is not None and len(tried) < _GAIN_ATTEMPTS:
-        if abs(tried[gain_db][0] - target) <= LOUDNESS_TOLERANCE_LU:
+        if miss(gain_db) <= LOUDNESS_TOLERANCE_LU:
             break
         gain_db = _next_gain(tried, target)
         if gain_db in tried:
@@ -164,8 +160,8 @@ def plan_master_bus(master: np.ndarray, sample_rate: int, loudness: str = "ebu",
         tried[gain_db] = evaluate(gain_db)
         progress(0.5 + 0.5 * len(tried) / _GAIN_ATTEMPTS, "mastering")
     if target is not None and tried[gain_db][0] is not None:
-        gain_db = min(tried, key=lambda g: abs(tried[g][0] - target))
-        if abs(tried[gain_db][0] - target) > 0.5:
+        gain_db = min(tried, key=miss)
+        if miss(gain_db) > 0.5:
             warnings.append(f"the limiter had to take off a lot to approach {target:g} LUFS; "
                             f"the master is at {tried[gain_db][0]:.1f} LUFS")
     _, segments, out_steps = tried[gain_db]
@@ -186,11 +182,12 @@ def _next_gain(tried: dict, target: float) -> float:
     return last + (target - tried[last][0])
 
 
-def _measure(master: np.ndarray, sample_rate: int, progress: Progress,
+def _measure(master: SampleSource, sample_rate: int, progress: Progress,
              cancel: CancelToken | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(100 ms K-weighted energies, their lengths, per-block sample peaks) of the mix,
     each channel measured in its own thread (the filter releases the GIL)."""
     length = master.shape[1]
+    weights = channel_weights(master.shape[0])
 
     def one_channel(channel: int) -> tuple[np.ndarray, np.ndarray]:
         meter = LoudnessMeter(sample_rate, 1, true_peak=False)
@@ -201,15 +198,15 @@ def _measure(master: np.ndarray, sample_rate: int, progress: Progress,
             chunk = master[channel:channel + 1, start:start + _CHUNK]
             meter.feed(chunk)
             peaks.append(block_peaks(chunk))
-        weight = 1.41 if channel in (3, 4) else 1.0  # BS.1770 surround weighting
-        return weight * meter.step_energies(), np.concatenate(peaks) if peaks else np.zeros(0)
+        return (weights[channel] * meter.step_energies(),
+                np.concatenate(peaks) if peaks else np.zeros(0))
 
     progress(0.0, "measuring the mix")
     with ThreadPoolExecutor(master.shape[0], thread_name_prefix="measure") as pool:
         results = list(pool.map(one_channel, range(master.shape[0])))
     steps = np.sum([energies for energies, _ in results], axis=0)
     peaks = np.max([block for _, block in results], axis=0)
-    lengths = np.diff(np.arange(steps.size + 1) * sample_rate // 10)
+    lengths = step_lengths(steps.size, sample_rate)
     progress(0.5, "measured the mix")
     return steps, lengths, peaks
 
@@ -217,7 +214,7 @@ def _measure(master: np.ndarray, sample_rate: int, progress: Progress,
 class _Limiter:
     """Plans gain curves that keep the 4x oversampled master under `threshold` (linear)."""
 
-    def __init__(self, master: np.ndarray, sample_rate: int, peaks: np.ndarray,
+    def __init__(self, master: SampleSource, sample_rate: int, peaks: np.ndarray,
                  threshold: float) -> None:
         self.master = master
         self.peaks = peaks  # sample peak of each PEAK_BLOCK of the mix
@@ -286,7 +283,7 @@ class _Limiter:
             if not over.any():
                 continue
             needed_db = np.zeros(peak.size)
-            needed_db[over] = 20 * np.log10(threshold / peak[over])
+            needed_db[over] = gain_to_db(threshold / peak[over])
             deepest = -float(needed_db.min())
             before = int(math.ceil(deepest / self.attack)) + 2 * self.smoothing
             after = int(math.ceil(deepest / self.release)) + 2 * self.smoothing
@@ -307,7 +304,7 @@ class _Limiter:
         released = n * self.release + np.minimum.accumulate(wanted_db - n * self.release)
         reverse = released[::-1]
         attacked = (n * self.attack + np.minimum.accumulate(reverse - n * self.attack))[::-1]
-        gains = 10 ** (attacked / 20)
+        gains = db_to_gain(attacked)
         width = 2 * self.smoothing + 1  # a moving minimum then a moving mean never exceeds it
         floor = ndimage.minimum_filter1d(gains, width, mode="nearest")
         smooth = ndimage.uniform_filter1d(floor, width, mode="nearest")
@@ -326,7 +323,7 @@ class _Limiter:
         return worst
 
 
-def _limiter_energy_change(master: np.ndarray, sample_rate: int, sos: np.ndarray, gain: float,
+def _limiter_energy_change(master: SampleSource, sample_rate: int, sos: np.ndarray, gain: float,
                            segments: list[GainSegment], step_count: int) -> np.ndarray:
     """How the limiter changes each 100 ms K-weighted energy of the gained master.
 
@@ -338,9 +335,9 @@ def _limiter_energy_change(master: np.ndarray, sample_rate: int, sos: np.ndarray
     if not segments or step_count == 0:
         return change
     length = master.shape[1]
-    weights = np.array([1.41 if c in (3, 4) else 1.0 for c in range(master.shape[0])])
+    weights = channel_weights(master.shape[0])
     preroll, tail = int(_PREROLL_S * sample_rate), int(_TAIL_S * sample_rate)
-    step_edges = np.arange(step_count + 1) * sample_rate // 10
+    step_edges = step_boundary(np.arange(step_count + 1), sample_rate)
     for segment in segments:
         lo, hi = max(segment.start - preroll, 0), min(segment.end + tail, length)
         gained = master[:, lo:hi].astype(np.float64) * gain

@@ -20,13 +20,15 @@ from functools import cached_property
 import numpy as np
 import soxr
 
+from engine.audio.channels import fold_down
+from engine.audio.gain import db_to_gain, gain_to_db, pan_gains
 from engine.errors import ProjectError
 from engine.mix.fades import ClipPlan, TrackClipPlanner, fade_in_gains, fade_out_gains
 from engine.model.story import Event, FadeCurve, Story, Track
 from engine.progress import CancelToken, Progress, no_progress
 
 TakeAudio = Callable[[Event], "tuple[np.ndarray, int] | None"]  # (audio, rate) or None
-FULL_SCALE_CEILING = 10 ** (-0.1 / 20)  # -0.1 dBFS
+FULL_SCALE_CEILING = db_to_gain(-0.1)  # -0.1 dBFS
 BLOCK = 1 << 15  # samples per step when adding clips and summing stems (fits in cache)
 
 
@@ -41,7 +43,8 @@ class MixSettings:
 
 @dataclass(frozen=True)
 class MixResult:
-    stems: dict[str, np.ndarray]  # track id -> float32 (2, samples), summing to the master
+    # audible track id -> float32 (2, samples), summing to the master; muted tracks have none
+    stems: dict[str, np.ndarray]
     sample_rate: int
     length: int  # samples
     safety_gain_db: float = 0.0  # 0 unless the mix was turned down to stay below 0 dBFS
@@ -88,7 +91,9 @@ class Mixer:
             cancel: CancelToken | None = None) -> MixResult:
         length = story.duration
         audible = audible_tracks(story)
-        stems = {track.id: np.zeros((2, length), dtype=np.float32) for track in story.tracks}
+        # muted (or not soloed) tracks get no stem: an hour-long stem is 1.4 GB of silence
+        stems = {track.id: np.zeros((2, length), dtype=np.float32) for track in story.tracks
+                 if track.id in audible}
         clips: dict[str, ClipPlan] = {}
         events = [e for e in story.events if e.track_id in audible]
         done, total = 0, max(len(events), 1)
@@ -103,7 +108,7 @@ class Mixer:
                     cancel.raise_if_cancelled()
                 audio = story_rate_audio(take_audio(event), story.sample_rate)
                 plan = planner.plan(event, None if audio is None else audio.shape[1])
-                if plan is not None:
+                if plan is not None and audio is not None:
                     add_clip(stems[track.id], audio, plan, clip_gains(event, track), scratch,
                              untouched_from=written_to)
                     written_to = max(written_to, plan.end)
@@ -119,7 +124,7 @@ class Mixer:
                 gain = np.float32(FULL_SCALE_CEILING / peak)
                 for buffer in stems.values():
                     buffer *= gain
-                safety_gain_db = float(20 * np.log10(gain))
+                safety_gain_db = gain_to_db(float(gain))
         progress(1.0, "mixed")
         return MixResult(stems, story.sample_rate, length, safety_gain_db, clips)
 
@@ -156,19 +161,20 @@ def audible_tracks(story: Story) -> set[str]:
 
 
 def story_rate_audio(take: tuple[np.ndarray, int] | None, sample_rate: int) -> np.ndarray | None:
-    """A take as float32 (channels, samples) at the story rate (resampled once), or None."""
+    """A take as float32 (1 or 2 channels, samples) at the story rate (resampled once), or
+    None. Surround takes are folded down to stereo first (ITU-R BS.775)."""
     if take is None:
         return None
     audio, rate = take
+    audio = fold_down(np.asarray(audio, dtype=np.float32))  # before resampling: fewer rows
     if rate != sample_rate:
-        audio = resample(audio, rate, sample_rate)
-    audio = np.asarray(audio, dtype=np.float32)
-    return audio if audio.shape[0] <= 2 else audio[:2]
+        audio = np.asarray(resample(audio, rate, sample_rate), dtype=np.float32)
+    return audio
 
 
 def clip_gains(event: Event, track: Track) -> np.ndarray:
     """Left and right gain of a clip: event gain, track gain and the track's pan in one."""
-    gain = 10 ** ((event.gain_db + track.gain_db) / 20)
+    gain = db_to_gain(event.gain_db + track.gain_db)
     left, right = pan_gains(track.pan)
     return np.array([[gain * left], [gain * right]], dtype=np.float32)
 
@@ -247,9 +253,3 @@ def resample(audio: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
     """Very-high-quality band-limited resampling (libsoxr)."""
     out = soxr.resample(np.ascontiguousarray(audio.T), from_rate, to_rate, quality="VHQ")
     return np.ascontiguousarray(np.atleast_2d(out.T) if out.ndim == 1 else out.T)
-
-
-def pan_gains(pan: float) -> tuple[float, float]:
-    """Constant-power pan (sin/cos law), unity at centre: gL² + gR² is always 2."""
-    angle = (pan + 1.0) * np.pi / 4
-    return float(np.sqrt(2) * np.cos(angle)), float(np.sqrt(2) * np.sin(angle))

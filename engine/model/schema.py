@@ -43,7 +43,8 @@ def loads(text: str | bytes, source: str) -> Story:
     try:
         document = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        where = f" at line {exc.lineno} column {exc.colno}" if hasattr(exc, "lineno") else ""
+        where = (f" at line {exc.lineno} column {exc.colno}"
+                 if isinstance(exc, json.JSONDecodeError) else "")
         raise ProjectError(f"{source}: not valid JSON{where}; the file is damaged.") from None
     except RecursionError:
         raise ProjectError(f"{source}: the file is nested too deeply to be a story; "

@@ -318,7 +318,7 @@ class Story(_Model):
     def __eq__(self, other: object) -> bool:  # the field values; never the lookup index
         return isinstance(other, Story) and self.__dict__ == other.__dict__
 
-    __hash__ = None  # mutable
+    __hash__ = None  # type: ignore[assignment]  # mutable: not hashable
 
     def track(self, track_id: str) -> Track:
         for track in self.tracks:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.generation.base import NeighbourEvent, RenderRequest
-from engine.model.story import Event, Story
+from engine.model.story import Event, Story, TrackKind
 from engine.project.folder import render_length
 
 CONTEXT_BEFORE = 4  # earlier events a render sees: the story so far matters most
@@ -26,12 +26,12 @@ class ContextIndex:
 
     def __init__(self, story: Story) -> None:
         ordered = sorted(story.events, key=lambda e: (e.start, e.id))
-        kinds = {track.id: track.kind.value for track in story.tracks}
+        kinds = {track.id: track.kind for track in story.tracks}
         self.ids = [e.id for e in ordered]
         self.starts = np.array([e.start for e in ordered], dtype=np.int64)
         self.ends = np.array([e.end for e in ordered], dtype=np.int64)
         rate = story.sample_rate
-        self.neighbours = [
+        self.neighbours: list[tuple[str, TrackKind, float, float, str]] = [
             (e.caption, kinds[e.track_id], e.start / rate, e.duration / rate, e.tone)
             for e in ordered]
 
@@ -46,7 +46,7 @@ class ContextIndex:
             during = np.sort(during[nearest[:CONTEXT_DURING]])
         chosen = ([(i, "before") for i in before] + [(i, "during") for i in during]
                   + [(i, "after") for i in after])
-        return tuple(NeighbourEvent(*self.neighbours[i], relation=relation)
+        return tuple(NeighbourEvent(*self.neighbours[int(i)], relation=relation)
                      for i, relation in chosen)
 
 
@@ -66,7 +66,7 @@ def render_request(story: Story, event: Event, seed: int | None = None,
         caption=event.caption,
         duration_s=story.to_seconds(render_length(event, story.duration) or event.duration),
         seed=event.seed if seed is None else seed,
-        track_kind=story.track(event.track_id).kind.value, tone=event.tone, cues=event.cues,
+        track_kind=story.track(event.track_id).kind, tone=event.tone, cues=event.cues,
         settings=event.generator_settings, context=story_context(story, event, index),
         story_prompt=story.prompt, story_seed=story.seed,
         start_s=story.to_seconds(event.start), event_id=event.id, pan=event.pan,

@@ -21,6 +21,7 @@ from engine.progress import CancelToken, Progress, no_progress
 from engine.training.config import TrainConfig
 from engine.training.dataset import prepare_items
 from engine.training.losses import StoryLoss
+from engine.training.sampling import ItemOrder
 
 
 @dataclass
@@ -63,12 +64,14 @@ def train(config: TrainConfig, progress: Progress = no_progress,
                                   weight_decay=config.weight_decay)
     loss_module = StoryLoss(model, config.loss_weights)
     loss_module, optimizer = accelerator.prepare(loss_module, optimizer)
-    generator = torch.Generator().manual_seed(config.seed)
+    # each process (rank) of an `accelerate launch` run trains on its own share of the items
+    order = ItemOrder(len(items), config.seed, accelerator.process_index,
+                      accelerator.num_processes)
     result = TrainResult()
     for step in range(config.steps):
         if cancel is not None:
             cancel.raise_if_cancelled()
-        item = items[int(torch.randint(len(items), (1,), generator=generator))]
+        item = items[next(order)]
         with accelerator.accumulate(loss_module):
             losses = loss_module(item)
             accelerator.backward(losses["total"])

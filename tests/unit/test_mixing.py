@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.mix.mixer import Mixer, pan_gains
+from engine.audio.gain import pan_gains
+from engine.mix.mixer import Mixer
 from engine.model.story import Event, Story, Track, TrackKind
 from tests.conftest import make_story, sine
 
@@ -47,24 +48,40 @@ def test_master_is_the_sum_of_stems_and_respects_gain_and_fades(story):
     assert np.max(np.abs(body)) == pytest.approx(expected_peak, rel=1e-3)
 
 
-def test_constant_power_pan():
-    for pan in (-1.0, -0.5, 0.0, 0.3, 1.0):
-        left, right = pan_gains(pan)
-        assert left ** 2 + right ** 2 == pytest.approx(2.0)
-    assert pan_gains(0.0) == pytest.approx((1.0, 1.0))
-    assert pan_gains(-1.0)[1] == pytest.approx(0.0, abs=1e-12)
-
-
 def test_mute_and_solo():
     story = make_story()
     takes = {e.id: (sine(300, e.duration / SR, SR, 2, 0.1), SR) for e in story.events}
     story.tracks[1].mute = True
     result = mix_with(story, takes)
-    assert not result.stems["effects-1"].any() and result.stems["ambience-1"].any()
+    assert "effects-1" not in result.stems and result.stems["ambience-1"].any()
+    assert np.array_equal(result.master, result.stems["ambience-1"])
     story.tracks[1].mute = False
     story.tracks[1].solo = True
     result = mix_with(story, takes)
-    assert not result.stems["ambience-1"].any() and result.stems["effects-1"].any()
+    assert "ambience-1" not in result.stems and result.stems["effects-1"].any()
+
+
+def test_muted_tracks_take_no_memory():
+    """A muted track costs nothing: mixing four tracks with three muted allocates about
+    one stem, not four (an hour of stereo float32 is 1.4 GB per stem)."""
+    import tracemalloc
+
+    duration = 30 * SR
+    tracks = [Track(id=f"t{i}", name=f"T{i}", kind=TrackKind.EFFECTS, mute=i > 0)
+              for i in range(4)]
+    events = [Event(id=f"e{i}", track_id=f"t{i}", start=0, duration=SR, caption="tone", seed=1)
+              for i in range(4)]
+    story = Story(duration=duration, tracks=tracks, events=events)
+    take = (sine(440, 1.0, SR), SR)
+    stem_bytes = 2 * duration * 4
+    tracemalloc.start()
+    try:
+        result = Mixer().mix(story, lambda event: take)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1.5 * stem_bytes, f"{peak / stem_bytes:.1f} stems' worth allocated"
+    assert list(result.stems) == ["t0"]
 
 
 def test_takes_at_another_rate_are_resampled_cleanly():
@@ -86,3 +103,18 @@ def test_no_sample_beyond_full_scale_when_tracks_pile_up():
     result = mix_with(story, takes)
     assert np.max(np.abs(result.master)) <= 1.0
     assert result.safety_gain_db < 0
+
+
+def test_a_surround_take_is_folded_down_not_cut_to_its_first_two_channels():
+    """A 5.1 take (L R C LFE Ls Rs) keeps its centre dialogue and its surrounds: they join
+    both sides at -3 dB (ITU-R BS.775); the LFE rumble stays out of the stereo mix."""
+    story = impulse_story(start=0)
+    story.events[0].duration = SR // 2
+    take = np.zeros((6, SR // 2), np.float32)
+    take[2] = sine(1000.0, 0.5, SR)[0]  # dialogue in the centre
+    take[3] = sine(40.0, 0.5, SR)[0]    # LFE
+    take[4] = 0.5 * sine(300.0, 0.5, SR)[0]  # left surround
+    master = mix_with(story, {"e": (take, SR)}).master[:, :SR // 2]
+    half = np.sqrt(0.5)
+    assert np.allclose(master[0], half * (take[2] + take[4]), atol=1e-6)
+    assert np.allclose(master[1], half * take[2], atol=1e-6)

@@ -102,7 +102,8 @@ class ModelGenerator:
         rate = self.sample_rate(loaded)
         windows = plan_windows(request.duration_s, self.max_window_s(loaded),
                                values["crossfade_s"])
-        clips, metadata = [], {}
+        clips: list[np.ndarray] = []
+        metadata: dict[str, Any] = {}
         for window in windows:
             if cancel is not None:
                 cancel.raise_if_cancelled()

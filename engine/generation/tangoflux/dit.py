@@ -137,8 +137,8 @@ class TangoFluxDiT(nn.Module):
                ) -> torch.Tensor:
         device = condition.tokens.device
         latents = noise.to(device, torch.float32)
-        guided = uncondition is not None and guidance != 1.0
-        if guided:
+        both = None  # with classifier-free guidance: the unconditioned and conditioned batch
+        if uncondition is not None and guidance != 1.0:
             both = DiTCondition(torch.cat([uncondition.tokens, condition.tokens]),
                                 torch.cat([uncondition.pooled, condition.pooled]))
         sigmas = torch.cat([torch.linspace(1.0, 1.0 / steps, steps), torch.zeros(1)])
@@ -146,7 +146,7 @@ class TangoFluxDiT(nn.Module):
             if cancel is not None:
                 cancel.raise_if_cancelled()
             sigma = sigmas[step].to(device)
-            if guided:
+            if both is not None:
                 v = self.velocity(torch.cat([latents, latents]), sigma.repeat(2), both).float()
                 v_uncond, v_cond = v.chunk(2)
                 v = v_uncond + guidance * (v_cond - v_uncond)
