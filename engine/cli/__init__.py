@@ -14,12 +14,12 @@ import traceback
 from pathlib import Path
 
 from engine import __version__
-from engine.cli import models, plan, render, sound, train
+from engine.cli import batch, models, plan, render, sound, train
 from engine.errors import Cancelled, InvalidInput, StudioError
 from engine.logs import log_file, log_to_file
 
 LOG_NAME = "cli.log"
-COMMANDS = (plan, render, sound, models, train)
+COMMANDS = (plan, render, sound, batch, models, train)
 
 
 class UsageError(Exception):
