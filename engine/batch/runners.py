@@ -123,32 +123,35 @@ class PoolRunner:
         try:
             while queue or retry or pending:
                 cancel.raise_if_cancelled()
-                while (retry or queue) and len(pending) < 2 * self.workers:
+                broken = False
+                while (retry or queue) and len(pending) < 2 * self.workers and not broken:
                     planned = retry.popleft() if retry else plan_step(queue.popleft(), cancel)
                     if isinstance(planned, Outcome):
                         yield planned
                         continue
-                    pending[executor.submit(_render_in_pool, planned)] = planned
-                if not pending:
-                    continue
-                done, _ = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-                broken = False
-                for future in done:
-                    planned = pending.pop(future)
                     try:
-                        yield future.result()
+                        pending[executor.submit(_render_in_pool, planned)] = planned
                     except BrokenProcessPool:
+                        retry.appendleft(planned)
                         broken = True
+                if pending and not broken:
+                    done, _ = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        try:
+                            outcome = future.result()
+                        except BrokenProcessPool:
+                            broken = True  # handled below, with the pool's other jobs
+                            continue
+                        pending.pop(future)
+                        yield outcome
+                if broken:  # a process died: its pool's jobs are lost with it; run them again
+                    for planned in pending.values():
                         attempts[planned.job.name] += 1
                         if attempts[planned.job.name] >= MAX_ATTEMPTS:
                             yield Outcome(planned.job, error="the worker process rendering it "
                                           f"died {MAX_ATTEMPTS} times (out of memory?)")
                         else:
                             retry.append(planned)
-                if broken:  # every job of a broken pool is lost with it: run them again
-                    for planned in pending.values():
-                        attempts[planned.job.name] += 1
-                        retry.append(planned)
                     pending.clear()
                     executor.shutdown(wait=True, cancel_futures=True)
                     executor = _pool(self.workers, context, stop)
