@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dialogs.ai_pack import AiPackRow
 from app.settings import LOUDNESS_CHOICES, AppSettings
 from engine.generation import generator_names
 from engine.planning import planner_names
@@ -76,6 +77,9 @@ class PreferencesDialog(QDialog):
         form.addRow("Export loudness", self.loudness)
         form.addRow("Audio output", self.device)
         form.addRow("", note)
+        self.ai_pack = AiPackRow()
+        form.addRow("AI pack", self.ai_pack)
+        self.finished.connect(self.ai_pack.shutdown)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)

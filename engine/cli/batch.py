@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         runner = RayRunner(args.ray, args.workers)
         where = f"Ray ({args.ray})"
     else:
-        workers = args.workers or os.cpu_count() or 1
+        workers = args.workers or default_workers(jobs)
         runner = SerialRunner() if workers == 1 else PoolRunner(workers)
         where = "this process" if workers == 1 else f"{workers} local processes"
     progress = BatchProgress(args.quiet, where)
@@ -70,6 +70,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"failed: {name}: {reason}")
     print(f"manifest: {args.out / 'manifest.jsonl'}")
     return 1 if summary.failed else 0
+
+
+def default_workers(jobs) -> int:
+    """One process per core; one in all when a job's generator loads a model (each process
+    would load its own copy, on one GPU)."""
+    from engine.batch.jobs import BatchJob
+    from engine.batch.ray_runner import holds_model
+
+    if any(isinstance(job, BatchJob) and job.prompt is not None and holds_model(job.generator)
+           for job in jobs):
+        return 1
+    return os.cpu_count() or 1
 
 
 class BatchProgress:
@@ -107,7 +119,8 @@ class BatchProgress:
         self._bar(summary)
 
     def stopped(self, message: str) -> None:
-        self._say(f"batch {message}")
+        prefix = "\r\x1b[K" if self.live else ""  # said even with --quiet: how to go on
+        print(f"{prefix}batch {message}", file=self.stream, flush=True)
 
     def summary_line(self, summary) -> str:
         parts = [f"{summary.done} rendered"]
