@@ -117,14 +117,16 @@ class PackStatus:
                 "importable": self.importable, "frozen": frozen()}
 
 
-def status() -> PackStatus:
+def status(load_torch: bool = True) -> PackStatus:
+    """What is installed, and what this process finds; `load_torch` imports torch to check
+    that it loads (seconds: not for a GUI thread)."""
     folder = pack_dir()
     installed = {}
     if folder.is_dir():
         for dist in importlib.metadata.distributions(path=[str(folder)]):
             installed[dist.metadata["Name"]] = dist.version
     importable = {module: _version_of(module) for module in CHECKED_MODULES}
-    if importable["torch"] is not None:
+    if importable["torch"] is not None and load_torch:
         importable["torch"] = _torch_version()
     return PackStatus(folder, dict(sorted(installed.items(), key=lambda kv: kv[0].lower())),
                       importable)

@@ -193,7 +193,8 @@ def macos_dmg(version: str) -> Path | None:
 
 
 def _size_mb(folder: Path) -> float:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+    return sum(p.stat().st_size for p in folder.rglob("*")
+               if p.is_file() and not p.is_symlink()) / 2**20
 
 
 if __name__ == "__main__":

@@ -182,6 +182,10 @@ def check_desktop_entry(smoke: Smoke) -> None:
     smoke.check("install.sh adds the menu entry, icons and command",
                 result.returncode == 0 and icon.is_file() and command.exists()
                 and exec_line == f'Exec="{smoke.app / BINARY}" %f', result.stderr + exec_line)
+    if validator and installed.exists():
+        checked = subprocess.run([validator, str(installed)], capture_output=True, text=True)
+        smoke.check("the installed desktop entry is valid", checked.returncode == 0
+                    and not checked.stdout, checked.stdout + checked.stderr)
     version = subprocess.run([str(command), "--version"], env=smoke.env(), capture_output=True,
                              text=True)
     smoke.check("the installed command runs", version.returncode == 0, version.stderr)

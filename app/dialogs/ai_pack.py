@@ -44,7 +44,7 @@ class AiPackRow(QWidget):
         self._show_status()
 
     def _show_status(self) -> None:
-        status = ai_pack.status()
+        status = ai_pack.status(load_torch=False)  # importing torch takes seconds
         torch = status.importable.get("torch")
         if torch:
             self.status.setText(f"Model backends available (torch {torch}).")
