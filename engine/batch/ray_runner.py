@@ -16,6 +16,7 @@ HOST:PORT` joins a running one). Ray is the optional `batch` extra.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator, Sequence
 
 from engine.batch.jobs import BatchJob
@@ -33,6 +34,10 @@ def import_ray():
     try:
         import ray
     except ImportError:
+        if getattr(sys, "frozen", False):
+            raise InvalidInput("the desktop build does not include Ray; run Ray batches from "
+                               "a Python install (pip install 'audiostory-studio[batch]'), "
+                               "or leave out --ray to use a local process pool.") from None
         raise InvalidInput("--ray needs Ray, which is not installed; install the batch extra "
                            "(pip install 'audiostory-studio[batch]') or leave out --ray to "
                            "use a local process pool.") from None
