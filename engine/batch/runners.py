@@ -171,7 +171,7 @@ _stop_event = None
 class _EventCancelToken(CancelToken):
     """A CancelToken on a multiprocessing event the coordinator sets."""
 
-    def __init__(self, event) -> None:  # noqa: D107 (same interface, another event)
+    def __init__(self, event) -> None:  # the same interface on a process-shared event
         self._event = event
 
 
