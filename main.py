@@ -15,6 +15,12 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if getattr(sys, "frozen", False):  # the desktop build: torch and co. come from the AI pack
+        from engine import ai_pack
+
+        if argv[:1] == [ai_pack.PIP_ENTRY]:
+            return ai_pack.run_pip(argv[1:])
+        ai_pack.activate()
     if not argv or (len(argv) == 1 and argv[0].rstrip("/").endswith(".story")):
         return open_editor(argv[0] if argv else None)
     from app.cli import APP_COMMANDS
@@ -36,4 +42,7 @@ def open_editor(project: str | None) -> int:
 
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # batch worker processes of the frozen app
     sys.exit(main())

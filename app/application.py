@@ -28,8 +28,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QPixmapCache.setCacheLimit(PIXMAP_CACHE_KB)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
-    if ICON.exists():
-        app.setWindowIcon(QIcon(str(ICON)))
+    app.setWindowIcon(app_icon())
     style.apply_dark_theme(app)
     return app
 
@@ -45,6 +44,14 @@ def open_main_window(project: str | None = None, settings: AppSettings | None = 
     if problems:
         window.show_error("\n\n".join(problems))
     return window
+def app_icon() -> QIcon:
+    """The drawn sizes (no SVG plugin needed) and the SVG for any other size."""
+    icon = QIcon()
+    for png in sorted(ICON.parent.glob("audiostory-*.png")):
+        icon.addFile(str(png))
+    if ICON.exists():
+        icon.addFile(str(ICON))
+    return icon
 
 
 def run(project: str | None = None) -> int:

@@ -29,8 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".audiostory-install.json"
 TORCH_DEFAULT = "torch==2.13.0"
-# `test` pulls in `ai` and `llm` too; naming them lets a test set-up serve `run` as well
-EXTRAS_BY_MODE = {"run": {"ai"}, "test": {"test", "ai", "llm"}}
+# `test` pulls in `ai` and `llm` too (naming them lets a test set-up serve `run` as well) and
+# `build`, so CI builds the desktop app in the same environment
+EXTRAS_BY_MODE = {"run": {"ai"}, "test": {"test", "ai", "llm", "build"}}
 
 
 def main(argv: list[str]) -> int:

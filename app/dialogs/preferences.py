@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dialogs.ai_pack import AiPackRow
 from app.panels.library_panel import LibraryFoldersField
 from app.settings import LOUDNESS_CHOICES, AppSettings
 from engine.generation import generator_names
@@ -80,6 +81,9 @@ class PreferencesDialog(QDialog):
         self.library_changed = False
         form.addRow("Library folders", self.library_folders)
         form.addRow("", note)
+        self.ai_pack = AiPackRow()
+        form.addRow("AI pack", self.ai_pack)
+        self.finished.connect(self.ai_pack.shutdown)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)

@@ -14,12 +14,12 @@ import traceback
 from pathlib import Path
 
 from engine import __version__
-from engine.cli import library, models, plan, regenerate, render, sound, train
+from engine.cli import batch, library, models, plan, regenerate, render, sound, train
 from engine.errors import Cancelled, InvalidInput, StudioError
 from engine.logs import log_file, log_to_file
 
 LOG_NAME = "cli.log"
-COMMANDS = (plan, render, regenerate, sound, library, models, train)
+COMMANDS = (plan, render, regenerate, sound, batch, library, models, train)
 
 
 class UsageError(Exception):

@@ -1,4 +1,6 @@
-"""`models list|download|verify`: the checkpoints the model-based backends use."""
+"""`models list|download|verify`: the checkpoints the model-based backends use;
+`models install-runtime|runtime`: the AI pack (torch and the model libraries) of the desktop
+build."""
 from __future__ import annotations
 
 import argparse
@@ -36,6 +38,28 @@ def register(commands) -> None:
     verify.add_argument("names", nargs="*", metavar="NAME",
                         help="models to check (default: every model that is here)")
     verify.set_defaults(run=run_verify)
+    runtime = actions.add_parser(
+        "install-runtime", help="install the AI pack (torch, diffusers, transformers) for the "
+                                "desktop build",
+        description="Install PyTorch and the model libraries with pip into the AI pack folder "
+                    "of your user data, where the desktop app finds them at start-up. A failed "
+                    "or cancelled install keeps the previous pack. AUDIOSTORY_TORCH picks "
+                    "another torch build (e.g. 'torch==2.5.1'), AUDIOSTORY_TORCH_INDEX adds "
+                    "an index (e.g. https://download.pytorch.org/whl/cu124).")
+    runtime.add_argument("--requirement", action="append", metavar="REQ", dest="requirements",
+                         help="install these instead of the whole pack (repeatable), e.g. "
+                              "--requirement torch==2.13.0")
+    runtime.add_argument("--find-links", metavar="DIR", action="append", default=[],
+                         help="also look for wheels in DIR (an offline wheel folder)")
+    runtime.add_argument("--index-url", metavar="URL",
+                         help="the package index to use instead of PyPI")
+    runtime.add_argument("--no-index", action="store_true",
+                         help="use only --find-links folders, no index")
+    runtime.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    runtime.set_defaults(run=run_install_runtime)
+    show = actions.add_parser("runtime", help="where the AI pack is and what this app finds")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    show.set_defaults(run=run_runtime)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -111,4 +135,33 @@ def run_verify(args: argparse.Namespace) -> int:
     if failed:
         raise StudioError(f"{failed} of {len(specs)} models are missing or damaged; fetch them "
                           "again with `python main.py models download NAME`.")
+    return 0
+
+
+def run_install_runtime(args: argparse.Namespace) -> int:
+    from engine import ai_pack
+
+    options = [option for folder in args.find_links for option in ("--find-links", folder)]
+    if args.index_url:
+        options += ["--index-url", args.index_url]
+    if args.no_index:
+        options.append("--no-index")
+    if not ai_pack.frozen():
+        print("note: this is not the desktop build; this Python finds its own torch, and only "
+              "the desktop build reads the AI pack.")
+    status = ai_pack.install(args.requirements, tuple(options), StderrProgress(args.quiet))
+    for line in status.lines():
+        print(line)
+    return 0
+
+
+def run_runtime(args: argparse.Namespace) -> int:
+    from engine import ai_pack
+
+    status = ai_pack.status()
+    if args.json:
+        print(json.dumps(status.to_json(), indent=1))
+    else:
+        for line in status.lines():
+            print(line)
     return 0

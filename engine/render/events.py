@@ -44,6 +44,11 @@ def render_events(project: Project, events: Sequence[Event], progress: Progress 
             raise
         except StudioError as exc:
             report.failed[event.id] = str(exc)
+        except ImportError as exc:  # a model backend without its libraries (the desktop build)
+            report.failed[event.id] = (
+                f"the {event.generator} generator needs {exc.name or 'a library'}, which is not "
+                "installed; install the AI pack (Preferences, or `main.py models "
+                "install-runtime`)")
         except Exception as exc:  # a backend bug must not lose the other events' work
             log.exception("rendering event %s failed", event.id)
             report.failed[event.id] = f"{type(exc).__name__}: {exc}"
