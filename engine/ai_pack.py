@@ -194,9 +194,10 @@ def _run(command: list[str], progress: Progress, cancel: CancelToken | None) -> 
                                    text=True, bufsize=1, env=env)
     except OSError as exc:
         raise StudioError(f"cannot start pip ({exc.strerror or exc}).") from None
-    steps, last_lines = 0, []
+    steps = 0
+    last_lines: list[str] = []
     try:
-        for raw in process.stdout:
+        for raw in process.stdout or ():
             if cancel is not None and cancel.cancelled:
                 raise Cancelled("cancelled")
             line = raw.strip()

@@ -172,6 +172,7 @@ def remove_stale_partials(folder: str | os.PathLike,
     `older_than` (by default: before this process started, so a write still running in
     this process is never touched), and never through a link. Returns what was removed.
     """
+    folder = os.fspath(folder)
     removed = []
     try:
         with os.scandir(folder) as entries:

@@ -115,8 +115,8 @@ def _record(outcome: Outcome, out_dir: Path, manifest: Manifest, summary: BatchS
     job = outcome.job
     record = {**job_summary(job), "runner": runner, "worker": outcome.worker,
               "time_s": round(outcome.seconds, 3)}
-    if outcome.ok:
-        result = outcome.result
+    result = outcome.result
+    if result is not None:
         try:
             written = publish(out_dir, job.name, result.files)
         except OSError as exc:

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from engine import __version__
 from engine.errors import InvalidInput
 from engine.export.formats import FORMATS, get_format
-from engine.mix.master_bus import LOUDNESS_TARGETS
+from engine.mix.loudness_targets import LOUDNESS_TARGETS
 from engine.model.story import MAX_DURATION_S
 
 KEY_FORMAT = 1  # bump when the meaning of a job changes, so every key changes with it
@@ -210,7 +210,7 @@ def parse_job(line: str, number: int, base: Path, versions: VersionLookup) -> Ba
 
 
 def _prompt_job(spec: _JobLine, number: int, versions: VersionLookup) -> BatchJob:
-    prompt = spec.prompt.strip()
+    prompt = (spec.prompt or "").strip()
     if not prompt:
         raise InvalidInput(f"line {number}: the prompt is empty; describe the story.")
     identity = {
@@ -232,7 +232,7 @@ def _project_job(spec: _JobLine, number: int, base: Path) -> BatchJob:
     from engine.batch.bundle import project_digest
     from engine.project.folder import project_folder
 
-    folder = project_folder((base / Path(spec.project).expanduser()).resolve())
+    folder = project_folder((base / Path(spec.project or "").expanduser()).resolve())
     try:
         digest = project_digest(folder)
     except InvalidInput as exc:

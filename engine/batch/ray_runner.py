@@ -64,7 +64,7 @@ class RayRunner:
         plan_task = ray.remote(plan_step).options(num_cpus=1, max_retries=MAX_RETRIES)
         render_task = ray.remote(render_step).options(num_cpus=1, max_retries=MAX_RETRIES)
         actors: dict[tuple, list] = {}
-        turns: dict[tuple, int] = {}
+        turns: dict[int, int] = {}  # id of an actor pool -> its next turn
         pending: dict = {}  # render ref -> job
         try:
             for job in jobs:

@@ -57,6 +57,7 @@ def plan_job(job: BatchJob, progress: Progress = no_progress,
 
     started = time.perf_counter()
     if job.prompt is None:
+        assert job.project is not None  # a job is a prompt or a project (engine.batch.jobs)
         return PlannedJob(job, bundle=read_bundle(job.project))
     planner = _planner(job.planner, tuple(sorted(job.planner_options.items())))
     plan = planner.plan(PlanRequest(job.prompt, job.duration_s, job.seed), progress, cancel)
@@ -91,6 +92,7 @@ def render_job(planned: PlannedJob, progress: Progress = no_progress,
             write_bundle(planned.bundle, folder)
             project = Project.open(folder)
         else:
+            assert planned.story_text is not None  # planned from a prompt
             project = Project.create(folder, schema.loads(planned.story_text, job.name))
         stale = project.stale_events()
         if stale:
@@ -115,10 +117,10 @@ def render_job(planned: PlannedJob, progress: Progress = no_progress,
             files.update({f"{PROJECT_DIR}/{name}": data
                           for name, data in _read_tree(folder).items()
                           if not name.endswith(".autosave.json")})
-        report = exported.to_json()
-        for item in report["files"]:
+        summary = exported.to_json()
+        for item in summary["files"]:
             item["path"] = Path(item["path"]).relative_to(out).as_posix()
-        return JobResult(job.name, job.key, files, report, events=len(project.story.events),
+        return JobResult(job.name, job.key, files, summary, events=len(project.story.events),
                          rendered=len(stale), plan_s=planned.plan_s,
                          render_s=time.perf_counter() - started,
                          warnings=planned.warnings + tuple(exported.warnings))

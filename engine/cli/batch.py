@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         from engine.batch.ray_runner import RayRunner, import_ray
 
         import_ray()
-        runner = RayRunner(args.ray, args.workers)
+        runner: RayRunner | SerialRunner | PoolRunner = RayRunner(args.ray, args.workers)
         where = f"Ray ({args.ray})"
     else:
         workers = args.workers or default_workers(jobs)

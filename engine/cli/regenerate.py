@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         composite = render_composite(project, edit, get_generator(edit.generator),
                                      progress.stage("rendering"))
         take = attach_composite(event, composite)
-        notes = composite.notes
+        notes = list(composite.notes)
         what += f" with {edit.generator}, over take {edit.base.id}"
     project.save()
     for note in notes:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -148,7 +149,8 @@ class LibraryIndex:
 
     def known_files(self, folder: str) -> dict[str, tuple[int, int, str | None]]:
         """path -> (size, mtime_ns, skip code or None) of what the index holds of a folder."""
-        known = {path: (size, mtime, None) for path, size, mtime in self.query(
+        known: dict[str, tuple[int, int, str | None]] = {
+            path: (size, mtime, None) for path, size, mtime in self.query(
             "SELECT path, size, mtime_ns FROM files WHERE folder=?", (folder,))}
         for path, size, mtime, code in self.query(
                 "SELECT path, size, mtime_ns, code FROM skipped WHERE folder=?", (folder,)):
@@ -291,33 +293,30 @@ def ixml_json(fields: dict[str, str]) -> str:
 
 def _try_lock(handle) -> bool:
     try:
-        import fcntl
-    except ImportError:  # Windows
-        import msvcrt
+        if sys.platform == "win32":
+            import msvcrt
 
-        try:
             handle.seek(0)
             msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-            return True
-        except OSError:
-            return False
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         return False
+    return True
 
 
 def _unlock(handle) -> None:
     try:
-        import fcntl
-    except ImportError:
-        import msvcrt
+        if sys.platform == "win32":
+            import msvcrt
 
-        try:
             handle.seek(0)
             msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-        except OSError:
-            pass
-        return
-    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    except OSError:
+        pass

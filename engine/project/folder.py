@@ -224,6 +224,7 @@ class Project:
         known = self._checked.get(str(path))
         if known is not None and known[0] == identity:
             return known[1]
+        problem: str | None
         if self._inside(take.path) is None:
             problem = OUTSIDE
         elif not path.is_file():
@@ -257,8 +258,8 @@ class Project:
         path = self._inside(take.path)  # checked again, now, right before reading
         if problem is None and path is None:
             problem = OUTSIDE
-        if problem is not None:
-            raise ProjectError(f"take {take.path} {problem}.")
+        if problem is not None or path is None:
+            raise ProjectError(f"take {take.path} {problem or OUTSIDE}.")
         try:
             audio, rate = read_audio(path)
         except ProjectError as exc:

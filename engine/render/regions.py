@@ -326,7 +326,7 @@ def _extend(edit: CompositeEdit, base: np.ndarray, rate: int, generator: Generat
             frames - fade, frames + added, edit.seed)
         filled = generator.inpaint(edit.request, padded, rate, [span], progress, cancel)
         new = _at_rate(filled, rate, base.shape[0], frames + added)[:, span.start:span.end]
-        method = {"method": "inpaint"}
+        method: dict[str, object] = {"method": "inpaint"}
         notes = list(filled.notes)
     else:
         first = -added if left else frames - fade  # take samples, before the base's first

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import soxr
@@ -47,7 +48,7 @@ MIN_NOISE = 0.05  # audio-to-audio at similarity 1: the least noise that still r
 class StableAudio3Bundle:
     """The loaded checkpoint and the pipelines built on its components."""
 
-    pipe: object                    # StableAudio3Pipeline
+    pipe: Any                       # StableAudio3Pipeline (diffusers is imported on use)
     model: str
     offload_device: str | None      # CPU offload onto this device, or None
     variants: dict = field(default_factory=dict)

@@ -112,7 +112,7 @@ class LibraryGenerator:
                 f"{min_score:.2f})")
             return self._fallback(request, notes, f"no library recording matched "
                                   f"{request.caption!r} well enough{best}")
-        missing = []
+        missing: list[str] = []
         for candidate in [picked.picked] + [c for c in choice.rank(
                 search, request.caption, request.track_kind)[:10] if c.id != picked.picked.id]:
             path = Path(search.index.rows([candidate.id], ("path",))[candidate.id][0])
