@@ -13,6 +13,7 @@ _BACKENDS = {
     "stable-audio-open": "engine.generation.diffusers.stable_audio:StableAudioGenerator",
     "tangoflux": "engine.generation.tangoflux.generator:TangoFluxGenerator",
     "audiostory": "engine.generation.audiostory.generator:AudioStoryGenerator",
+    "speech": "engine.generation.speech:SpeechGenerator",
 }
 _instances: dict[str, Generator] = {}
 

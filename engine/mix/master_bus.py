@@ -107,14 +107,17 @@ class MasterBus:
         return stats_from_steps(self.output_steps, self.output_step_lengths)
 
 
-def target_lufs(preset: str) -> float | None:
+def target_lufs(preset: str | float) -> float | None:
+    """The loudness a preset name stands for, or a LUFS value given as a number."""
+    if isinstance(preset, int | float) and not isinstance(preset, bool):
+        return float(preset)
     if preset not in LOUDNESS_TARGETS:
         raise InvalidInput(f"unknown loudness preset {preset!r}; choose one of: "
                            f"{', '.join(LOUDNESS_TARGETS)}.")
     return LOUDNESS_TARGETS[preset]
 
 
-def plan_master_bus(master: np.ndarray, sample_rate: int, loudness: str = "ebu",
+def plan_master_bus(master: np.ndarray, sample_rate: int, loudness: str | float = "ebu",
                     true_peak_db: float = -1.0, progress: Progress = no_progress,
                     cancel: CancelToken | None = None) -> MasterBus:
     """Measure the mix and decide the bus that puts it on target under the ceiling.

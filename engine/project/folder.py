@@ -23,7 +23,7 @@ from engine.errors import ProjectError
 from engine.generation.base import GeneratedAudio, RenderRequest
 from engine.meter.loudness import integrated_lufs
 from engine.model import schema
-from engine.model.story import Event, Story, Take, render_key
+from engine.model.story import Event, Story, Take, TakeLayer, render_key
 
 SUFFIX = ".story"
 STORY_FILE = "story.json"
@@ -187,7 +187,9 @@ class Project:
             render_key=render_key(request.caption, request.tone, dict(request.cues),
                                   request.seed, generator, dict(request.settings),
                                   request.speech()),
-            notes=list(generated.notes))
+            notes=list(generated.notes),
+            layers=take_layers(generated.metadata),
+            natural_length=bool(generated.metadata.get("natural_length", False)))
         try:
             (self.folder / TAKES_DIR).mkdir(parents=True, exist_ok=True)
             write_audio(self.folder / relative, generated.audio, generated.sample_rate, subtype)
@@ -228,13 +230,40 @@ def take_is_current(event: Event, take: Take, story_rate: int) -> bool:
     return event.offset + event.duration <= take_frames_at_story_rate + 1
 
 
-def attach_take(event: Event, take: Take) -> Take:
-    """Record a stored take on its event as the active one (numbered t1, t2, ...)."""
+def attach_take(event: Event, take: Take, story: Story | None = None) -> Take:
+    """Record a stored take on its event as the active one (numbered t1, t2, ...). A take of
+    natural length (a spoken line) also sets the clip's length, within `story`."""
     take = take.model_copy(update={"id": event.next_take_id()})
     event.takes = [*event.takes, take]
     event.use_take(take.id)
     event.offset = 0
+    if take.natural_length and story is not None:
+        event.duration = natural_duration(story, event, take)
     return take
+
+
+def take_layers(metadata: dict) -> list[TakeLayer]:
+    """What a generator says a take is made of, as the take records it: entries with a kind
+    and a name, or the procedural engine's recipe layers. What does not fit is left out: a
+    description never fails a render."""
+    layers = []
+    for item in list(metadata.get("layers", ()))[:64]:
+        if not isinstance(item, dict):
+            continue
+        if "recipe" in item and "kind" not in item:
+            item = {"kind": "recipe", "name": str(item["recipe"]),
+                    "parameters": {k: v for k, v in item.items() if k != "recipe"}}
+        try:
+            layers.append(TakeLayer.model_validate(item))
+        except ValueError:
+            continue
+    return layers
+
+
+def natural_duration(story: Story, event: Event, take: Take) -> int:
+    """The clip length that plays all of a natural-length take, inside the story."""
+    frames = int(round(take.frames * story.sample_rate / take.sample_rate))
+    return max(min(frames - event.offset, story.duration - event.start), 1)
 
 
 def _copy_take_files(source: Path, target: Path) -> None:
