@@ -17,5 +17,10 @@ class RenderError(StudioError):
     """A generator failed to render an event; the previous take is kept."""
 
 
+class Unavailable(StudioError):
+    """Something this machine lacks for one kind of event (a speech engine): those events
+    are left out with this message, and the rest of the story renders without them."""
+
+
 class Cancelled(Exception):
     """Long work stopped because the user asked it to."""

@@ -20,6 +20,7 @@ from engine.cli.planner_options import add_planner_arguments, planner_from
 from engine.errors import InvalidInput, RenderError
 from engine.export.formats import FORMATS, available_formats, format_for_path, get_format
 from engine.generation import generator_names
+from engine.mix.ducking import DuckSettings
 from engine.mix.loudness_targets import DEFAULT_LOUDNESS, LOUDNESS_PRESETS, LOUDNESS_TARGETS
 from engine.planning import PlanRequest, story_from_plan
 
@@ -68,6 +69,11 @@ def register(commands) -> None:
                         help="also write an Audacity label file of the events")
     export.add_argument("--otio", type=Path, metavar="FILE",
                         help="also write an OpenTimelineIO timeline (.otio)")
+    export.add_argument("--subtitles", type=Path, metavar="FILE",
+                        help="also write subtitles of the spoken lines (.srt or .vtt)")
+    export.add_argument("--duck", type=duck_arg, default=DuckSettings().depth_db, metavar="DB",
+                        help="how far ambience and music dip under speech (default "
+                             f"{DuckSettings().depth_db:g} dB; 0 turns ducking off)")
     parser.add_argument("--force", action="store_true", help="overwrite existing outputs")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.set_defaults(run=run)
@@ -100,6 +106,11 @@ def run(args: argparse.Namespace) -> int:
         report = render_events(project, stale, progress.stage("rendering")) if stale else None
         if report and report.rendered:  # nothing rendered: nothing to save (a read-only
             project.save(keep_autosave=True)  # project can still be exported)
+        unavailable = report.unavailable if report else {}
+        for reason in dict.fromkeys(unavailable.values()):
+            left_out = [e for e, why in unavailable.items() if why == reason]
+            progress.note(f"warning: {len(left_out)} event(s) left silent "
+                          f"({', '.join(left_out)}): {reason}")
         if report and report.failed:
             reasons = "; ".join(f"{event_id}: {why}" for event_id, why in report.failed.items())
             raise RenderError(f"{len(report.failed)} of {len(stale)} events failed to render "
@@ -117,6 +128,7 @@ def run(args: argparse.Namespace) -> int:
 def export_settings(args: argparse.Namespace) -> ExportSettings:
     """The export the options ask for; the format follows the output's extension by default."""
     from engine.export.settings import ExportSettings
+    from engine.mix.mixer import MixSettings
 
     audio_format = args.format or format_for_path(args.output)
     if audio_format is None:
@@ -129,7 +141,20 @@ def export_settings(args: argparse.Namespace) -> ExportSettings:
         master_path=args.output, format=audio_format, loudness=args.loudness,
         true_peak_db=args.true_peak, stems_dir=args.stems, stems_per_event=args.stems_per_event,
         markers=args.markers, labels_path=args.labels, otio_path=args.otio,
-        ucs_naming=args.ucs, force=args.force)
+        subtitles_path=args.subtitles, ucs_naming=args.ucs, force=args.force,
+        mix=MixSettings(headroom_trim=False, duck=DuckSettings(depth_db=args.duck)))
+
+
+def duck_arg(text: str) -> float:
+    """argparse type for --duck: a dip in dB, from -60 to 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of dB") from None
+    if not -60.0 <= value <= 0.0:
+        raise argparse.ArgumentTypeError(f"{text} dB is outside -60 .. 0 (0 turns ducking "
+                                         "off)")
+    return value
 
 
 def _new_project(args, settings: ExportSettings, progress: StderrProgress,

@@ -38,6 +38,7 @@ from engine.export.signal_writer import (
     measure_file,
     write_signal,
 )
+from engine.export.subtitles import marker_label, spoken_events, subtitles_text
 from engine.meter.loudness import LoudnessStats
 from engine.mix.loudness_targets import LOUDNESS_TARGETS
 from engine.mix.master_bus import MasterBus, plan_master_bus
@@ -45,6 +46,7 @@ from engine.mix.mixer import (
     Mixer,
     MixResult,
     TakeAudio,
+    add_clip,
     audible_tracks,
     clip_gains,
     render_clip,
@@ -152,17 +154,22 @@ def write_export(story: Story, mix: MixResult, settings: ExportSettings, take_au
             if settings.stems_dir is not None:
                 Path(settings.stems_dir).mkdir(parents=True, exist_ok=True)
             exported = writer.write_audio(staging, [p for p in planned if p.kind not in
-                                                    ("labels", "timeline")])
+                                                    TEXT_KINDS])
             if settings.markers and settings.master_path is not None:
                 writer.failed_path = Path(settings.master_path)
                 _add_markers(writer.temp_for(Path(settings.master_path)), story, settings,
                              audio_format, warnings)
             for item in planned:
-                if item.kind not in ("labels", "timeline"):
+                if item.kind not in TEXT_KINDS:
                     continue
                 writer.failed_path = item.path
                 if item.kind == "labels":
                     text = audacity_labels(story)
+                elif item.kind == "subtitles":
+                    text = subtitles_text(story, item.path.suffix)
+                    if not spoken_events(story):
+                        warnings.append(f"{item.path.name}: the story has no spoken lines; "
+                                        "the subtitle file is empty")
                 else:
                     text = otio_text(otio_timeline(story, take_path))
                 _write_text(staging, item.path, text)
@@ -184,7 +191,9 @@ def write_export(story: Story, mix: MixResult, settings: ExportSettings, take_au
                         tuple(warnings))
 
 
-_KIND_ORDER = {"master": 0, "stem": 1, "event stem": 2, "labels": 3, "timeline": 4}
+_KIND_ORDER = {"master": 0, "stem": 1, "speaker stem": 2, "event stem": 3, "labels": 4,
+               "subtitles": 5, "timeline": 6}
+TEXT_KINDS = ("labels", "subtitles", "timeline")
 
 
 class _Writer:
@@ -273,6 +282,9 @@ class _Writer:
         if item.kind == "stem":
             assert item.track_id is not None, "a stem is planned with its track"
             return BusSignal(self.mix.stems[item.track_id], self.bus)
+        if item.kind == "speaker stem":
+            assert item.track_id is not None, "a speaker stem is planned with its track"
+            return BusSignal(self._speaker_stem(item.track_id, item.speaker or ""), self.bus)
         assert item.event_id is not None, "an event stem is planned with its event"
         event = self.story.event(item.event_id)
         plan = self.mix.clips.get(event.id)
@@ -283,6 +295,20 @@ class _Writer:
             clip = render_clip(audio, plan, clip_gains(event, self.story.track(event.track_id)))
             start = plan.start
         return ClipSignal(clip, start, self.story.duration, self.bus)
+
+    def _speaker_stem(self, track_id: str, speaker: str) -> np.ndarray:
+        """One speaker's lines on a track, placed as in the mix: the speaker stems of a
+        track sum to its stem exactly."""
+        track = self.story.track(track_id)
+        stem = np.zeros((2, self.story.duration), dtype=np.float32)
+        for event in self.story.events_on(track_id):
+            plan = self.mix.clips.get(event.id)
+            if (event.speaker or "") != speaker or plan is None:
+                continue
+            audio = story_rate_audio(self.take_audio(event), self.story.sample_rate)
+            if audio is not None:
+                add_clip(stem, audio, plan, clip_gains(event, track))
+        return stem
 
     def _loudness(self, item: PlannedFile, temp: Path, written: WrittenAudio) -> LoudnessStats:
         if self.format.lossy:  # what players decode, encoder overshoot included
@@ -307,7 +333,7 @@ def _add_markers(temp: Path, story: Story, settings: ExportSettings,
         warnings.append(f"markers go only into WAV masters; {settings.format} has none "
                         "(use --labels or --otio for the event times)")
         return
-    markers = [Marker(e.start, e.caption)
+    markers = [Marker(e.start, marker_label(e))
                for e in sorted(story.events, key=lambda e: (e.start, e.id))
                if e.start < story.duration]
     try:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from engine.export.subtitles import marker_label
 from engine.model.story import Event, Story
 
 if TYPE_CHECKING:
@@ -21,13 +22,13 @@ METADATA_KEY = "audiostory"
 
 
 def audacity_labels(story: Story) -> str:
-    """One region label per event: `start<TAB>end<TAB>caption`, in seconds."""
+    """One region label per event: `start<TAB>end<TAB>caption` (a speech event's line), in
+    seconds."""
     lines = []
     for event in sorted(story.events, key=lambda e: (e.start, e.id)):
         start = story.to_seconds(event.start)
         end = story.to_seconds(min(event.end, story.duration))
-        caption = " ".join(event.caption.split())
-        lines.append(f"{start:.6f}\t{end:.6f}\t{caption}")
+        lines.append(f"{start:.6f}\t{end:.6f}\t{marker_label(event)}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -52,6 +52,12 @@ def safe_name(text: str, limit: int = 80) -> str:
     return text[:limit].rstrip(" .") or "untitled"
 
 
+def speaker_label(speaker: str) -> str:
+    """A speaker as a stem names them: "the old captain" -> "Old Captain"."""
+    words = [w for w in speaker.split() if w.lower() not in ("the", "a", "an")] or ["unnamed"]
+    return safe_name(" ".join(w[:1].upper() + w[1:] for w in words), limit=40)
+
+
 def ucs_category(captions: Iterable[str], kind: TrackKind) -> str:
     """The UCS CatID most of the captions point to (each caption by the sound it names
     first), or the track kind's general one."""

@@ -9,10 +9,11 @@ from pathlib import Path
 from engine.atomic import cannot_write_in
 from engine.errors import InvalidInput
 from engine.export.formats import DEFAULT_FORMAT, AudioFormat, get_format
-from engine.export.naming import UCS_CREATOR_ID, event_stem_name, safe_name, stem_name, unique
+from engine.export.naming import UCS_CREATOR_ID, event_stem_name, safe_name, speaker_label, stem_name, unique
+from engine.export.subtitles import SUBTITLE_SUFFIXES
 from engine.mix.loudness_targets import DEFAULT_LOUDNESS, target_lufs
 from engine.mix.mixer import MixSettings, audible_tracks
-from engine.model.story import Story
+from engine.model.story import Story, TrackKind
 
 
 @dataclass(frozen=True)
@@ -26,13 +27,14 @@ class ExportSettings:
     markers: bool = True  # cue points + labels in a WAV master
     labels_path: Path | None = None  # Audacity label file
     otio_path: Path | None = None
+    subtitles_path: Path | None = None  # SubRip (.srt) or WebVTT (.vtt) of the speech
     ucs_naming: bool = False
     force: bool = False
     ucs_creator_id: str = UCS_CREATOR_ID
     mix: MixSettings = MixSettings(headroom_trim=False)  # peaks are the limiter's job
 
     def __post_init__(self) -> None:  # accept str paths too
-        for name in ("master_path", "stems_dir", "labels_path", "otio_path"):
+        for name in ("master_path", "stems_dir", "labels_path", "otio_path", "subtitles_path"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, Path):
                 object.__setattr__(self, name, Path(value))
@@ -46,6 +48,7 @@ class PlannedFile:
     kind: str
     track_id: str | None = None
     event_id: str | None = None
+    speaker: str | None = None  # a speaker stem: that speaker's lines on the track
 
 
 def check_export(story: Story, settings: ExportSettings) -> list[PlannedFile]:
@@ -99,6 +102,12 @@ def _planned_files(story: Story, settings: ExportSettings,
         if otio_path.suffix.lower() != ".otio":
             raise InvalidInput(f"{otio_path}: an OpenTimelineIO file must end in .otio.")
         planned.append(PlannedFile(otio_path, "timeline"))
+    if settings.subtitles_path is not None:
+        subtitles = Path(settings.subtitles_path)
+        if subtitles.suffix.lower() not in SUBTITLE_SUFFIXES:
+            raise InvalidInput(f"{subtitles}: subtitles must end in .srt (SubRip) or .vtt "
+                               "(WebVTT).")
+        planned.append(PlannedFile(subtitles, "subtitles"))
     return planned
 
 
@@ -107,22 +116,33 @@ def _stem_files(story: Story, settings: ExportSettings, audio_format: AudioForma
     base = (Path(settings.master_path).stem if settings.master_path is not None
             else safe_name(story.title))
     audible = audible_tracks(story)
-    entries: list[tuple[str, str, str, str | None]] = []  # (name, kind, track id, event id)
+    # (name, kind, track id, event id, speaker)
+    entries: list[tuple[str, str, str, str | None, str | None]] = []
     for track in story.tracks:
         if track.id not in audible:
             continue
         events = sorted(story.events_on(track.id), key=lambda e: (e.start, e.id))
+        speakers = list(dict.fromkeys(e.speaker for e in events if e.speaker))
         if settings.stems_per_event:
             entries.extend((event_stem_name(base, track, e.id, e.caption, settings.ucs_naming,
                                             settings.ucs_creator_id),
-                            "event stem", track.id, e.id) for e in events)
+                            "event stem", track.id, e.id, None) for e in events)
+        elif track.kind == TrackKind.SPEECH and speakers:
+            # one stem per speaker, so a line can be replaced by an actor's take; lines
+            # without a speaker keep a stem of their own
+            name = stem_name(base, track, [e.caption for e in events], settings.ucs_naming,
+                             settings.ucs_creator_id)
+            groups = speakers + ([""] if any(not e.speaker for e in events) else [])
+            entries.extend((f"{name} ({speaker_label(speaker)})", "speaker stem",
+                            track.id, None, speaker) for speaker in groups)
         else:
             entries.append((stem_name(base, track, [e.caption for e in events],
                                       settings.ucs_naming, settings.ucs_creator_id),
-                            "stem", track.id, None))
+                            "stem", track.id, None, None))
     names = unique([name for name, *_ in entries])
-    return [PlannedFile(folder / f"{name}{audio_format.extension}", kind, track_id, event_id)
-            for name, (_, kind, track_id, event_id) in zip(names, entries)]
+    return [PlannedFile(folder / f"{name}{audio_format.extension}", kind, track_id, event_id,
+                        speaker)
+            for name, (_, kind, track_id, event_id, speaker) in zip(names, entries)]
 
 
 def _check_writable(folder: Path) -> None:

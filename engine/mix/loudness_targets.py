@@ -44,6 +44,9 @@ def loudness_preset(name: str) -> LoudnessPreset:
                        f"{', '.join(LOUDNESS_TARGETS)}.")
 
 
-def target_lufs(name: str) -> float | None:
-    """The integrated loudness a preset delivers (None: the mix as it is)."""
-    return loudness_preset(name).target_lufs
+def target_lufs(name: str | float) -> float | None:
+    """The integrated loudness a preset delivers (None: the mix as it is); a number is a
+    LUFS value already (a generator levelling a take to its track's target)."""
+    if isinstance(name, str):
+        return loudness_preset(name).target_lufs
+    return float(name)

@@ -105,7 +105,8 @@ class MasterBus:
         return stats_from_steps(self.output_steps, self.output_step_lengths)
 
 
-def plan_master_bus(master: SampleSource, sample_rate: int, loudness: str = DEFAULT_LOUDNESS,
+def plan_master_bus(master: SampleSource, sample_rate: int,
+                    loudness: str | float = DEFAULT_LOUDNESS,
                     true_peak_db: float = -1.0, progress: Progress = no_progress,
                     cancel: CancelToken | None = None) -> MasterBus:
     """Measure the mix and decide the bus that puts it on target under the ceiling.

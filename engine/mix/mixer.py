@@ -2,7 +2,8 @@
 
 Per event: the take from its offset, resampled once to the story rate where rates differ,
 event gain, fades (linear or equal power) and automatic crossfades where clips on one track
-touch (`engine.mix.fades`). Per track (a bus): gain, constant-power pan, mute and solo. The
+touch (`engine.mix.fades`). Per track (a bus): gain, constant-power pan, mute and solo;
+tracks that duck under speech dip while the speech tracks speak (`engine.mix.ducking`). The
 master is the exact sum of the track stems; master-bus processing (loudness, limiter) is
 `engine.mix.master_bus`'s job.
 
@@ -23,8 +24,9 @@ import soxr
 from engine.audio.channels import fold_down
 from engine.audio.gain import db_to_gain, gain_to_db, pan_gains
 from engine.errors import ProjectError
+from engine.mix.ducking import DuckCurve, DuckSettings, apply_curve, duck_curve
 from engine.mix.fades import ClipPlan, TrackClipPlanner, fade_in_gains, fade_out_gains
-from engine.model.story import Event, FadeCurve, Story, Track
+from engine.model.story import Event, FadeCurve, Story, Track, TrackKind
 from engine.progress import CancelToken, Progress, no_progress
 
 TakeAudio = Callable[[Event], "tuple[np.ndarray, int] | None"]  # (audio, rate) or None
@@ -39,6 +41,7 @@ class MixSettings:
     # Turn the whole mix (master and stems alike) down when the master would pass -0.1 dBFS,
     # so a preview never clips. Export leaves it off: its limiter handles peaks.
     headroom_trim: bool = True
+    duck: DuckSettings = DuckSettings()  # beds under speech; depth 0 turns it off
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class MixResult:
     length: int  # samples
     safety_gain_db: float = 0.0  # 0 unless the mix was turned down to stay below 0 dBFS
     clips: dict[str, ClipPlan] = field(default_factory=dict)  # event id -> what was placed
+    ducking: dict[str, DuckCurve] = field(default_factory=dict)  # track id -> gain it got
 
     @cached_property
     def master(self) -> np.ndarray:
@@ -115,6 +119,7 @@ class Mixer:
                     clips[event.id] = plan
                 done += 1
                 progress(0.9 * done / total, f"mixed {event.caption}")
+        ducking = self.duck(story, stems, audible)
         safety_gain_db = 0.0
         if self.settings.headroom_trim:
             peak = peak_level(StemSum(list(stems.values()), length))
@@ -126,7 +131,24 @@ class Mixer:
                     buffer *= gain
                 safety_gain_db = gain_to_db(float(gain))
         progress(1.0, "mixed")
-        return MixResult(stems, story.sample_rate, length, safety_gain_db, clips)
+        return MixResult(stems, story.sample_rate, length, safety_gain_db, clips, ducking)
+
+    def duck(self, story: Story, stems: dict[str, np.ndarray],
+             audible: set[str]) -> dict[str, DuckCurve]:
+        """Dip the tracks that duck under speech, keyed by the audible speech stems."""
+        if self.settings.duck.depth_db >= 0:
+            return {}
+        speech = [stems[t.id] for t in story.tracks
+                  if t.kind == TrackKind.SPEECH and t.id in audible]
+        ducked = [t.id for t in story.tracks if t.id in audible
+                  and t.kind != TrackKind.SPEECH and t.ducks_under_speech()]
+        if not speech or not ducked:
+            return {}
+        curve = duck_curve(StemSum(speech, story.duration), story.sample_rate,
+                           self.settings.duck)
+        for track_id in ducked:
+            apply_curve(stems[track_id], curve)
+        return {track_id: curve for track_id in ducked}
 
     def track_planner(self, story: Story, track: Track) -> TrackClipPlanner:
         keys = {}

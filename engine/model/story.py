@@ -127,6 +127,8 @@ class Take(_Model):
     base_take_id: Id | None = Field(default=None, description="a composite's underlying take")
     regions: list[TakeRegion] = Field(default_factory=list, max_length=256,
                                       description="a composite's re-rendered regions")
+    natural_length: bool = Field(default=False, description="as long as its content (a "
+                                 "spoken line), not the clip: the clip follows it")
 
     @property
     def duration_s(self) -> float:

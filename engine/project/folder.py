@@ -311,7 +311,8 @@ class Project:
             render_key=render_key(request.caption, request.tone, dict(request.cues),
                                   request.seed, generator, dict(request.settings),
                                   request.speech()),
-            notes=list(generated.notes), layers=take_layers(generated.metadata))
+            notes=list(generated.notes), layers=take_layers(generated.metadata),
+            natural_length=bool(generated.metadata.get("natural_length", False)))
         target = self.folder / relative
         takes = self.folder / TAKES_DIR
         if takes.is_symlink() or (takes.exists() and not takes.is_dir()):
@@ -420,13 +421,22 @@ def take_is_current(event: Event, take: Take, story_rate: int,
     return event.offset + needed <= take_frames_at_story_rate + 1
 
 
-def attach_take(event: Event, take: Take) -> Take:
-    """Record a stored take on its event as the active one (numbered t1, t2, ...)."""
+def attach_take(event: Event, take: Take, story: Story | None = None) -> Take:
+    """Record a stored take on its event as the active one (numbered t1, t2, ...). A take of
+    natural length (a spoken line) also sets the clip's length, within `story`."""
     take = take.model_copy(update={"id": event.next_take_id()})
     event.takes = [*event.takes, take]
     event.use_take(take.id)
     event.offset = 0
+    if take.natural_length and story is not None:
+        event.duration = natural_duration(story, event, take)
     return take
+
+
+def natural_duration(story: Story, event: Event, take: Take) -> int:
+    """The clip length that plays all of a natural-length take, inside the story."""
+    frames = int(round(take.frames * story.sample_rate / take.sample_rate))
+    return max(min(frames - event.offset, story.duration - event.start), 1)
 
 
 def _copy_take_files(source: Path, target: Path) -> None:

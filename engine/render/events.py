@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from engine.errors import Cancelled, StudioError
+from engine.errors import Cancelled, StudioError, Unavailable
 from engine.generation import get_generator
 from engine.generation.base import Generator
 from engine.model.story import Event
@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 class RenderReport:
     rendered: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # event id -> reason
+    unavailable: dict[str, str] = field(default_factory=dict)  # left out: this machine lacks
+    # what they need (a speech engine); the rest of the story renders without them
 
 
 def render_events(project: Project, events: Sequence[Event], progress: Progress = no_progress,
@@ -38,10 +40,12 @@ def render_events(project: Project, events: Sequence[Event], progress: Progress 
         try:
             request = render_request(project.story, event, index=context)
             take = render_take(project, request, generator_for(event.generator), step, cancel)
-            attach_take(event, take)
+            attach_take(event, take, project.story)
             report.rendered.append(event.id)
         except Cancelled:
             raise
+        except Unavailable as exc:
+            report.unavailable[event.id] = str(exc)
         except StudioError as exc:
             report.failed[event.id] = str(exc)
         except ImportError as exc:  # a model backend without its libraries (the desktop build)

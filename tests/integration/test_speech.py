@@ -1,0 +1,159 @@
+"""The speech generator speaks real lines with the installed engines (espeak-ng, Flite run
+as programs): the audio is voiced speech at a human pitch, a speaker keeps one voice, a
+delivery changes how a line is said, and a machine without engines says how to get one."""
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+from engine.errors import Unavailable
+from engine.generation.base import RenderRequest
+from engine.generation.speech import SpeechGenerator
+from engine.generation.speech.engines import find_engines
+from engine.meter.loudness import integrated_lufs
+from tests.support.speech_analysis import pitch_track, syllable_rate_hz, voiced_share
+
+pytestmark = pytest.mark.subprocess
+LINE = "Hold fast, lads, the storm is coming, and the sea will not wait for us."
+SR = 48_000
+
+
+def speak(text: str = LINE, speaker: str = "the old captain", delivery: str = "",
+          seed: int = 1, **settings) -> tuple[np.ndarray, dict, tuple]:
+    result = SpeechGenerator().render(RenderRequest(
+        caption=f"{speaker} speaking", duration_s=4.0, seed=seed, track_kind="speech",
+        text=text, speaker=speaker, delivery=delivery, settings=settings, story_seed=3))
+    assert result.sample_rate == SR and result.audio.shape[0] == 2
+    return result.audio, dict(result.metadata), result.notes
+
+
+@pytest.fixture(params=sorted(find_engines()) or ["none installed"])
+def engine(request) -> str:
+    if request.param == "none installed":
+        pytest.skip("no speech engine on this machine (CI installs espeak-ng and flite)")
+    return request.param
+
+
+def test_a_line_is_voiced_speech_at_a_human_pitch_and_syllable_rate(engine):
+    audio, metadata, notes = speak(engine=engine)
+    words = len(LINE.split())
+    seconds = audio.shape[1] / SR
+    assert 0.18 * words < seconds < 0.6 * words  # people say 2-5 words a second
+    pitch = pitch_track(audio, SR)
+    assert len(pitch) > 20 and 70 < np.median(pitch) < 300
+    assert 2.0 <= syllable_rate_hz(audio, SR) <= 8.0
+    assert metadata["natural_length"] is True
+    assert metadata["layers"][0]["kind"] == "voice"
+    assert metadata["layers"][0]["name"].startswith(engine)
+    assert abs(integrated_lufs(audio, SR) - (-20.0)) < 0.5  # each line at the speech target
+    assert any(engine in note for note in notes)
+
+
+def test_the_same_line_and_seed_give_the_same_take(engine):
+    first, *_ = speak(engine=engine)
+    again, *_ = speak(engine=engine)
+    assert np.array_equal(first, again)
+
+
+def test_different_speakers_get_different_voices_and_keep_them(engine):
+    captain, meta_captain, _ = speak(speaker="the old captain", engine=engine)
+    daughter, meta_daughter, _ = speak(speaker="his daughter", engine=engine)
+    captain_again, *_ = speak(text="Reef the sails!", speaker="the old captain",
+                              engine=engine)
+    assert meta_captain["layers"][0]["name"] != meta_daughter["layers"][0]["name"] or (
+        meta_captain["layers"][0]["parameters"] != meta_daughter["layers"][0]["parameters"])
+    assert np.median(pitch_track(daughter, SR)) > 1.2 * np.median(pitch_track(captain, SR))
+    assert np.median(pitch_track(captain_again, SR)) == pytest.approx(
+        np.median(pitch_track(captain, SR)), rel=0.2)
+
+
+def test_a_shout_is_higher_and_brighter_and_a_whisper_has_no_voice(engine):
+    plain, *_ = speak(engine=engine)
+    shout, *_ = speak(delivery="shouted", engine=engine)
+    whisper, *_ = speak(delivery="whispered", engine=engine)
+
+    def bright_share(audio):
+        spectrum = np.abs(np.fft.rfft(audio[0])) ** 2
+        freqs = np.fft.rfftfreq(audio.shape[1], 1 / SR)
+        return spectrum[freqs > 2000].sum() / spectrum.sum()
+
+    assert np.median(pitch_track(shout, SR)) > 1.1 * np.median(pitch_track(plain, SR))
+    assert bright_share(shout) > bright_share(plain)
+    assert voiced_share(plain, SR) > 0.5 and voiced_share(whisper, SR) < 0.15
+
+
+def test_stretch_fits_the_line_to_its_clip(engine):
+    audio, metadata, _ = speak(fit="stretch", engine=engine)
+    assert audio.shape[1] == 4 * SR and metadata["natural_length"] is False
+
+
+def test_a_machine_without_engines_says_how_to_install_one(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no espeak-ng, no flite
+    with pytest.raises(Unavailable, match="install a speech engine: espeak-ng"):
+        speak()
+
+
+def test_a_line_without_words_is_a_voice_from_the_procedural_engine():
+    result = SpeechGenerator().render(RenderRequest(
+        caption="a man muttering to himself", duration_s=2.0, seed=4, track_kind="speech"))
+    assert result.audio.shape == (2, 2 * SR)
+    assert "recipes" in result.metadata  # the procedural engine rendered it
+
+
+def test_unknown_voice_is_refused_with_the_choices():
+    if not shutil.which("espeak-ng") and not shutil.which("flite"):
+        pytest.skip("no speech engine on this machine")
+    with pytest.raises(Exception, match="unknown voice 'robot-9'"):
+        speak(voice="robot-9")
+
+
+def _dialogue_project(folder):
+    from engine.model.story import Event, Story, Track, TrackKind
+    from engine.project.folder import Project
+    from engine.render.events import render_events
+
+    lines = [("e1", 1.0, "Hold fast, lads, the storm is coming.", "the captain", "shouted"),
+             ("e2", 5.0, "Aye, captain.", "a sailor", ""),
+             ("e3", 8.0, "Father, the lamp is out.", "his daughter", "")]
+    events = [Event(id=i, track_id="vo", start=int(at * SR), duration=2 * SR,
+                    caption=f"{speaker} speaking", seed=1, text=text, speaker=speaker,
+                    delivery=delivery or None, generator="speech")
+              for i, at, text, speaker, delivery in lines]
+    events.append(Event(id="rain", track_id="amb", start=0, duration=12 * SR,
+                        caption="heavy rain on a harbour", seed=2))
+    story = Story(duration=12 * SR, seed=5, events=events, tracks=[
+        Track(id="amb", name="Ambience", kind=TrackKind.AMBIENCE),
+        Track(id="vo", name="Speech", kind=TrackKind.SPEECH)])
+    project = Project.create(folder / "dialogue", story)
+    report = render_events(project, project.stale_events())
+    assert not report.failed and not report.unavailable
+    return project
+
+
+def test_clips_follow_their_lines_and_export_writes_speaker_stems_and_subtitles(tmp_path):
+    if not find_engines():
+        pytest.skip("no speech engine on this machine")
+    import soundfile as sf
+
+    from engine.export.exporter import ExportSettings, export_project
+
+    project = _dialogue_project(tmp_path)
+    line = project.story.event("e2")
+    take = line.active_take()
+    assert take.natural_length and line.duration == take.frames  # the clip is the line
+    assert line.duration < 2 * SR  # "Aye, captain." is shorter than the planned 2 s
+    report = export_project(project, ExportSettings(
+        tmp_path / "out.wav", stems_dir=tmp_path / "stems",
+        subtitles_path=tmp_path / "out.srt"))
+    kinds = sorted(f.kind for f in report.files)
+    assert kinds.count("speaker stem") == 3 and "subtitles" in kinds
+    stems = {f.path.name: sf.read(str(f.path), dtype="float64")[0] for f in report.files
+             if f.kind in ("stem", "speaker stem")}
+    master, _ = sf.read(str(tmp_path / "out.wav"), dtype="float64")
+    np.testing.assert_allclose(sum(stems.values()), master, atol=2e-4)  # 24-bit rounding
+    assert {"out - Speech (Captain).wav", "out - Speech (Sailor).wav",
+            "out - Speech (His Daughter).wav"} <= set(stems)
+    srt_text = (tmp_path / "out.srt").read_text()
+    assert "00:00:01,000 --> " in srt_text and "Hold fast, lads, the storm is coming." in srt_text
