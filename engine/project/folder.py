@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.atomic import write_text_atomic
+from engine.audio.cache import AudioCache
 from engine.audio.files import read_audio, take_file_format, write_audio
 from engine.errors import ProjectError
 from engine.generation.base import GeneratedAudio, RenderRequest
@@ -48,6 +49,7 @@ class Project:
     # rendered during Save As lands in one folder or the other, never in neither
     _takes_lock: threading.Lock = field(default_factory=threading.Lock, repr=False,
                                         compare=False)
+    audio_cache: AudioCache = field(default_factory=AudioCache, repr=False, compare=False)
 
     # -- creating, opening, saving -------------------------------------------------------
     @classmethod
@@ -153,7 +155,7 @@ class Project:
         return [event for event in self.story.events if self.needs_render(event)]
 
     def read_take(self, take: Take) -> tuple[np.ndarray, int]:
-        return read_audio(self.take_path(take))
+        return self.audio_cache.get(self.take_path(take), read_audio)
 
     def active_take_audio(self, event: Event) -> tuple[np.ndarray, int] | None:
         """The audio the mixer plays for an event, or None while it has no usable take."""
@@ -170,33 +172,14 @@ class Project:
         story; `attach_take` (or the GUI's undoable command) records it on the event. The
         file name is unique, so a take that is never attached collides with nothing.
         """
-        extension, subtype = take_file_format(generated.audio)
-        relative = f"{TAKES_DIR}/{request.event_id or 'take'}-{uuid.uuid4().hex[:8]}{extension}"
         with self._takes_lock:
-            return self._store_take(request, generated, generator, generator_version, relative,
-                                    subtype)
+            take = write_take(self.folder, request, generated, generator, generator_version)
+            self.keep_audio(take, generated.audio, generated.sample_rate)
+            return take
 
-    def _store_take(self, request: RenderRequest, generated: GeneratedAudio, generator: str,
-                    generator_version: str, relative: str, subtype: str) -> Take:
-        take = Take(
-            id=Path(relative).stem, path=relative, generator=generator,
-            generator_version=generator_version, parameters=request.to_json(), seed=request.seed,
-            sample_rate=generated.sample_rate, channels=generated.audio.shape[0],
-            frames=generated.audio.shape[1],
-            loudness_lufs=integrated_lufs(generated.audio, generated.sample_rate),
-            render_key=render_key(request.caption, request.tone, dict(request.cues),
-                                  request.seed, generator, dict(request.settings),
-                                  request.speech()),
-            notes=list(generated.notes),
-            layers=take_layers(generated.metadata),
-            natural_length=bool(generated.metadata.get("natural_length", False)))
-        try:
-            (self.folder / TAKES_DIR).mkdir(parents=True, exist_ok=True)
-            write_audio(self.folder / relative, generated.audio, generated.sample_rate, subtype)
-        except OSError as exc:
-            raise ProjectError(f"{self.folder / relative}: cannot write the take "
-                               f"({exc.strerror or exc}).") from None
-        return take
+    def keep_audio(self, take: Take, audio: np.ndarray, sample_rate: int) -> None:
+        """Remember a take's audio as decoded (it was just written): no read-back to mix it."""
+        self.audio_cache.put(self.take_path(take), (audio, sample_rate))
 
     def import_take(self, source: str | os.PathLike, event: Event) -> Take:
         """Bring an audio file in as the event's active take (a copy in `takes/`).
@@ -220,6 +203,33 @@ class Project:
         """Store a rendered take and make it the event's active take."""
         return attach_take(event, self.store_take(request, generated, generator,
                                                   generator_version))
+
+
+def write_take(folder: Path, request: RenderRequest, generated: GeneratedAudio, generator: str,
+               generator_version: str) -> Take:
+    """Write a rendered take into `folder/takes/` (atomically) and describe it; safe in any
+    thread or process (render workers call it directly)."""
+    extension, subtype = take_file_format(generated.audio)
+    relative = f"{TAKES_DIR}/{request.event_id or 'take'}-{uuid.uuid4().hex[:8]}{extension}"
+    take = Take(
+        id=Path(relative).stem, path=relative, generator=generator,
+        generator_version=generator_version, parameters=request.to_json(), seed=request.seed,
+        sample_rate=generated.sample_rate, channels=generated.audio.shape[0],
+        frames=generated.audio.shape[1],
+        loudness_lufs=integrated_lufs(generated.audio, generated.sample_rate),
+        render_key=render_key(request.caption, request.tone, dict(request.cues),
+                              request.seed, generator, dict(request.settings),
+                              request.speech()),
+        notes=list(generated.notes),
+        layers=take_layers(generated.metadata),
+        natural_length=bool(generated.metadata.get("natural_length", False)))
+    try:
+        (folder / TAKES_DIR).mkdir(parents=True, exist_ok=True)
+        write_audio(folder / relative, generated.audio, generated.sample_rate, subtype)
+    except OSError as exc:
+        raise ProjectError(f"{folder / relative}: cannot write the take "
+                           f"({exc.strerror or exc}).") from None
+    return take
 
 
 def take_is_current(event: Event, take: Take, story_rate: int) -> bool:

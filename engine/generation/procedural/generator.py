@@ -42,6 +42,7 @@ _SETTING_KEYS = ("intensity", "distance", "brightness", "speed", "size", "materi
 
 
 class ProceduralGenerator:
+    runs_in_workers = True  # no model to hold: renders go to every core (engine.render.pool)
     name = "procedural"
     version = "1.0"
 
