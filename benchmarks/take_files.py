@@ -21,7 +21,7 @@ import soundfile as sf
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.procedural_speed import STORY_PROMPT  # noqa: E402
+from benchmarks.story_speed import HARBOUR_STORY  # noqa: E402
 from engine.atomic import atomic_path  # noqa: E402
 
 FORMATS = {
@@ -37,8 +37,8 @@ def story_takes(seconds: float) -> list:
     from engine.planning import PlanRequest, get_planner, story_from_plan
     from engine.render.context import render_request
 
-    plan = get_planner("offline").plan(PlanRequest(STORY_PROMPT, seconds, 1))
-    story = story_from_plan(plan, STORY_PROMPT, seed=1)
+    plan = get_planner("offline").plan(PlanRequest(HARBOUR_STORY, seconds, 1))
+    story = story_from_plan(plan, HARBOUR_STORY, seed=1)
     generator = get_generator("procedural")
     return [generator.render(render_request(story, event)) for event in story.events]
 
