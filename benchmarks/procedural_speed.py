@@ -31,14 +31,12 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.story_speed import HARBOUR_STORY  # noqa: E402
+
 TARGET_RTF = 20.0
 TARGET_FIRST_S = 3.0
 TARGET_STORY_S = 10.0
-STORY_PROMPT = ("A storm gathers over a fishing village at night; rain drums on the roofs and "
-                "thunder rolls in the distance. A dog barks as a fishing boat chugs into the "
-                "harbour, waves slapping the pier. The crew cheer on the deck, footsteps run "
-                "along the wooden pier, a door slams, then the church bell tolls midnight as "
-                "the rain stops and an owl hoots.")
+STORY_PROMPT = HARBOUR_STORY
 
 _FIRST_RENDER = """
 import time

@@ -96,7 +96,9 @@ def render_job(planned: PlannedJob, progress: Progress = no_progress,
             project = Project.create(folder, schema.loads(planned.story_text, job.name))
         stale = project.stale_events()
         if stale:
-            report = render_events(project, stale, sub_progress(progress, 0.0, 0.8), cancel)
+            # one process per job: a batch spreads its jobs over the cores, not their events
+            report = render_events(project, stale, sub_progress(progress, 0.0, 0.8), cancel,
+                                   workers=1)
             if report.failed:
                 reasons = "; ".join(f"{event}: {why}" for event, why in report.failed.items())
                 raise RenderError(f"{len(report.failed)} of {len(stale)} events failed to "

@@ -60,6 +60,11 @@ class RenderRequest:
         object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
         object.__setattr__(self, "context", tuple(self.context))
 
+    def __reduce__(self):  # mapping proxies do not pickle: worker processes get plain dicts
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["cues"], values["settings"] = dict(self.cues), dict(self.settings)
+        return (_rebuild_request, (values,))
+
     def speech(self) -> dict[str, str]:
         """The speech inputs that are set, as in `Event.speech` (part of the render key)."""
         return {name: value for name in ("text", "speaker", "delivery")
@@ -72,6 +77,10 @@ class RenderRequest:
         data["settings"] = dict(self.settings)
         data["context"] = [asdict(n) for n in self.context]
         return data
+
+
+def _rebuild_request(values: dict[str, Any]) -> RenderRequest:
+    return RenderRequest(**values)
 
 
 @dataclass(frozen=True)

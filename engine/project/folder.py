@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.atomic import remove_stale_partials, write_text_atomic
+from engine.audio.cache import AudioCache
 from engine.audio.files import (
     AudioWriteError,
     audio_file_problem,
@@ -70,6 +71,8 @@ class Project:
     # damaged on a full read stays damaged until it changes
     _checked: dict = field(default_factory=dict, repr=False, compare=False)
     _paths: dict = field(default_factory=dict, repr=False, compare=False)  # take_path's
+    # decoded takes for the mix; a take just rendered is put here, never read back
+    audio_cache: AudioCache = field(default_factory=AudioCache, repr=False, compare=False)
 
     # -- creating, opening, saving -------------------------------------------------------
     @classmethod
@@ -253,13 +256,17 @@ class Project:
 
     def read_take(self, take: Take) -> tuple[np.ndarray, int]:
         """The take's audio; a ProjectError if it is missing, outside or damaged (a file
-        found damaged here reads as damaged from then on)."""
+        found damaged here reads as damaged from then on). Decoded takes are kept for the
+        next mix."""
         problem = self.take_problem(take)
         path = self._inside(take.path)  # checked again, now, right before reading
         if problem is None and path is None:
             problem = OUTSIDE
         if problem is not None or path is None:
             raise ProjectError(f"take {take.path} {problem or OUTSIDE}.")
+        return self.audio_cache.get(path, lambda found: self._read_checked(take, found))
+
+    def _read_checked(self, take: Take, path: Path) -> tuple[np.ndarray, int]:
         try:
             audio, rate = read_audio(path)
         except ProjectError as exc:
@@ -293,45 +300,14 @@ class Project:
         story; `attach_take` (or the GUI's undoable command) records it on the event. The
         file name is unique, so a take that is never attached collides with nothing.
         """
-        extension, subtype = take_file_format(generated.audio)
-        stem = request.event_id if _SAFE_ID.match(request.event_id or "") else "take"
-        relative = f"{TAKES_DIR}/{stem}-{uuid.uuid4().hex[:8]}{extension}"
         with self._takes_lock:
-            return self._store_take(request, generated, generator, generator_version, relative,
-                                    subtype)
+            take = write_take(self.folder, request, generated, generator, generator_version)
+            self.keep_audio(take, generated.audio, generated.sample_rate)
+            return take
 
-    def _store_take(self, request: RenderRequest, generated: GeneratedAudio, generator: str,
-                    generator_version: str, relative: str, subtype: str) -> Take:
-        take = Take(
-            id=Path(relative).stem, path=relative, generator=generator,
-            generator_version=generator_version, parameters=request.to_json(), seed=request.seed,
-            sample_rate=generated.sample_rate, channels=generated.audio.shape[0],
-            frames=generated.audio.shape[1],
-            loudness_lufs=integrated_lufs(generated.audio, generated.sample_rate),
-            render_key=render_key(request.caption, request.tone, dict(request.cues),
-                                  request.seed, generator, dict(request.settings),
-                                  request.speech()),
-            notes=list(generated.notes), layers=take_layers(generated.metadata),
-            natural_length=bool(generated.metadata.get("natural_length", False)))
-        target = self.folder / relative
-        takes = self.folder / TAKES_DIR
-        if takes.is_symlink() or (takes.exists() and not takes.is_dir()):
-            raise ProjectError(f"{takes}: is a link or a file, not the project's takes folder; "
-                               "no take is written through it. Replace it with a folder.")
-        try:
-            takes.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ProjectError(f"{takes}: cannot create the takes folder "
-                               f"({exc.strerror or exc}).") from None
-        if self._inside(relative) is None:
-            raise ProjectError(f"{target}: lies outside the project folder; no take is "
-                               "written there.")
-        try:
-            write_audio(target, generated.audio, generated.sample_rate, subtype)
-        except AudioWriteError as exc:
-            raise ProjectError(f"{target}: cannot write the take ({exc.reason}); the "
-                               "previous take is kept.") from None
-        return take
+    def keep_audio(self, take: Take, audio: np.ndarray, sample_rate: int) -> None:
+        """Remember a take's audio as decoded (it was just written): no read-back to mix it."""
+        self.audio_cache.put(self.take_path(take), (audio, sample_rate))
 
     def import_take(self, source: str | os.PathLike, event: Event,
                     progress: Progress = no_progress,
@@ -379,6 +355,43 @@ class Project:
         if known is not None:
             self._checked[str(path)] = (known[0], f"is damaged ({why})")
         return ProjectError(f"take {take.path} is damaged ({why}).")
+
+
+def write_take(folder: Path, request: RenderRequest, generated: GeneratedAudio, generator: str,
+               generator_version: str) -> Take:
+    """Write a rendered take into `folder/takes/` (atomically) and describe it; safe in any
+    thread or process (render workers call it directly). Never through a `takes/` that is
+    a link or a file: the name is made here from a safe id, so it stays inside."""
+    extension, subtype = take_file_format(generated.audio)
+    stem = request.event_id if _SAFE_ID.match(request.event_id or "") else "take"
+    relative = f"{TAKES_DIR}/{stem}-{uuid.uuid4().hex[:8]}{extension}"
+    take = Take(
+        id=Path(relative).stem, path=relative, generator=generator,
+        generator_version=generator_version, parameters=request.to_json(), seed=request.seed,
+        sample_rate=generated.sample_rate, channels=generated.audio.shape[0],
+        frames=generated.audio.shape[1],
+        loudness_lufs=integrated_lufs(generated.audio, generated.sample_rate),
+        render_key=render_key(request.caption, request.tone, dict(request.cues),
+                              request.seed, generator, dict(request.settings),
+                              request.speech()),
+        notes=list(generated.notes), layers=take_layers(generated.metadata),
+        natural_length=bool(generated.metadata.get("natural_length", False)))
+    target = folder / relative
+    takes = folder / TAKES_DIR
+    if takes.is_symlink() or (takes.exists() and not takes.is_dir()):
+        raise ProjectError(f"{takes}: is a link or a file, not the project's takes folder; "
+                           "no take is written through it. Replace it with a folder.")
+    try:
+        takes.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ProjectError(f"{takes}: cannot create the takes folder "
+                           f"({exc.strerror or exc}).") from None
+    try:
+        write_audio(target, generated.audio, generated.sample_rate, subtype)
+    except AudioWriteError as exc:
+        raise ProjectError(f"{target}: cannot write the take ({exc.reason}); the "
+                           "previous take is kept.") from None
+    return take
 
 
 def take_layers(metadata) -> list[TakeLayer]:

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from engine.errors import Cancelled, StudioError, Unavailable
 from engine.generation import get_generator
 from engine.generation.base import Generator
-from engine.model.story import Event
+from engine.model.story import Event, Take
 from engine.progress import CancelToken, Progress, no_progress, sub_progress
 from engine.project.folder import Project, attach_take
 from engine.render.context import ContextIndex, render_request
+from engine.render.pool import PooledTake, RenderPool, runs_in_workers, worker_count
 from engine.render.take import render_take
 
 log = logging.getLogger(__name__)
@@ -28,33 +29,78 @@ class RenderReport:
 
 def render_events(project: Project, events: Sequence[Event], progress: Progress = no_progress,
                   cancel: CancelToken | None = None,
-                  generator_for: Callable[[str], Generator] = get_generator) -> RenderReport:
-    """Render each event as a new active take. Cancelling keeps what finished."""
+                  generator_for: Callable[[str], Generator] = get_generator,
+                  workers: int | None = None) -> RenderReport:
+    """Render each event as a new active take. Cancelling keeps what finished.
+
+    Events whose generator runs in worker processes render on every core (`workers`, by
+    default one per core; 1 renders serially); the takes are the same either way.
+    """
     report = RenderReport()
     context = ContextIndex(project.story)
-    for index, event in enumerate(events):
+    jobs = [(event, render_request(project.story, event, index=context)) for event in events]
+    pooled = [(e, r) for e, r in jobs if generator_for is get_generator
+              and _pool_safe(e.generator)]
+    count = worker_count(len(pooled)) if workers is None else max(1, min(workers, len(pooled)))
+    if count < 2:
+        pooled = []
+    serial = [job for job in jobs if job not in pooled]
+    done = 0
+
+    def finished(event: Event, outcome: Take | PooledTake | BaseException) -> None:
+        nonlocal done
+        done += 1
+        progress(done / max(len(jobs), 1), f"[{done}/{len(jobs)}] {event.caption}")
+        if isinstance(outcome, BaseException):
+            _record_failure(report, event, outcome)
+            return
+        if isinstance(outcome, PooledTake):
+            project.keep_audio(outcome.take, outcome.audio, outcome.sample_rate)
+            outcome = outcome.take
+        attach_take(event, outcome, project.story)
+        report.rendered.append(event.id)
+
+    if pooled:
+        with RenderPool(count) as pool:
+            futures = {pool.submit(project.folder, request, event.generator): event
+                       for event, request in pooled}
+            for event, pooled_outcome in pool.results(futures, cancel):
+                finished(event, pooled_outcome)
+    for event, request in serial:
         if cancel is not None:
             cancel.raise_if_cancelled()
-        step = sub_progress(progress, index / len(events), (index + 1) / len(events))
-        step(0.0, f"[{index + 1}/{len(events)}] {event.caption}")
+        step = sub_progress(progress, done / len(jobs), (done + 1) / len(jobs))
+        step(0.0, f"[{done + 1}/{len(jobs)}] {event.caption}")
+        outcome: Take | BaseException
         try:
-            request = render_request(project.story, event, index=context)
-            take = render_take(project, request, generator_for(event.generator), step, cancel)
-            attach_take(event, take, project.story)
-            report.rendered.append(event.id)
+            outcome = render_take(project, request, generator_for(event.generator), step,
+                                  cancel)
         except Cancelled:
             raise
-        except Unavailable as exc:
-            report.unavailable[event.id] = str(exc)
-        except StudioError as exc:
-            report.failed[event.id] = str(exc)
-        except ImportError as exc:  # a model backend without its libraries (the desktop build)
-            report.failed[event.id] = (
-                f"the {event.generator} generator needs {exc.name or 'a library'}, which is not "
-                "installed; install the AI pack (Preferences, or `main.py models "
-                "install-runtime`)")
-        except Exception as exc:  # a backend bug must not lose the other events' work
-            log.exception("rendering event %s failed", event.id)
-            report.failed[event.id] = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # recorded per event: one failure never loses the others
+            outcome = exc
+        finished(event, outcome)
     progress(1.0, f"rendered {len(report.rendered)} of {len(events)} events")
     return report
+
+
+def _pool_safe(generator_name: str) -> bool:
+    try:
+        return runs_in_workers(get_generator(generator_name))
+    except StudioError:
+        return False  # an unknown generator: the serial path reports it
+
+
+def _record_failure(report: RenderReport, event: Event, error: BaseException) -> None:
+    if isinstance(error, Unavailable):
+        report.unavailable[event.id] = str(error)
+    elif isinstance(error, StudioError):
+        report.failed[event.id] = str(error)
+    elif isinstance(error, ImportError):  # a model backend without its libraries (the
+        report.failed[event.id] = (       # desktop build without the AI pack)
+            f"the {event.generator} generator needs {error.name or 'a library'}, which is "
+            "not installed; install the AI pack (Preferences, or `main.py models "
+            "install-runtime`)")
+    else:  # a backend bug must not lose the other events' work
+        log.error("rendering event %s failed", event.id, exc_info=error)
+        report.failed[event.id] = f"{type(error).__name__}: {error}"

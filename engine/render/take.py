@@ -5,23 +5,40 @@ undoable command), so a worker thread never touches the story.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from engine.errors import StudioError
 from engine.generation.base import GeneratedAudio, Generator, RenderRequest
 from engine.model.story import Take
 from engine.progress import CancelToken, Progress, no_progress
-from engine.project.folder import Project
+from engine.project.folder import Project, write_take
 
 
 def render_take(project: Project, request: RenderRequest, generator: Generator,
                 progress: Progress = no_progress, cancel: CancelToken | None = None) -> Take:
     """Render `request` with `generator` and store it as a take file in `project`."""
+    generated = _render_checked(request, generator, progress, cancel)
+    return project.store_take(request, generated, generator.name, generator.version)
+
+
+def render_take_to(folder: Path, request: RenderRequest, generator: Generator,
+                   progress: Progress = no_progress, cancel: CancelToken | None = None
+                   ) -> tuple[Take, GeneratedAudio]:
+    """The same, into a project folder from another process (a render worker), returning
+    the audio too so the caller can mix it without reading it back."""
+    generated = _render_checked(request, generator, progress, cancel)
+    return write_take(folder, request, generated, generator.name, generator.version), generated
+
+
+def _render_checked(request: RenderRequest, generator: Generator, progress: Progress,
+                    cancel: CancelToken | None) -> GeneratedAudio:
     generated = generator.render(request, progress, cancel)
     check_generated(generated, request)
     if cancel is not None:
         cancel.raise_if_cancelled()
-    return project.store_take(request, generated, generator.name, generator.version)
+    return generated
 
 
 def check_generated(generated: GeneratedAudio, request: RenderRequest) -> None:

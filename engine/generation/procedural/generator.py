@@ -41,6 +41,7 @@ _BED_MOTION = {"approaching": "fade_in", "receding": "fade_out", "passing": "swe
 _SETTING_KEYS = ("intensity", "distance", "brightness", "speed", "size", "material", "count",
                  "motion", "envelope", "muffled")
 class ProceduralGenerator:
+    runs_in_workers = True  # no model to hold: renders go to every core (engine.render.pool)
     name = "procedural"
     version = "1.0"
 

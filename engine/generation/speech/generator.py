@@ -33,6 +33,7 @@ FIT_TOLERANCE = 0.02   # a stretched line within 2 % of its slot is padded or tr
 
 
 class SpeechGenerator:
+    runs_in_workers = True  # no model to hold: renders go to every core (engine.render.pool)
     name = "speech"
     version = "1"
     SETTINGS = (
