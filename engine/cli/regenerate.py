@@ -13,23 +13,17 @@ from __future__ import annotations
 import argparse
 import math
 import random
+from typing import TYPE_CHECKING
 
 from engine.cli.common import StderrProgress, seed_arg
 from engine.errors import InvalidInput
-from engine.generation import generator_names, get_generator
-from engine.model.story import Event, Story
-from engine.project.folder import Project, attach_take
-from engine.render.context import render_request
-from engine.render.regions import (
-    DEFAULT_CROSSFADE_S,
-    RegionSpan,
-    attach_composite,
-    extension_edit,
-    region_edit,
-    render_composite,
-    variation_edit,
-)
-from engine.render.take import render_take
+from engine.generation import generator_names
+from engine.model.fields import REGION_CROSSFADE_S
+
+if TYPE_CHECKING:
+    from engine.model.story import Event, Story
+
+# The project, the regions and the renderers load in `run`: help comes back at once.
 
 
 def seconds_arg(text: str) -> float:
@@ -71,14 +65,27 @@ def register(commands) -> None:
                              "take N, N+1, ...")
     parser.add_argument("--generator", choices=generator_names(), default=None,
                         help="the backend that renders the new audio (default: the clip's)")
-    parser.add_argument("--crossfade", type=seconds_arg, default=DEFAULT_CROSSFADE_S,
+    parser.add_argument("--crossfade", type=seconds_arg, default=REGION_CROSSFADE_S,
                         metavar="S", help="equal-power crossfade at each edge of a region "
-                                          f"or join (default {DEFAULT_CROSSFADE_S:g} s)")
+                                          f"or join (default {REGION_CROSSFADE_S:g} s)")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.generation import get_generator
+    from engine.project.folder import Project, attach_take
+    from engine.render.context import render_request
+    from engine.render.regions import (
+        RegionSpan,
+        attach_composite,
+        extension_edit,
+        region_edit,
+        render_composite,
+        variation_edit,
+    )
+    from engine.render.take import render_take
+
     mode = _mode(args)
     project = Project.open(args.project)
     story = project.story

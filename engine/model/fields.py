@@ -16,6 +16,7 @@ from pydantic import AfterValidator, Field, StringConstraints
 DEFAULT_SAMPLE_RATE = 48_000
 MIN_SAMPLE_RATE = 8_000
 MAX_SAMPLE_RATE = 192_000
+REGION_CROSSFADE_S = 0.05  # equal-power crossfade at each edge of a regenerated region
 MAX_DURATION_S = 2 * 3600  # two hours: a feature-length story; longer work is split in parts
 MAX_SAMPLES = MAX_DURATION_S * MAX_SAMPLE_RATE
 MAX_EVENTS = 5_000   # a story the timeline shows and a render finishes (1,000 is benchmarked)

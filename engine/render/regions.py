@@ -40,14 +40,14 @@ from engine.errors import InvalidInput, StudioError
 from engine.generation.base import GeneratedAudio, Generator, RenderRequest
 from engine.generation.editing import AudioSpan, Inpainter, Varier
 from engine.mix.fades import fade_in_gains, fade_out_gains
-from engine.model.fields import MAX_DURATION_S
+from engine.model.fields import MAX_DURATION_S, REGION_CROSSFADE_S
 from engine.model.story import Event, FadeCurve, Story, Take, TakeRegion
 from engine.progress import CancelToken, Progress, no_progress, sub_progress
 from engine.project.folder import Project
 from engine.render.context import ContextIndex, render_request
 from engine.render.take import check_generated
 
-DEFAULT_CROSSFADE_S = 0.05  # equal-power crossfade at each edge of a region
+DEFAULT_CROSSFADE_S = REGION_CROSSFADE_S
 MAX_CROSSFADE_S = 5.0
 CONTEXT_S = 1.0  # audio either side of a region that a backend without inpainting renders
 MIN_REGION_S = 0.01
