@@ -174,5 +174,7 @@ def test_a_project_job_renders_a_copy_and_leaves_the_project_alone(tmp_path):
     assert summary.done == 1, summary.failures
     assert (folder / "story.json").read_text() == story_text and not (folder / "takes").exists()
     kept = tmp_path / "out" / "harbour" / "project"
-    assert len(list((kept / "takes").iterdir())) == 3  # every event rendered in the copy
+    # every event that starts inside the 3 s story is rendered in the copy (e3, at 4 s, is
+    # past the end: silent, not rendered)
+    assert len(list((kept / "takes").iterdir())) == 2
     assert sf.info(str(tmp_path / "out" / "harbour" / "harbour.wav")).frames == 3 * 48_000

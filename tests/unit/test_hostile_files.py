@@ -124,7 +124,7 @@ def test_a_take_file_that_is_a_link_out_of_the_project_is_not_followed(tmp_path)
     assert opened.active_take_audio(opened.story.event("e2")) is None
     assert "outside the project" in opened.take_problem(take)
     link_inside = project.folder / "takes" / "inside.flac"
-    link_inside.symlink_to(project.folder / take.path.replace(".flac", ".none"))
+    link_inside.symlink_to((project.folder / take.path).with_suffix(".none"))
     assert opened.take_problem(take.model_copy(update={"path": "takes/inside.flac"})) \
         == "is missing"
 
