@@ -41,6 +41,9 @@ _SA3_FILES = ("model_index.json", "transformer/config.json", "vae/config.json",
 _SA3_LICENCE = ("Stability AI Community License (gated: accept it, and the Gemma terms of "
                 "its T5Gemma text encoder, on the Hub first; free under USD 1M annual revenue)")
 
+_PIPER_LICENCE = ("per voice: see its MODEL_CARD in rhasspy/piper-voices (the licence of the "
+                  "dataset it was trained on; check it before commercial use)")
+
 CATALOGUE: dict[str, ModelSpec] = {spec.name: spec for spec in (
     ModelSpec(
         name="audioldm2", repo_id="cvssp/audioldm2", size_bytes=int(4.3 * GB),
@@ -78,6 +81,23 @@ CATALOGUE: dict[str, ModelSpec] = {spec.name: spec for spec in (
         description="Stable Audio 3 Medium (diffusers layout): music and sound effects, "
                     "44.1 kHz stereo, up to 380 s; wants a GPU",
         licence=_SA3_LICENCE),
+    ModelSpec(
+        name="piper-en-us-ryan-medium", repo_id="rhasspy/piper-voices",
+        size_bytes=63_000_000,
+        required_files=("en/en_US/ryan/medium/en_US-ryan-medium.onnx",
+                        "en/en_US/ryan/medium/en_US-ryan-medium.onnx.json"),
+        allow_patterns=("en/en_US/ryan/medium/*",),
+        description="Piper neural voice (VITS), US English, male, 22.05 kHz; the speech "
+                    "generator's neural voices (with the `voices` extra)",
+        licence=_PIPER_LICENCE),
+    ModelSpec(
+        name="piper-en-gb-alan-medium", repo_id="rhasspy/piper-voices",
+        size_bytes=63_000_000,
+        required_files=("en/en_GB/alan/medium/en_GB-alan-medium.onnx",
+                        "en/en_GB/alan/medium/en_GB-alan-medium.onnx.json"),
+        allow_patterns=("en/en_GB/alan/medium/*",),
+        description="Piper neural voice (VITS), British English, male, 22.05 kHz",
+        licence=_PIPER_LICENCE),
     ModelSpec(
         name="tangoflux", repo_id="declare-lab/TangoFlux", size_bytes=int(2.7 * GB),
         required_files=("config.json", "tangoflux.safetensors", "vae.safetensors"),

@@ -16,6 +16,8 @@ USED_BY = {
     "qwen2.5-3b-instruct": "audiostory",
     "stable-audio-3-small": "generator stable-audio-3 (the default)",
     "stable-audio-3-medium": "generator stable-audio-3 (model setting)",
+    "piper-en-us-ryan-medium": "generator speech (neural voice)",
+    "piper-en-gb-alan-medium": "generator speech (neural voice)",
 }
 
 

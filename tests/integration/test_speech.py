@@ -157,3 +157,35 @@ def test_clips_follow_their_lines_and_export_writes_speaker_stems_and_subtitles(
             "out - Speech (His Daughter).wav"} <= set(stems)
     srt_text = (tmp_path / "out.srt").read_text()
     assert "00:00:01,000 --> " in srt_text and "Hold fast, lads, the storm is coming." in srt_text
+
+
+def test_a_piper_voice_in_the_models_folder_speaks_the_line(tmp_path, monkeypatch):
+    """A neural voice, found like other checkpoints (the models folder's voices/), takes
+    the line as phonemes from the espeak-ng program and renders it with onnxruntime."""
+    if not shutil.which("espeak-ng"):
+        pytest.skip("the espeak-ng program phonemizes for Piper voices; CI installs it")
+    from tests.support.tiny_voice import HOP, build_tiny_voice
+
+    build_tiny_voice(tmp_path / "models" / "voices" / "tiny", speakers=2)
+    monkeypatch.setenv("AUDIOSTORY_MODELS_DIR", str(tmp_path / "models"))
+    assert "piper" in find_engines()
+    audio, metadata, notes = speak(text="Hold fast, lads!", engine="piper")
+    assert metadata["layers"][0]["name"].startswith("piper:xx_tiny-medium#")  # a speaker of it
+    assert any("piper" in note for note in notes)
+    from engine.generation.speech.piper import find_voices
+
+    voice = find_voices([tmp_path / "models" / "voices"])[0]
+    faster, *_ = speak(text="Hold fast, lads!", engine="piper", rate=2.0)
+    assert faster.shape[1] < 0.7 * audio.shape[1]  # the model's length scale follows the rate
+    captain, *_ = speak(text="Hold fast, lads!", speaker="the captain", engine="piper")
+    daughter, *_ = speak(text="Hold fast, lads!", speaker="his daughter", engine="piper")
+    assert not np.array_equal(captain, daughter)  # another speaker of the model
+    from engine.generation.speech.engines import Line, Persona
+    from engine.generation.speech.piper import Piper
+
+    ids = Piper([voice], shutil.which("espeak-ng")).phoneme_ids(voice, "Hold fast, lads!")
+    assert ids[0] == voice.phoneme_ids["^"][0] and ids[-1] == voice.phoneme_ids["$"][0]
+    assert voice.phoneme_ids["!"][0] in ids and voice.phoneme_ids[","][0] in ids
+    raw, rate = Piper([voice], shutil.which("espeak-ng")).speak(
+        Line("Hold fast, lads!", Persona("male", 0)))
+    assert rate == 16_000 and raw.shape[1] == len(ids) * HOP

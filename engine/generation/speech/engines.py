@@ -25,7 +25,9 @@ from engine.progress import CancelToken
 INSTALL_HINT = (
     "install a speech engine: espeak-ng (Debian/Ubuntu `sudo apt install espeak-ng`, Fedora "
     "`sudo dnf install espeak-ng`, macOS `brew install espeak-ng`, Windows: the installer from "
-    "github.com/espeak-ng/espeak-ng/releases) or Flite (`sudo apt install flite`)")
+    "github.com/espeak-ng/espeak-ng/releases) or Flite (`sudo apt install flite`); neural "
+    "voices: a Piper voice (`main.py models download piper-en-us-ryan-medium`) with the "
+    "`voices` extra and espeak-ng")
 MAX_LINE_CHARS = 2_000  # one line of dialogue or a narrator's paragraph; longer text is split
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -190,12 +192,18 @@ def persona_kind(persona: Persona) -> str:
     return persona.kind if persona.kind in EspeakNG.VOICES else "male"
 
 
-ENGINE_NAMES = ("espeak-ng", "flite")
+ENGINE_NAMES = ("piper", "espeak-ng", "flite")
 
 
 def find_engines() -> dict[str, SpeechEngine]:
-    """The engines installed here, best first."""
+    """The engines installed here, best first: neural Piper voices where a voice model is
+    installed, then espeak-ng, then Flite."""
+    from engine.generation.speech.piper import find_piper
+
     found: dict[str, SpeechEngine] = {}
+    piper = find_piper()
+    if piper is not None:
+        found["piper"] = piper
     program = shutil.which("espeak-ng") or shutil.which("espeak")
     if program:
         found["espeak-ng"] = EspeakNG(program)
