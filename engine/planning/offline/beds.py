@@ -8,33 +8,75 @@ import re
 from engine.model.story import TrackKind
 from engine.planning.offline.captions import sound_of
 from engine.planning.offline.clauses import Clause, words_of
-from engine.planning.offline.drafts import STOP_OFFSET, DraftEvent
+from engine.planning.offline.drafts import (
+    COMBINATION,
+    FALLBACK,
+    PHENOMENON,
+    PLACE,
+    STOP_OFFSET,
+    STOP_WITH_OFFSET,
+    STOPPED,
+    TEXT,
+    DraftEvent,
+)
 from engine.planning.offline.phrasing import Phrase, _lemmas, is_animate
+from engine.planning.offline.scenes import STOP, TIME, SceneDraft
 from engine.planning.offline.semantics import catalogue, embed_cached, similar
+from engine.planning.offline.stops import (
+    ALL,
+    CONDITION,
+    EVENT,
+    POWER,
+    kin,
+    music_stop,
+    plain_stop,
+    scene_stop,
+    stopped_source,
+)
+from engine.planning.offline.stops import PLACE as PLACE_EMPTIED
 from engine.planning.offline.vocabulary import ImpliedSounds, mentions, vocabulary
 
 MIN_SOUNDNESS = 0.32         # below this a phrase names no sound ("he thinks about life")
 DUPLICATE_SIMILARITY = 0.62  # an implied sound this close to one the text names is that one
 
 
-def is_stop(phrase: Phrase) -> bool:
-    """ "the rain stops", "the audience falls silent", "the wind dies down"."""
-    stops = set(vocabulary().language["stop_verbs"])
-    following = phrase.rest.split()[:1]
-    return phrase.verb in stops or bool(following) and f"{phrase.verb} {following[0]}" in stops
-
-
 def apply_stops(stops: list[tuple[Phrase, Clause, dict]], events: list[DraftEvent],
-                first_rank: dict[int, float]) -> None:
-    """End the beds a stop names. A stop with nothing to end says the sound was there until
-    then ("the music stops"): a bed from the scene's start to that moment. A person who
-    stops makes no sound."""
+                first_rank: dict[int, float], scenes: list[SceneDraft]) -> None:
+    """End the sounds a stop names. A stop that opens a scene ends them at its start (they
+    hand over to the new scene's beds); one that goes with the clause before it, as that
+    clause's sound begins; any other half way through its moment. The power going off ends
+    what runs on power; a place emptying, the sounds of its people; "everything falls
+    silent", every bed; "the music fades", all music. A stop with nothing to end says the
+    sound was there until then ("the wind drops"): a bed from the scene's start to that
+    moment. A person who stops makes no sound."""
     for phrase, clause, cues in stops:
-        if end_beds(events, phrase, clause.rank):
+        scene = scenes[clause.scene]
+        if first_rank.get(clause.scene) == clause.rank and scene.index > 0 \
+                and scene.opened_by in (TIME, STOP):
+            offset = 0.0
+        elif clause.with_previous:
+            offset = STOP_WITH_OFFSET
+        else:
+            offset = STOP_OFFSET
+        kind = scene_stop(phrase)
+        target = stopped_source(phrase)
+        scene.stopped.update(kin(_noun(target.split()[-1])) if target else ())
+        if kind is not None and kind[0] in (POWER, PLACE_EMPTIED, ALL, EVENT):
+            _end_by_kind(events, kind[0], clause.rank, offset)
+            if kind[0] == PLACE_EMPTIED:
+                scene.emptied_places.add(_place_of(kind[1]))
+            if kind[0] == EVENT and scene.place:  # its crowd has gone from the place
+                scene.emptied_places.add(scene.place)
             continue
-        if not phrase.subject or is_animate(phrase.subject):
+        if kind is not None and kind[0] == CONDITION and scene.opened_by == STOP:
+            _end_condition(events, kind[1], clause.rank)
+        ended = end_beds(events, phrase, clause.rank, offset)
+        if music_stop(phrase):
+            ended |= _end_music(events, clause.rank, offset)
+        ended |= _end_foreground(events, target, clause.rank)
+        if ended or not target or is_animate(target) or not plain_stop(phrase):
             continue
-        caption = sound_of(phrase.subject)
+        caption = sound_of(target)
         judgement = catalogue().judge(embed_cached([caption]))[0]
         music = mentions(caption, vocabulary().language["music_words"])
         if judgement.soundness < MIN_SOUNDNESS and not music:
@@ -43,28 +85,126 @@ def apply_stops(stops: list[tuple[Phrase, Clause, dict]], events: list[DraftEven
             TrackKind.EFFECTS if judgement.kind == TrackKind.SPEECH else judgement.kind)
         if kind == TrackKind.MUSIC and not music:
             kind = TrackKind.AMBIENCE
-        start = min(first_rank.get(clause.paragraph, clause.rank), clause.rank)
-        events.append(DraftEvent(caption=caption, kind=kind, rank=start, scene=clause.paragraph,
-                                 bed=True, end_rank=clause.rank + STOP_OFFSET, implied=True,
-                                 soundness=judgement.soundness, cues=dict(cues)))
+        home = clause.scene - 1 if offset == 0.0 else clause.scene  # "At sunset the wind
+        start = min(first_rank.get(home, clause.rank), clause.rank)  # drops": it blew before
+        events.append(DraftEvent(caption=caption, kind=kind, rank=start, scene=home,
+                                 bed=True, end_rank=clause.rank + offset, implied=True,
+                                 soundness=judgement.soundness, cues=dict(cues),
+                                 origin=STOPPED))
 
 
-def end_beds(events: list[DraftEvent], phrase: Phrase, rank: float) -> bool:
-    """End every running bed the stop's subject names ("the rain", "the storm"); False if
-    none matches."""
-    words = words_of(phrase.subject.lower())
+def end_beds(events: list[DraftEvent], phrase: Phrase, rank: float,
+             offset: float = STOP_OFFSET) -> bool:
+    """End every running bed the stop names ("the rain" also ends "a heavy downpour", "the
+    machines" the machinery, "the fire" the campfire; "switches off the radio": the radio);
+    False if none matches."""
+    target = stopped_source(phrase)
+    words = words_of(target.lower())
     if not words:
         return False
-    head = _noun(words[-1])
+    heads = kin(_noun(words[-1]))
     ended = False
-    for event in events:
-        if not event.bed or event.end_rank is not None or event.rank > rank:
-            continue
-        names = {_noun(w) for w in words_of(event.caption.lower())} | set(event.source)
-        if head in names:
-            event.end_rank = rank + STOP_OFFSET
+    for event in _running(events, rank):
+        names = _names(event)
+        if heads & names or any(_same_source(head, name) for head in heads for name in names):
+            event.end_rank = rank + offset
             ended = True
     return ended
+
+
+def _end_foreground(events: list[DraftEvent], target: str, rank: float) -> bool:
+    """A stop that names a sound on the effects track ("the ringing stops", "the mower cuts
+    out"): an earlier one ends there; one of the same moment ("whines past and fades into
+    the distance") is left as it is. True when the stop named one."""
+    words = words_of(target.lower())
+    if not words:
+        return False
+    heads = kin(_noun(words[-1]))
+    named = False
+    for event in events:
+        if event.bed or event.rank > rank:
+            continue
+        names = _names(event)
+        if heads & names or any(_same_source(head, name) for head in heads for name in names):
+            named = True
+            if event.rank < rank:
+                event.end_rank = rank + STOP_WITH_OFFSET
+    return named
+
+
+def _end_music(events: list[DraftEvent], rank: float, offset: float) -> bool:
+    """End the music playing; True when there was music (ended now or already)."""
+    for event in _running(events, rank):
+        if event.kind == TrackKind.MUSIC:
+            event.end_rank = rank + offset
+    return any(e.kind == TrackKind.MUSIC and e.rank <= rank for e in events)
+
+
+def hand_over_music(events: list[DraftEvent], clauses: list[Clause]) -> None:
+    """One piece of music follows another: "the orchestra tunes up ... the violins begin a
+    waltz" ends the tuning as the waltz begins (music of one moment plays together, and
+    music that joins in leaves the rest playing)."""
+    joining = {c.rank for c in clauses if re.search(r"\b(?:join|joins|joined|accompan)",
+                                                     c.text, re.I)}
+    music = sorted((e for e in events if e.kind == TrackKind.MUSIC and e.bed
+                    and e.origin == TEXT), key=lambda e: e.rank)
+    for later in music:
+        if later.rank in joining:
+            continue
+        for earlier in music:
+            if earlier.rank < later.rank and earlier.end_rank is None \
+                    and earlier.scene == later.scene:
+                earlier.end_rank = later.rank + STOP_WITH_OFFSET
+
+
+def _running(events: list[DraftEvent], rank: float) -> list[DraftEvent]:
+    return [e for e in events if e.bed and e.end_rank is None and e.rank <= rank]
+
+
+def _names(event: DraftEvent) -> set[str]:
+    """The nouns of a caption (and the verbs' nouns: "murmuring" is a murmur), and what it
+    is part of ("storm")."""
+    names = set(event.source)
+    for word in words_of(event.caption.lower()):
+        names.add(_noun(word))
+        names.update(_lemmas(word).get("VERB", ()))
+    return names
+
+
+def _same_source(head: str, name: str) -> bool:
+    """ "fire" and "campfire", "machine" and "machinery": one word builds on the other."""
+    if len(head) < 4 or len(name) < 4:
+        return False
+    return name.endswith(head) or name.startswith(head) and len(name) - len(head) <= 3
+
+
+def _end_by_kind(events: list[DraftEvent], kind: str, rank: float, offset: float) -> None:
+    language = vocabulary().language
+    for event in _running(events, rank):
+        if kind == ALL:
+            hit = True
+        elif kind == POWER:
+            hit = event.kind == TrackKind.MUSIC or bool(mentions(event.caption,
+                                                                 language["electric_sounds"]))
+        else:  # a place empties: its people and their music go
+            hit = event.kind == TrackKind.MUSIC or bool(mentions(event.caption,
+                                                                 language["people_sounds"]))
+        if hit:
+            event.end_rank = rank + offset
+
+
+def _end_condition(events: list[DraftEvent], word: str, rank: float) -> None:
+    """ "The storm passes": everything the storm brought ends with it."""
+    for event in _running(events, rank):
+        if event.origin == PHENOMENON and word in event.source:
+            event.end_rank = rank
+
+
+def _place_of(word: str) -> str:
+    for entry in vocabulary().places:
+        if word in entry.words:
+            return entry.place
+    return word
 
 
 def _noun(word: str) -> str:
@@ -72,13 +212,21 @@ def _noun(word: str) -> str:
     return nouns[0] if nouns else word
 
 
-def add_scene_beds(events: list[DraftEvent], clauses: list[Clause],
-                   scene_text: dict[int, str]) -> None:
-    """Beds the places and combinations of each scene imply (see resources/planning), then a
-    bed for a scene that still has none under its start."""
+def add_place_beds(events: list[DraftEvent], clauses: list[Clause],
+                   scene_text: dict[int, str], scenes: list[SceneDraft]) -> None:
+    """Beds the places and combinations of each scene imply (see resources/planning). A
+    scene that names no place of its own keeps the place beds of the scene before (the
+    place goes on under it), and so does one that names the same place again. Run before
+    the stops (the café that empties ends its murmur), and `fill_bare_scenes` after."""
     vocab = vocabulary()
-    first = {c.paragraph: c.rank for c in reversed(clauses)}
+    first = {c.scene: c.rank for c in reversed(clauses)}
     for scene, text in scene_text.items():
+        own_place = any(mentions(text, entry.words) for entry in vocab.places)
+        if scene > 0 and not own_place:
+            for event in _ending_in(events, scene - 1):
+                if event.origin == PLACE:
+                    event.end_scene = scene
+        text = _with_place(text, scenes[scene], own_place)
         # a bed from the scene's first moment: later beds ("later, rain begins") leave the
         # opening bare, and a generic bed for the place fills it
         has_bed = _bed_at(events, scene, first[scene])
@@ -92,7 +240,10 @@ def add_scene_beds(events: list[DraftEvent], clauses: list[Clause],
                 rank = first[scene]
             else:
                 word = mentions(text, entry.words)
-                if word is None:
+                if word is None or not own_place or _names_something_else(text, word, entry):
+                    continue
+                if _goes_on(events, scene, entry):
+                    has_bed = True
                     continue
                 rank = _arrival_rank(clauses, scene, word, first[scene])
             if not entry.signature and has_bed:
@@ -101,12 +252,75 @@ def add_scene_beds(events: list[DraftEvent], clauses: list[Clause],
             describe = _described_as(text, entry.words) if not entry.all_of else ""
             implied.extend(DraftEvent(caption=_with_adjective(c, describe),
                                       kind=TrackKind.AMBIENCE, rank=rank, scene=scene, bed=True,
-                                      implied=True, cues=cues)
+                                      implied=True, cues=cues,
+                                      origin=COMBINATION if entry.all_of else PLACE)
                            for c in entry.beds)
             has_bed = True  # one implied bed per scene is enough, besides signature ones
         events.extend(implied)
-        if not _bed_at(events, scene, first[scene]) and any(e.scene == scene for e in events):
-            _fill_bare_scene(events, scene, text, first[scene], vocab.fallbacks)
+
+
+def fill_bare_scenes(events: list[DraftEvent], clauses: list[Clause],
+                     scene_text: dict[int, str], scenes: list[SceneDraft]) -> None:
+    """A bed for every scene that still has none under its start, once the stops have
+    ended what they end (a text with no sound at all gets none)."""
+    if not events:
+        return
+    vocab = vocabulary()
+    first = {c.scene: c.rank for c in reversed(clauses)}
+    for scene, text in scene_text.items():
+        own_place = any(mentions(text, entry.words) for entry in vocab.places)
+        text = _with_place(text, scenes[scene], own_place)
+        following = first.get(scene + 1)
+        if not _covered(events, scene, first[scene], following) \
+                and not _carried_into(events, scene):
+            stopped = [e.end_rank for e in events if e.bed and e.scene == scene
+                       and e.kind == TrackKind.AMBIENCE and e.rank <= first[scene]
+                       and e.end_rank is not None]
+            count = len(events)
+            _fill_bare_scene(events, scene, text, first[scene], vocab.fallbacks,
+                             scenes[scene], scenes[scene - 1] if scene else None,
+                             _emptied(scenes, scene))
+            for event in events[count:]:  # the quiet after the bed the text stopped
+                event.from_rank = max(stopped) if stopped else None
+
+
+def _with_place(text: str, scene: SceneDraft, own_place: bool) -> str:
+    """A scene's words with the place it still plays in ("morning" + the farm)."""
+    return text if own_place or not scene.place_word else f"{text} {scene.place_word}"
+
+
+def _ending_in(events: list[DraftEvent], scene: int) -> list[DraftEvent]:
+    """Ambience beds that run to the end of `scene` (the text does not stop them)."""
+    return [e for e in events if e.bed and e.kind == TrackKind.AMBIENCE and e.end_rank is None
+            and (e.end_scene if e.end_scene is not None else e.scene) == scene]
+
+
+def _carried_into(events: list[DraftEvent], scene: int) -> bool:
+    return any(e.end_scene == scene and e.end_rank is None for e in events)
+
+
+def _goes_on(events: list[DraftEvent], scene: int, entry: ImpliedSounds) -> bool:
+    """The scene before plays in the same place: its bed goes on (no second bed)."""
+    going = [e for e in _ending_in(events, scene - 1)
+             if e.origin == PLACE and e.cues.get("place") == entry.place] if scene else []
+    for event in going:
+        event.end_scene = scene
+    return bool(going)
+
+
+def _names_something_else(text: str, word: str, entry: ImpliedSounds) -> bool:
+    """ "church bells", "city traffic": the place word describes a sound, it is no place."""
+    return bool(entry.not_before) and bool(re.search(
+        rf"\b{re.escape(word)}(?:['’]s)?\s+(?:{'|'.join(map(re.escape, entry.not_before))})\b",
+        text,
+        re.I))
+
+
+def _covered(events: list[DraftEvent], scene: int, rank: float, following: float | None) -> bool:
+    """A bed of the scene from its start that lasts until the next scene (or the end)."""
+    return any(e.bed and e.scene == scene and e.kind == TrackKind.AMBIENCE and e.rank <= rank
+               and (e.end_rank is None or following is not None and e.end_rank >= following)
+               for e in events)
 
 
 def _bed_at(events: list[DraftEvent], scene: int, rank: float) -> bool:
@@ -115,16 +329,47 @@ def _bed_at(events: list[DraftEvent], scene: int, rank: float) -> bool:
                and e.end_rank is None for e in events)
 
 
+def _emptied(scenes: list[SceneDraft], scene: int) -> set[str]:
+    """The places whose people have left by this scene."""
+    return {place for draft in scenes[:scene + 1] for place in draft.emptied_places}
+
+
 def _fill_bare_scene(events: list[DraftEvent], scene: int, text: str, rank: float,
-                     fallbacks: tuple[ImpliedSounds, ...]) -> None:
-    """The scene before carries on under a scene that names no place of its own; the first
-    scene gets the general bed whose words fit it best (a quiet room tone by default)."""
-    carried = [e for e in events if e.bed and e.kind == TrackKind.AMBIENCE
-               and e.end_rank is None and (e.end_scene if e.end_scene is not None
-                                           else e.scene) == scene - 1]
+                     fallbacks: tuple[ImpliedSounds, ...], draft: SceneDraft,
+                     previous: SceneDraft | None, emptied: set[str]) -> None:
+    """A scene with no bed of its own: the beds of the scene before carry on under it (after
+    a change of time, only those of its place: the night's insects do not); else the place
+    it still plays in gets its bed again (an emptied one, a quiet room tone of it); the
+    first scene gets the general bed whose words fit it best (a quiet room tone by
+    default)."""
+    if draft.opened_by == STOP and draft.ended_kind in (POWER, ALL):  # the hum is gone too
+        where = f"{draft.place_word} " if draft.place_word else ""
+        caption = f"silent dark {where}room tone" if draft.ended_kind == POWER \
+            else f"near silent {where}ambience"
+        events.append(DraftEvent(caption=caption, kind=TrackKind.AMBIENCE, rank=rank,
+                                 scene=scene, bed=True, implied=True, origin=FALLBACK,
+                                 cues={"place": draft.place} if draft.place else {},
+                                 fresh=True))
+        return
+    carried = [e for e in _ending_in(events, scene - 1)
+               if draft.opened_by != TIME or e.origin in (PLACE, FALLBACK)]
     if carried:
         for event in carried:
             event.end_scene = scene
+        return
+    entry = next((e for e in vocabulary().places if e.place == draft.place), None)
+    if previous is not None and entry is not None:
+        word = draft.place_word or entry.place
+        beds = entry.beds
+        if entry.place in emptied:
+            beds = (f"quiet empty {word} {'room tone' if entry.indoors else 'ambience'}",)
+        elif any(_names(DraftEvent(caption=c, kind=TrackKind.AMBIENCE, rank=0, scene=0))
+                 & draft.stopped for c in beds):
+            beds = (f"quiet {word} ambience",)  # the machines wound down: the hall is quiet
+        events.extend(DraftEvent(caption=c, kind=TrackKind.AMBIENCE, rank=rank,
+                                 scene=scene, bed=True, implied=True, origin=PLACE,
+                                 cues={"place": entry.place}, fresh=beds != entry.beds)
+                      for c in beds)
         return
     if not fallbacks:
         return
@@ -133,7 +378,8 @@ def _fill_bare_scene(events: list[DraftEvent], scene: int, text: str, rank: floa
     entry = fallbacks[best]
     cues = {"place": entry.place} if entry.place else {}
     events.extend(DraftEvent(caption=c, kind=TrackKind.AMBIENCE, rank=rank, scene=scene,
-                             bed=True, implied=True, cues=cues) for c in entry.beds)
+                             bed=True, implied=True, cues=cues, origin=FALLBACK)
+                  for c in entry.beds)
 
 
 _ARRIVAL = re.compile(
@@ -148,7 +394,7 @@ _ARRIVAL = re.compile(
 def _arrival_rank(clauses: list[Clause], scene: int, word: str, first: float) -> float:
     """A place is the setting from the scene's start, unless the story goes there later."""
     for clause in clauses:
-        if clause.paragraph != scene:
+        if clause.scene != scene:
             continue
         match = re.search(rf"\b{re.escape(word)}", clause.text, re.I)
         if match:
@@ -192,11 +438,23 @@ def dedupe(events: list[DraftEvent]) -> None:
             continue
         for j in order[:position]:
             if keep[j] and scores[i, j] >= DUPLICATE_SIMILARITY:
+                if events[i].bed and events[j].bed and events[i].kind != events[j].kind:
+                    continue  # the music of a concert is not its hall's room tone
+                if events[i].fresh and events[i].scene != events[j].scene:
+                    continue  # the silence after the power cut is not the room before
+                if events[i].bed and events[j].bed and events[i].scene != events[j].scene:
+                    if events[j].end_rank is not None or events[i].scene < events[j].scene:
+                        continue  # another stretch of it: rain again after the rain stopped
+                    events[j].end_scene = max(events[i].scene, events[j].end_scene or 0)
                 keep[i] = False
                 replaced[id(events[i])] = events[j]
                 if events[i].bed and events[j].kind == TrackKind.AMBIENCE:
                     events[j].rank = min(events[j].rank, events[i].rank)
-                    events[j].source = tuple({*events[j].source, *events[i].source})
+                    events[j].source = tuple(dict.fromkeys((*events[j].source,
+                                                            *events[i].source)))
+                    if events[j].end_rank is None and events[i].end_scene is not None:
+                        events[j].end_scene = max(events[i].end_scene,
+                                                  events[j].end_scene or events[j].scene)
                 break
     for event in events:  # a recurring sound whose bed was a duplicate lives in the original
         if event.span_of is not None and id(event.span_of) in replaced:
