@@ -122,6 +122,11 @@ def _scenes(scenes: list[SceneDraft], scene_ranks: dict[int, tuple[float, float]
     if out and duration_s - out[-1]["start_s"] < MIN_SCENE_S and len(out) > 1:
         out[-2]["end_s"] = duration_s
         out.pop()
+    if not out:  # a text of nothing but time cues
+        draft = scenes[0] if scenes else SceneDraft(0, "start")
+        out.append({"title": draft.title or "Scene 1", "start_s": 0.0, "end_s": duration_s,
+                    "place": draft.place, "time_of_day": draft.time_of_day,
+                    "tone": draft.tone})
     return out
 
 
