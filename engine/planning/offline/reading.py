@@ -12,23 +12,15 @@ from functools import lru_cache
 from lemminflect import getAllInflections
 
 from engine.model.story import TrackKind
-from engine.planning.offline.beds import (
-    MIN_SOUNDNESS,
-    add_place_beds,
-    apply_stops,
-    dedupe,
-    fill_bare_scenes,
-    hand_over_music,
-)
+from engine.planning.offline.beds import add_place_beds, dedupe, fill_bare_scenes
 from engine.planning.offline.captions import clause_captions, speech_caption, spoken_alongside
 from engine.planning.offline.clauses import BEFORE, NEXT, SAME, Clause, split_clauses
 from engine.planning.offline.drafts import (
     PHENOMENON,
     STOP_OFFSET,
-    STOP_WITH_OFFSET,
-    TEXT,
     DraftEvent,
 )
+from engine.planning.offline.endings import apply_stops, end_until, hand_over_music
 from engine.planning.offline.phrasing import (
     Phrase,
     is_ambiguous,
@@ -39,7 +31,7 @@ from engine.planning.offline.phrasing import (
 )
 from engine.planning.offline.placement import level_and_pan
 from engine.planning.offline.scenes import STOP, TIME, SceneDraft, scene_title, segment
-from engine.planning.offline.semantics import catalogue, embed_cached
+from engine.planning.offline.semantics import MIN_SOUNDNESS, catalogue, embed_cached
 from engine.planning.offline.stops import is_stop
 from engine.planning.offline.time_cues import UNTIL
 from engine.planning.offline.tone import scene_tones
@@ -112,7 +104,7 @@ def read_story(text: str) -> Reading:
     first_rank = {c.scene: c.rank for c in reversed(clauses)}
     add_place_beds(events, clauses, scene_text, scenes)
     apply_stops(stops, events, first_rank, scenes)
-    _end_until(clauses, events)
+    end_until(clauses, events)
     fill_bare_scenes(events, clauses, scene_text, scenes)
     dedupe(events)
     ranks: dict[int, tuple[float, float]] = {}
@@ -162,22 +154,6 @@ def _join_stops(clauses: list[Clause], phrases: list[Phrase]) -> None:
         if before.sentence == clause.sentence and before.scene == clause.scene:
             clause.relation = SAME
             clause.with_previous = True
-
-
-def _end_until(clauses: list[Clause], events: list[DraftEvent]) -> None:
-    """ "A chainsaw screams until the tree cracks", "music thumps and guests chatter until
-    the power cuts out": what the sentence makes heard before "until" lasts until the
-    clause after it begins."""
-    for index, clause in enumerate(clauses):
-        if not index or clause.connective not in ("until", "till"):
-            continue
-        before = {c.rank for c in clauses[:index] if c.sentence == clause.sentence}
-        for event in events:
-            if event.bed and event.end_rank is None and event.rank in before \
-                    and event.origin in (TEXT, PHENOMENON):  # not the place it happens in
-                event.end_rank = clause.rank + (0.0 if clause.relation == NEXT and any(
-                    c.scene != clause.scene for c in clauses[:index]
-                    if c.sentence == clause.sentence) else STOP_WITH_OFFSET)
 
 
 def _describe_scenes(scenes: list[SceneDraft], scene_text: dict[int, str]) -> None:
