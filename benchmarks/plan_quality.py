@@ -83,6 +83,7 @@ def match(predicted: list[str], reference: list[str]) -> list[tuple[int, int, fl
 def score(plan, story: dict) -> dict:
     reference = story["events"]
     events = plan.events
+    scenes = getattr(plan, "scenes", None) or []  # (a planner from before scenes has none)
     pairs = match([e.caption for e in events], [r["caption"] for r in reference])
     agree = comparable = 0
     for a in range(len(pairs)):
@@ -106,8 +107,8 @@ def score(plan, story: dict) -> dict:
             "matched": len(pairs), "order_agree": agree, "order_pairs": comparable,
             "kind_right": kinds_right, "kinds": kinds, "coverage": coverage(plan),
             "ends_held": ends_held, "ends_total": ends_total, "ends_failed": ends_failed,
-            "scenes": len(plan.scenes), "sceneless": int(not plan.scenes or any(
-                not 0 <= e.scene < len(plan.scenes) for e in plan.events)),
+            "scenes": len(scenes), "sceneless": int(not scenes or any(
+                not 0 <= getattr(e, "scene", -1) < len(scenes) for e in plan.events)),
             "bed_coverage": coverage(plan, only_track="ambience"),
             "tone_right": sum(e.tone in story["tones"] for e in events) if "tones" in story
             else 0,
@@ -196,7 +197,7 @@ def run_set(name: str, path: Path, planner, verbose: bool) -> dict:
                       f"(accepted {story['tones']})")
             for problem in row["ends_failed"]:
                 print(f"         x end    {problem}")
-            for index, scene in enumerate(plan.scenes):
+            for index, scene in enumerate(getattr(plan, "scenes", None) or []):
                 print(f"         # scene {index} {scene.title!r} {scene.start_s:g}-"
                       f"{scene.end_s:g} s {scene.tone}")
             for warning in plan.warnings:

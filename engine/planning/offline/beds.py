@@ -57,11 +57,16 @@ def add_place_beds(events: list[DraftEvent], clauses: list[Clause],
                 continue
             cues = {"place": entry.place} if entry.place else {}
             describe = _described_as(text, entry.words) if not entry.all_of else ""
+            if not entry.all_of and entry.own_word and " " not in word:
+                beds = tuple(re.sub(rf"\b{re.escape(entry.place)}\b", word.lower(), c)
+                             for c in entry.beds)  # "busy café chatter"
+            else:
+                beds = entry.beds
             implied.extend(DraftEvent(caption=_with_adjective(c, describe),
                                       kind=TrackKind.AMBIENCE, rank=rank, scene=scene, bed=True,
                                       implied=True, cues=cues,
                                       origin=COMBINATION if entry.all_of else PLACE)
-                           for c in entry.beds)
+                           for c in beds)
             has_bed = True  # one implied bed per scene is enough, besides signature ones
         events.extend(implied)
 

@@ -1,7 +1,11 @@
-"""Read a narrative into draft sound events: what is heard, in which order, on which track.
+"""Read a narrative into scenes and draft sound events: what is heard, in which order, on
+which track, in which scene, and what the text ends where.
 
-Times are not set here, only ranks (the order of the clauses, equal for "while"/"as") and
-which ranks a bed spans; `engine.planning.offline.timing` turns ranks into seconds.
+First every clause gets its phrase (subjects carried on), then its scene
+(engine.planning.offline.scenes), then its rank; then sounds, the beds places imply, the
+stops, and a bed for every scene still without one. Times are not set here, only ranks (the
+order of the clauses, equal for "while"/"as") and which ranks a bed spans;
+`engine.planning.offline.timing` turns ranks into seconds.
 """
 from __future__ import annotations
 
@@ -15,11 +19,7 @@ from engine.model.story import TrackKind
 from engine.planning.offline.beds import add_place_beds, dedupe, fill_bare_scenes
 from engine.planning.offline.captions import clause_captions, speech_caption, spoken_alongside
 from engine.planning.offline.clauses import BEFORE, NEXT, SAME, Clause, split_clauses
-from engine.planning.offline.drafts import (
-    PHENOMENON,
-    STOP_OFFSET,
-    DraftEvent,
-)
+from engine.planning.offline.drafts import PHENOMENON, STOP_OFFSET, DraftEvent
 from engine.planning.offline.endings import apply_stops, end_until, hand_over_music
 from engine.planning.offline.phrasing import (
     Phrase,
@@ -116,11 +116,11 @@ def read_story(text: str) -> Reading:
         scene.tone = tones.get(scene.index, "neutral")
     for event in events:
         event.tone = tones.get(event.scene, "neutral")
+    # a stop that opens a scene ("the storm passes") is a short pause, not a moment of its own
     opening = {first_rank[scene.index] for scene in scenes[1:]
                if scene.opened_by in (TIME, STOP) and scene.index in first_rank}
-    return Reading(events=events, scenes=scenes, ranks_by_scene=ranks,  # a stop that opens a
-                   stop_ranks=frozenset(c.rank for _, c, _ in stops    # scene is a short pause
-                                        if c.rank not in opening))
+    return Reading(events=events, scenes=scenes, ranks_by_scene=ranks,
+                   stop_ranks=frozenset(c.rank for _, c, _ in stops if c.rank not in opening))
 
 
 def _phrases(clauses: list[Clause], named: str) -> list[Phrase]:

@@ -26,6 +26,7 @@ class ImpliedSounds:
     recurring: tuple[str, ...] = ()  # effects that come back while it lasts (thunder)
     not_before: tuple[str, ...] = ()  # "church bells": before these words it is no place
     indoors: bool = False  # its quiet is a room tone (an outdoor place's, an ambience)
+    own_word: bool = False  # its bed says the text's word for it ("café", not "restaurant")
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ def vocabulary() -> Vocabulary:
             all_of=tuple(tuple(group) for group in entry.get("all", ())),
             none_of=tuple(entry.get("none", ())), recurring=tuple(entry.get("recurring", ())),
             not_before=tuple(entry.get("not_before", ())),
-            indoors=bool(entry.get("indoors", False)))
+            indoors=bool(entry.get("indoors", False)),
+            own_word=bool(entry.get("own_word", False)))
 
     return Vocabulary(
         language=language,
