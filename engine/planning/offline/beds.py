@@ -13,7 +13,7 @@ from engine.planning.offline.endings import names_of
 from engine.planning.offline.phrasing import _lemmas
 from engine.planning.offline.scenes import STOP, TIME, SceneDraft
 from engine.planning.offline.semantics import embed_cached, similar
-from engine.planning.offline.stops import ALL, POWER
+from engine.planning.offline.stops import ALL, CONDITION, EVENT, POWER
 from engine.planning.offline.vocabulary import ImpliedSounds, mentions, vocabulary
 
 DUPLICATE_SIMILARITY = 0.62  # an implied sound this close to one the text names is that one
@@ -29,9 +29,11 @@ def add_place_beds(events: list[DraftEvent], clauses: list[Clause],
     first = {c.scene: c.rank for c in reversed(clauses)}
     for scene, text in scene_text.items():
         own_place = any(mentions(text, entry.words) for entry in vocab.places)
-        if scene > 0 and not own_place:
+        goes_on = scenes[scene].opened_by == STOP and scenes[scene].ended_kind in (
+            CONDITION, EVENT)  # "the storm passes" ends the storm; the rest goes on
+        if scene > 0:
             for event in _ending_in(events, scene - 1):
-                if event.origin == PLACE:
+                if event.origin == PLACE and not own_place or goes_on:
                     event.end_scene = scene
         text = _with_place(text, scenes[scene], own_place)
         # a bed from the scene's first moment: later beds ("later, rain begins") leave the

@@ -67,7 +67,8 @@ def segment(clauses: list[Clause], phrases: list[Phrase]) -> list[SceneDraft]:
             _take_time(scene, [*([until] if until else []), *clause.time_cues])
             scenes.append(scene)
         else:
-            opened = _opened(clause, phrase, scenes[-1], until)
+            last = index + 1 == len(clauses) or clauses[index + 1].paragraph != clause.paragraph
+            opened = _opened(clause, phrase, scenes[-1], until, last)
             if opened is not None:
                 scenes.append(opened)
                 clause.relation = NEXT
@@ -87,9 +88,10 @@ def segment(clauses: list[Clause], phrases: list[Phrase]) -> list[SceneDraft]:
     return scenes
 
 
-def _opened(clause: Clause, phrase: Phrase, current: SceneDraft,
-            until: TimeCue | None) -> SceneDraft | None:
-    """The scene this clause opens, or None when it goes on in the current one."""
+def _opened(clause: Clause, phrase: Phrase, current: SceneDraft, until: TimeCue | None,
+            last: bool) -> SceneDraft | None:
+    """The scene this clause opens, or None when it goes on in the current one (a stop that
+    ends the paragraph, "... and the rain stops.", ends its scene's sound, not the scene)."""
     scene = SceneDraft(current.index + 1, TIME)
     cues = [*([until] if until else []), *clause.time_cues]
     stop = scene_stop(phrase)
@@ -113,8 +115,8 @@ def _opened(clause: Clause, phrase: Phrase, current: SceneDraft,
     if passing is not None:
         scene.time_of_day = passing
         return scene
-    if stop is not None and not (clause.sentence == current.sentence
-                                 and current.opened_by in (TIME, STOP)):
+    if stop is not None and not last and not (clause.sentence == current.sentence
+                                              and current.opened_by in (TIME, STOP)):
         scene.opened_by = STOP  # (a stop in the sentence that opened a scene is part of it)
         return scene
     return None

@@ -140,8 +140,8 @@ def _scene_at(scenes: list[dict], start_s: float) -> int:
 
 def _planned(event: DraftEvent, caption: str, start: float, end: float) -> dict:
     gain_db, pan = event.gain_db, event.pan
-    if not gain_db and not pan and not event.bed:  # implied: what its caption says
-        gain_db, pan = level_and_pan(" ".join(caption.split('"')[::2]))
+    if event.implied and not event.bed and not gain_db and not pan:  # "thunder rumbling
+        gain_db, pan = level_and_pan(" ".join(caption.split('"')[::2]))  # in the distance"
     return {"caption": caption, "track": event.kind.value, "start_s": round(start, 3),
             "duration_s": round(end - start, 3), "tone": event.tone, "cues": event.cues,
             "gain_db": gain_db, "pan": pan}
