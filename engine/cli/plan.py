@@ -38,11 +38,16 @@ def run(args: argparse.Namespace) -> int:
     print(f"Plan for a {plan.duration_s:g} s story ({plan.planner} planner)")
     if plan.reasoning:
         print(f"Reasoning: {printable(plan.reasoning)}")
-    print(f"{'start':>8} {'end':>8}  {'track':<9} {'tone':<10} caption")
-    for event in plan.events:
-        end = event.start_s + event.duration_s
-        print(f"{event.start_s:7.2f}s {end:7.2f}s  {event.track.value:<9} "
-              f"{printable(event.tone):<10} {printable(event.caption)}")
+    for index, scene in enumerate(plan.scenes):
+        where = ", ".join(p for p in (scene.place, scene.time_of_day) if p)
+        print(printable(f"\nScene {index + 1}: {scene.title or 'untitled'} "
+                        f"({scene.start_s:.2f}s-{scene.end_s:.2f}s, {scene.tone}"
+                        f"{', ' + where if where else ''})"))
+        print(f"{'start':>8} {'end':>8}  {'track':<9} {'level':>6} {'pan':>5}  caption")
+        for event in (e for e in plan.events if e.scene == index):
+            end = event.start_s + event.duration_s
+            print(f"{event.start_s:7.2f}s {end:7.2f}s  {event.track.value:<9} "
+                  f"{event.gain_db:+5.1f}dB {event.pan:+5.2f}  {printable(event.caption)}")
     for warning in plan.warnings:
         print(f"warning: {printable(warning)}")
     return 0

@@ -1,8 +1,8 @@
 """Mixer: events placed at exact sample positions on their tracks, summed to a stereo master.
 
 Per event: the take from its offset, resampled once to the story rate where rates differ,
-event gain, fades (linear or equal power) and automatic crossfades where clips on one track
-touch (`engine.mix.fades`). Per track (a bus): gain, constant-power pan, mute and solo;
+event gain and pan, fades (linear or equal power) and automatic crossfades where clips on one
+track touch (`engine.mix.fades`). Per track (a bus): gain, constant-power pan, mute and solo;
 tracks that duck under speech dip while the speech tracks speak (`engine.mix.ducking`). The
 master is the exact sum of the track stems; master-bus processing (loudness, limiter) is
 `engine.mix.master_bus`'s job.
@@ -195,9 +195,11 @@ def story_rate_audio(take: tuple[np.ndarray, int] | None, sample_rate: int) -> n
 
 
 def clip_gains(event: Event, track: Track) -> np.ndarray:
-    """Left and right gain of a clip: event gain, track gain and the track's pan in one."""
+    """Left and right gain of a clip: event gain, track gain and pan in one. The event's pan
+    places it relative to its track's (positions add, kept within -1 ... +1), and one
+    constant-power law turns the position into gains."""
     gain = db_to_gain(event.gain_db + track.gain_db)
-    left, right = pan_gains(track.pan)
+    left, right = pan_gains(min(max(track.pan + event.pan, -1.0), 1.0))
     return np.array([[gain * left], [gain * right]], dtype=np.float32)
 
 

@@ -3,8 +3,10 @@
 The LLM reads the narrative and the total duration, reasons, and writes one block per event
 (caption + duration). Events follow each other on the timeline in the order written, as in
 the paper's long-form stories; if the durations the model wrote do not add up to the story
-length, they are scaled to fit (and the plan says so). Each event goes to the music or speech
-track when its caption says so, to the effects track otherwise. The plan then passes the same
+length, they are scaled to fit (and the plan says so). The boundaries between the model's
+events are the story's scene changes: each event is a scene, titled from its caption, with
+the place, time of day and tone its words name. Each event goes to the music or speech track
+when its caption says so, to the effects track otherwise. The plan then passes the same
 validator as every other planner's.
 """
 from __future__ import annotations
@@ -17,6 +19,7 @@ from engine.planning.validate import PlanError, validate_plan
 from engine.progress import CancelToken, Progress
 
 DEFAULT_EVENT_S = 5.0  # when the model writes an event without a timestamp
+TITLE_WORDS = 4        # a scene's title: the first words of its event
 _MUSIC = re.compile(r"\b(music|melod|song|piano|violin|guitar|orchestra|drum|choir)", re.I)
 _SPEECH = re.compile(r"\b(speak|says|said|talk|voice|narrat|interview|announc|convers)", re.I)
 
@@ -62,16 +65,35 @@ def plan_from_draft(draft, duration_s: float, planner: str) -> Plan:
         warnings.append(f"the model's events add up to {written:.1f} s; scaled them to the "
                         f"story's {duration_s:g} s")
     scale = duration_s / written
-    events, start = [], 0.0
-    for event, length in zip(draft.events, lengths):
+    events, scenes, start = [], [], 0.0
+    for index, (event, length) in enumerate(zip(draft.events, lengths)):
+        scene = scene_of(event.caption, start, start + length * scale)
+        scenes.append(scene)
         events.append({"caption": event.caption, "track": _track(event.caption),
-                       "start_s": start, "duration_s": length * scale, "tone": "neutral"})
+                       "start_s": start, "duration_s": length * scale, "tone": scene["tone"],
+                       "scene": index})
         start += length * scale
     if not draft.complete:
         warnings.append("the model's reasoning was cut off by the token limit; later events "
                         "may be missing")
-    return validate_plan({"reasoning": draft.reasoning, "events": events,
+    return validate_plan({"reasoning": draft.reasoning, "scenes": scenes, "events": events,
                           "warnings": warnings}, duration_s, planner)
+
+
+def scene_of(caption: str, start_s: float, end_s: float) -> dict:
+    """The scene one of the model's events makes: a title from its first words, and the
+    place, time of day and tone its words name (the offline planner's word lists)."""
+    from engine.planning.offline.tone import tone_of
+    from engine.planning.offline.vocabulary import mentions, vocabulary
+
+    vocab = vocabulary()
+    place = next((entry.place for entry in vocab.places if mentions(caption, entry.words)), "")
+    time_of_day = next((name for name, words in vocab.language["time_of_day"].items()
+                        if mentions(caption, words)), "")
+    words = re.findall(r"[\w'’-]+", caption)[:TITLE_WORDS]
+    title = " ".join(words)
+    return {"title": title[:1].upper() + title[1:], "start_s": start_s, "end_s": end_s,
+            "place": place, "time_of_day": time_of_day, "tone": tone_of(caption) or "neutral"}
 
 
 def _track(caption: str) -> str:

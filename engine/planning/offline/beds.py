@@ -1,84 +1,41 @@
-"""Beds under the story: the ones its places imply, where the text stops one, and a bed for
-every scene that has none of its own (carried on from the scene before, or a fitting general
-bed), so no stretch of a long story falls silent between foreground events."""
+"""Beds under the story: the ones its places imply, and a bed for every scene that has none of
+its own once the text's stops have ended what they end (carried on from the scene before, the
+place it still plays in, or a fitting general bed), so no stretch of a long story falls
+silent between foreground events. Duplicates of the sounds the text names are dropped."""
 from __future__ import annotations
 
 import re
 
 from engine.model.story import TrackKind
-from engine.planning.offline.captions import sound_of
-from engine.planning.offline.clauses import Clause, words_of
-from engine.planning.offline.drafts import STOP_OFFSET, DraftEvent
-from engine.planning.offline.phrasing import Phrase, _lemmas, is_animate
-from engine.planning.offline.semantics import catalogue, embed_cached, similar
+from engine.planning.offline.clauses import Clause
+from engine.planning.offline.drafts import COMBINATION, FALLBACK, PLACE, DraftEvent
+from engine.planning.offline.endings import names_of
+from engine.planning.offline.phrasing import _lemmas
+from engine.planning.offline.scenes import STOP, TIME, SceneDraft
+from engine.planning.offline.semantics import embed_cached, similar
+from engine.planning.offline.stops import ALL, CONDITION, EVENT, POWER
 from engine.planning.offline.vocabulary import ImpliedSounds, mentions, vocabulary
 
-MIN_SOUNDNESS = 0.32         # below this a phrase names no sound ("he thinks about life")
 DUPLICATE_SIMILARITY = 0.62  # an implied sound this close to one the text names is that one
 
 
-def is_stop(phrase: Phrase) -> bool:
-    """ "the rain stops", "the audience falls silent", "the wind dies down"."""
-    stops = set(vocabulary().language["stop_verbs"])
-    following = phrase.rest.split()[:1]
-    return phrase.verb in stops or bool(following) and f"{phrase.verb} {following[0]}" in stops
-
-
-def apply_stops(stops: list[tuple[Phrase, Clause, dict]], events: list[DraftEvent],
-                first_rank: dict[int, float]) -> None:
-    """End the beds a stop names. A stop with nothing to end says the sound was there until
-    then ("the music stops"): a bed from the scene's start to that moment. A person who
-    stops makes no sound."""
-    for phrase, clause, cues in stops:
-        if end_beds(events, phrase, clause.rank):
-            continue
-        if not phrase.subject or is_animate(phrase.subject):
-            continue
-        caption = sound_of(phrase.subject)
-        judgement = catalogue().judge(embed_cached([caption]))[0]
-        music = mentions(caption, vocabulary().language["music_words"])
-        if judgement.soundness < MIN_SOUNDNESS and not music:
-            continue
-        kind = TrackKind.MUSIC if music else (
-            TrackKind.EFFECTS if judgement.kind == TrackKind.SPEECH else judgement.kind)
-        if kind == TrackKind.MUSIC and not music:
-            kind = TrackKind.AMBIENCE
-        start = min(first_rank.get(clause.paragraph, clause.rank), clause.rank)
-        events.append(DraftEvent(caption=caption, kind=kind, rank=start, scene=clause.paragraph,
-                                 bed=True, end_rank=clause.rank + STOP_OFFSET, implied=True,
-                                 soundness=judgement.soundness, cues=dict(cues)))
-
-
-def end_beds(events: list[DraftEvent], phrase: Phrase, rank: float) -> bool:
-    """End every running bed the stop's subject names ("the rain", "the storm"); False if
-    none matches."""
-    words = words_of(phrase.subject.lower())
-    if not words:
-        return False
-    head = _noun(words[-1])
-    ended = False
-    for event in events:
-        if not event.bed or event.end_rank is not None or event.rank > rank:
-            continue
-        names = {_noun(w) for w in words_of(event.caption.lower())} | set(event.source)
-        if head in names:
-            event.end_rank = rank + STOP_OFFSET
-            ended = True
-    return ended
-
-
-def _noun(word: str) -> str:
-    nouns = _lemmas(word).get("NOUN")
-    return nouns[0] if nouns else word
-
-
-def add_scene_beds(events: list[DraftEvent], clauses: list[Clause],
-                   scene_text: dict[int, str]) -> None:
-    """Beds the places and combinations of each scene imply (see resources/planning), then a
-    bed for a scene that still has none under its start."""
+def add_place_beds(events: list[DraftEvent], clauses: list[Clause],
+                   scene_text: dict[int, str], scenes: list[SceneDraft]) -> None:
+    """Beds the places and combinations of each scene imply (see resources/planning). A
+    scene that names no place of its own keeps the place beds of the scene before (the
+    place goes on under it), and so does one that names the same place again. Run before
+    the stops (the café that empties ends its murmur), and `fill_bare_scenes` after."""
     vocab = vocabulary()
-    first = {c.paragraph: c.rank for c in reversed(clauses)}
+    first = {c.scene: c.rank for c in reversed(clauses)}
     for scene, text in scene_text.items():
+        own_place = any(mentions(text, entry.words) for entry in vocab.places)
+        goes_on = scenes[scene].opened_by == STOP and scenes[scene].ended_kind in (
+            CONDITION, EVENT)  # "the storm passes" ends the storm; the rest goes on
+        if scene > 0:
+            for event in _ending_in(events, scene - 1):
+                if event.origin == PLACE and not own_place or goes_on:
+                    event.end_scene = scene
+        text = _with_place(text, scenes[scene], own_place)
         # a bed from the scene's first moment: later beds ("later, rain begins") leave the
         # opening bare, and a generic bed for the place fills it
         has_bed = _bed_at(events, scene, first[scene])
@@ -92,21 +49,92 @@ def add_scene_beds(events: list[DraftEvent], clauses: list[Clause],
                 rank = first[scene]
             else:
                 word = mentions(text, entry.words)
-                if word is None:
+                if word is None or not own_place or _names_something_else(text, word, entry):
+                    continue
+                if _goes_on(events, scene, entry):
+                    has_bed = True
                     continue
                 rank = _arrival_rank(clauses, scene, word, first[scene])
             if not entry.signature and has_bed:
                 continue
             cues = {"place": entry.place} if entry.place else {}
             describe = _described_as(text, entry.words) if not entry.all_of else ""
+            if not entry.all_of and entry.own_word and " " not in word:
+                beds = tuple(re.sub(rf"\b{re.escape(entry.place)}\b", word.lower(), c)
+                             for c in entry.beds)  # "busy café chatter"
+            else:
+                beds = entry.beds
             implied.extend(DraftEvent(caption=_with_adjective(c, describe),
                                       kind=TrackKind.AMBIENCE, rank=rank, scene=scene, bed=True,
-                                      implied=True, cues=cues)
-                           for c in entry.beds)
+                                      implied=True, cues=cues,
+                                      origin=COMBINATION if entry.all_of else PLACE)
+                           for c in beds)
             has_bed = True  # one implied bed per scene is enough, besides signature ones
         events.extend(implied)
-        if not _bed_at(events, scene, first[scene]) and any(e.scene == scene for e in events):
-            _fill_bare_scene(events, scene, text, first[scene], vocab.fallbacks)
+
+
+def fill_bare_scenes(events: list[DraftEvent], clauses: list[Clause],
+                     scene_text: dict[int, str], scenes: list[SceneDraft]) -> None:
+    """A bed for every scene that still has none under its start, once the stops have
+    ended what they end (a text with no sound at all gets none)."""
+    if not events:
+        return
+    vocab = vocabulary()
+    first = {c.scene: c.rank for c in reversed(clauses)}
+    for scene, text in scene_text.items():
+        own_place = any(mentions(text, entry.words) for entry in vocab.places)
+        text = _with_place(text, scenes[scene], own_place)
+        following = first.get(scene + 1)
+        if not _covered(events, scene, first[scene], following) \
+                and not _carried_into(events, scene):
+            stopped = [e.end_rank for e in events if e.bed and e.scene == scene
+                       and e.kind == TrackKind.AMBIENCE and e.rank <= first[scene]
+                       and e.end_rank is not None]
+            count = len(events)
+            _fill_bare_scene(events, scene, text, first[scene], vocab.fallbacks,
+                             scenes[scene], scenes[scene - 1] if scene else None,
+                             _emptied(scenes, scene))
+            for event in events[count:]:  # the quiet after the bed the text stopped
+                event.from_rank = max(stopped) if stopped else None
+
+
+def _with_place(text: str, scene: SceneDraft, own_place: bool) -> str:
+    """A scene's words with the place it still plays in ("morning" + the farm)."""
+    return text if own_place or not scene.place_word else f"{text} {scene.place_word}"
+
+
+def _ending_in(events: list[DraftEvent], scene: int) -> list[DraftEvent]:
+    """Ambience beds that run to the end of `scene` (the text does not stop them)."""
+    return [e for e in events if e.bed and e.kind == TrackKind.AMBIENCE and e.end_rank is None
+            and (e.end_scene if e.end_scene is not None else e.scene) == scene]
+
+
+def _carried_into(events: list[DraftEvent], scene: int) -> bool:
+    return any(e.end_scene == scene and e.end_rank is None for e in events)
+
+
+def _goes_on(events: list[DraftEvent], scene: int, entry: ImpliedSounds) -> bool:
+    """The scene before plays in the same place: its bed goes on (no second bed)."""
+    going = [e for e in _ending_in(events, scene - 1)
+             if e.origin == PLACE and e.cues.get("place") == entry.place] if scene else []
+    for event in going:
+        event.end_scene = scene
+    return bool(going)
+
+
+def _names_something_else(text: str, word: str, entry: ImpliedSounds) -> bool:
+    """ "church bells", "city traffic": the place word describes a sound, it is no place."""
+    return bool(entry.not_before) and bool(re.search(
+        rf"\b{re.escape(word)}(?:['’]s)?\s+(?:{'|'.join(map(re.escape, entry.not_before))})\b",
+        text,
+        re.I))
+
+
+def _covered(events: list[DraftEvent], scene: int, rank: float, following: float | None) -> bool:
+    """A bed of the scene from its start that lasts until the next scene (or the end)."""
+    return any(e.bed and e.scene == scene and e.kind == TrackKind.AMBIENCE and e.rank <= rank
+               and (e.end_rank is None or following is not None and e.end_rank >= following)
+               for e in events)
 
 
 def _bed_at(events: list[DraftEvent], scene: int, rank: float) -> bool:
@@ -115,16 +143,47 @@ def _bed_at(events: list[DraftEvent], scene: int, rank: float) -> bool:
                and e.end_rank is None for e in events)
 
 
+def _emptied(scenes: list[SceneDraft], scene: int) -> set[str]:
+    """The places whose people have left by this scene."""
+    return {place for draft in scenes[:scene + 1] for place in draft.emptied_places}
+
+
 def _fill_bare_scene(events: list[DraftEvent], scene: int, text: str, rank: float,
-                     fallbacks: tuple[ImpliedSounds, ...]) -> None:
-    """The scene before carries on under a scene that names no place of its own; the first
-    scene gets the general bed whose words fit it best (a quiet room tone by default)."""
-    carried = [e for e in events if e.bed and e.kind == TrackKind.AMBIENCE
-               and e.end_rank is None and (e.end_scene if e.end_scene is not None
-                                           else e.scene) == scene - 1]
+                     fallbacks: tuple[ImpliedSounds, ...], draft: SceneDraft,
+                     previous: SceneDraft | None, emptied: set[str]) -> None:
+    """A scene with no bed of its own: the beds of the scene before carry on under it (after
+    a change of time, only those of its place: the night's insects do not); else the place
+    it still plays in gets its bed again (an emptied one, a quiet room tone of it); the
+    first scene gets the general bed whose words fit it best (a quiet room tone by
+    default)."""
+    if draft.opened_by == STOP and draft.ended_kind in (POWER, ALL):  # the hum is gone too
+        where = f"{draft.place_word} " if draft.place_word else ""
+        caption = f"silent dark {where}room tone" if draft.ended_kind == POWER \
+            else f"near silent {where}ambience"
+        events.append(DraftEvent(caption=caption, kind=TrackKind.AMBIENCE, rank=rank,
+                                 scene=scene, bed=True, implied=True, origin=FALLBACK,
+                                 cues={"place": draft.place} if draft.place else {},
+                                 fresh=True))
+        return
+    carried = [e for e in _ending_in(events, scene - 1)
+               if draft.opened_by != TIME or e.origin in (PLACE, FALLBACK)]
     if carried:
         for event in carried:
             event.end_scene = scene
+        return
+    entry = next((e for e in vocabulary().places if e.place == draft.place), None)
+    if previous is not None and entry is not None:
+        word = draft.place_word or entry.place
+        beds = entry.beds
+        if entry.place in emptied:
+            beds = (f"quiet empty {word} {'room tone' if entry.indoors else 'ambience'}",)
+        elif any(names_of(DraftEvent(caption=c, kind=TrackKind.AMBIENCE, rank=0, scene=0))
+                 & draft.stopped for c in beds):
+            beds = (f"quiet {word} ambience",)  # the machines wound down: the hall is quiet
+        events.extend(DraftEvent(caption=c, kind=TrackKind.AMBIENCE, rank=rank,
+                                 scene=scene, bed=True, implied=True, origin=PLACE,
+                                 cues={"place": entry.place}, fresh=beds != entry.beds)
+                      for c in beds)
         return
     if not fallbacks:
         return
@@ -133,7 +192,8 @@ def _fill_bare_scene(events: list[DraftEvent], scene: int, text: str, rank: floa
     entry = fallbacks[best]
     cues = {"place": entry.place} if entry.place else {}
     events.extend(DraftEvent(caption=c, kind=TrackKind.AMBIENCE, rank=rank, scene=scene,
-                             bed=True, implied=True, cues=cues) for c in entry.beds)
+                             bed=True, implied=True, cues=cues, origin=FALLBACK)
+                  for c in entry.beds)
 
 
 _ARRIVAL = re.compile(
@@ -148,7 +208,7 @@ _ARRIVAL = re.compile(
 def _arrival_rank(clauses: list[Clause], scene: int, word: str, first: float) -> float:
     """A place is the setting from the scene's start, unless the story goes there later."""
     for clause in clauses:
-        if clause.paragraph != scene:
+        if clause.scene != scene:
             continue
         match = re.search(rf"\b{re.escape(word)}", clause.text, re.I)
         if match:
@@ -192,11 +252,23 @@ def dedupe(events: list[DraftEvent]) -> None:
             continue
         for j in order[:position]:
             if keep[j] and scores[i, j] >= DUPLICATE_SIMILARITY:
+                if events[i].bed and events[j].bed and events[i].kind != events[j].kind:
+                    continue  # the music of a concert is not its hall's room tone
+                if events[i].fresh and events[i].scene != events[j].scene:
+                    continue  # the silence after the power cut is not the room before
+                if events[i].bed and events[j].bed and events[i].scene != events[j].scene:
+                    if events[j].end_rank is not None or events[i].scene < events[j].scene:
+                        continue  # another stretch of it: rain again after the rain stopped
+                    events[j].end_scene = max(events[i].scene, events[j].end_scene or 0)
                 keep[i] = False
                 replaced[id(events[i])] = events[j]
                 if events[i].bed and events[j].kind == TrackKind.AMBIENCE:
                     events[j].rank = min(events[j].rank, events[i].rank)
-                    events[j].source = tuple({*events[j].source, *events[i].source})
+                    events[j].source = tuple(dict.fromkeys((*events[j].source,
+                                                            *events[i].source)))
+                    if events[j].end_rank is None and events[i].end_scene is not None:
+                        events[j].end_scene = max(events[i].end_scene,
+                                                  events[j].end_scene or events[j].scene)
                 break
     for event in events:  # a recurring sound whose bed was a duplicate lives in the original
         if event.span_of is not None and id(event.span_of) in replaced:

@@ -24,7 +24,7 @@ from engine.planning.offline.phrasing import (
     verb_lemma,
 )
 from engine.planning.offline.semantics import catalogue, embed_cached
-from engine.planning.offline.vocabulary import mentions, vocabulary
+from engine.planning.offline.vocabulary import known_verbs, mentions, vocabulary
 from engine.planning.validate import MAX_CAPTION_WORDS
 
 
@@ -33,11 +33,32 @@ class Caption:
     text: str
     impulsive: bool = False
     voice: bool = False
+    action: bool = False  # someone handling, opening, climbing: heard whatever it is
 
 
 def trim(caption: str) -> str:
-    words = caption.split()
+    words = plain_words(caption).split()
     return " ".join(words[:MAX_CAPTION_WORDS]).strip(" ,;:-")
+
+
+def plain_words(caption: str) -> str:
+    """A caption without words a text-to-audio model hears as another sound: "rain
+    drumming on the roof" -> "rain pattering on the roof" (drums are not there); quoted
+    words stay as they are."""
+    misleading = vocabulary().language["misleading_words"]
+    parts = caption.split('"')
+    for index in range(0, len(parts), 2):  # outside the quotes
+        words = parts[index].split(" ")
+        lowered = {w.lower().strip(",.;:!?") for w in caption.split()}
+        for position, word in enumerate(words):
+            key = word.lower()
+            if key in misleading and key != "about":
+                plain, genuine = misleading[key]
+                music = vocabulary().language["music_words"]
+                if not lowered & {*genuine, *music, *(w + "s" for w in music)}:
+                    words[position] = plain
+        parts[index] = " ".join(words)
+    return '"'.join(parts)
 
 
 def clause_captions(clause: Clause, phrase: Phrase) -> list[Caption]:
@@ -45,6 +66,10 @@ def clause_captions(clause: Clause, phrase: Phrase) -> list[Caption]:
     if not phrase.verb:
         return [Caption(trim(c)) for c in verbless_captions(clause.text, phrase)]
     language = vocabulary().language
+    rest = phrase.rest.split()
+    if phrase.verb == "leave" and rest[:1] and rest[0].lower() in ("only", "just"):
+        left = [w for w in rest[1:] if w.lower() not in DETERMINERS]
+        return [Caption(trim(sound_of(" ".join(left))))] if left else []  # what is left heard
     impulsive = phrase.verb in set(language["impulsive_verbs"])
     items = phrase.subjects or (phrase.subject,)
     if _generic(phrase):  # "a dog and a cat make noise": the sounds they make
@@ -57,14 +82,17 @@ def clause_captions(clause: Clause, phrase: Phrase) -> list[Caption]:
             else f"a {phrase.subject}"
         caption = " ".join(p for p in ("footsteps of", walker, phrase.participle, phrase.rest)
                            if p)
-        return [Caption(trim(caption))]
+        return [Caption(trim(caption), action=True)]
     voice = phrase.verb in set(language["voice_verbs"]) and _one_person(phrase.subject) \
         and not phrase.subjects
+    action = (is_person(phrase.subject) and phrase.verb in known_verbs()
+              and phrase.verb not in set(language["silent_verbs"]) and not phrase.passive)
     out = []
     for item in items:
         single = Phrase(subject=item, verb=phrase.verb, participle=phrase.participle,
                         rest=phrase.rest, passive=phrase.passive)
-        out.append(Caption(trim(with_quality(single.caption, single)), impulsive, voice))
+        out.append(Caption(trim(with_quality(single.caption, single)), impulsive, voice,
+                           action))
     return out
 
 

@@ -2,13 +2,16 @@
 
 "A campfire crackles while crickets chirp; an owl hoots, and later rain falls" becomes four
 clauses: campfire (start), crickets (same time), owl (next), rain (next). Quoted words are
-kept apart as speech. Paragraphs start new scenes.
+kept apart as speech; phrases that say when ("at dawn", "hours later", "until dawn") are
+taken out of the text as time cues (engine.planning.offline.scenes), so they never reach a
+caption and split nothing.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from engine.planning.offline.time_cues import TIME_TOKEN, TimeCue, mark_time_cues
 from engine.planning.offline.vocabulary import vocabulary
 
 SAME, NEXT, BEFORE = "same", "next", "before"
@@ -30,6 +33,9 @@ class Clause:
     connective: str = ""
     heading: bool = False     # "A busy airport: ..." sets the scene the list after it plays in
     rank: float = 0.0         # order in the story, set by the reader (equal: together)
+    time_cues: list[TimeCue] = field(default_factory=list)  # "at dawn", "hours later"
+    scene: int = 0            # the scene it plays in, set by the reader
+    with_previous: bool = False  # a stop that happens with the clause before it
 
     @property
     def words(self) -> list[str]:
@@ -59,6 +65,10 @@ def split_clauses(text: str) -> list[Clause]:
     sentence_index = 0
     for paragraph_index, paragraph in enumerate(paragraphs):
         paragraph = _QUOTE.sub(keep_quote, paragraph)
+        cues: list[TimeCue] = []
+        paragraph = mark_time_cues(paragraph, cues)
+        waiting: list[TimeCue] = []  # cues of a piece that says nothing else ("At dawn, ...")
+        paragraph_start = len(clauses)
         sentences = [s for s in _SENTENCE_END.split(paragraph) if s is not None]
         introduces_quote = False  # "Her radio crackles:" before a quoted line
         for number, sentence in enumerate(sentences):
@@ -69,6 +79,9 @@ def split_clauses(text: str) -> list[Clause]:
             pending: list[int] = []  # a quote before its speaker ("'Hi,' she says")
             first_clause = len(clauses)
             for connective, piece in pieces:
+                time_ids = [int(i) for i in re.findall(rf"{TIME_TOKEN}(\d+)", piece)]
+                piece = re.sub(rf"\s*{TIME_TOKEN}\d+\s*", " ", piece).strip(" ,")
+                waiting.extend(cues[i] for i in time_ids)
                 quote_ids = [int(i) for i in re.findall(rf"{QUOTE_TOKEN}(\d+)", piece)]
                 piece = re.sub(rf"\s*{QUOTE_TOKEN}\d+\s*", " ", piece).strip(" ,")
                 if quote_ids and not words_of(piece):  # a line of speech on its own
@@ -88,14 +101,19 @@ def split_clauses(text: str) -> list[Clause]:
                     relation=_relation(connective, len(clauses) - first_clause, clauses),
                     sentence=sentence_index, paragraph=paragraph_index,
                     continuation=len(clauses) > first_clause, connective=connective,
-                    quote=" ".join(quotes[i] for i in quote_ids), heading=heading))
+                    quote=" ".join(quotes[i] for i in quote_ids), heading=heading,
+                    time_cues=waiting))
+                waiting = []
             if pending:  # speech nobody in the sentence says: "a voice"
                 clauses.append(Clause(
                     text="", relation=_relation("", 0, clauses), sentence=sentence_index,
                     paragraph=paragraph_index, continuation=False,
-                    quote=" ".join(quotes[i] for i in pending)))
+                    quote=" ".join(quotes[i] for i in pending), time_cues=waiting))
+                waiting = []
             introduces_quote = sentence.rstrip().endswith(":")
             sentence_index += 1
+        if waiting and len(clauses) > paragraph_start:  # "..., until dawn." at the very end
+            clauses[-1].time_cues.extend(waiting)
     return clauses
 
 
@@ -188,11 +206,22 @@ def _split_on_and(text: str) -> list[str]:
         starts_new = len(tokens) >= 2 and find_verb(tokens, continuation=True) is not None
         if len(tokens) == 1 and _hears(out[-1]):  # "hears a bird singing and giggles"
             starts_new = find_verb(tokens, continuation=True) is not None
+        if len(tokens) <= 2 and _ends_something(tokens):  # "it beeps and stops"
+            starts_new = True
         if starts_new and find_verb(words_of(out[-1]), continuation=True) is not None:
             out.append(piece)
         else:
             out[-1] = f"{out[-1]} and {piece}"
     return out
+
+
+def _ends_something(tokens: list[str]) -> bool:
+    from engine.planning.offline.phrasing import verb_lemma
+
+    language = vocabulary().language
+    lemma = verb_lemma(tokens[0]) or ""
+    phrase = " ".join([lemma, *(t.lower() for t in tokens[1:])])
+    return phrase in language["stop_verbs"] or phrase in language["intransitive_stop_verbs"]
 
 
 def _hears(text: str) -> bool:
@@ -264,7 +293,12 @@ def _relation(connective: str, position: int, earlier: list[Clause]) -> str:
     if not earlier:
         return NEXT
     language = vocabulary().language
+    if connective in language["simultaneous"] and position == 0 and connective != "with":
+        return NEXT  # "When X, Y": X follows the sentence before; Y goes with X (below)
     if connective in language["simultaneous"]:
+        return SAME
+    if not connective and position == 1 and earlier[-1].connective in language[
+            "simultaneous"] and earlier[-1].relation == NEXT and earlier[-1].connective != "with":
         return SAME
     if connective in language["reverse"] and position > 0:
         return BEFORE

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from engine.model.story import TrackKind
 
 STOP_OFFSET = 0.5  # a bed the text stops ends half way through that clause's slot
+STOP_WITH_OFFSET = 0.15  # ... or just after the sound it stops with begins ("X, the Y stops")
+PHENOMENON, PLACE, COMBINATION, FALLBACK, TEXT, STOPPED = (
+    "phenomenon", "place", "combination", "fallback", "text", "stopped")  # where a bed came from
 
 
 @dataclass(eq=False)  # identity matters: a recurring sound points at the bed it lives in
@@ -13,7 +16,7 @@ class DraftEvent:
     caption: str
     kind: TrackKind
     rank: float                   # order in the story; equal ranks happen together
-    scene: int                    # paragraph
+    scene: int                    # index of the scene it plays in
     bed: bool = False             # spans from `rank` to `end_rank` (or the scene's end)
     end_rank: float | None = None
     end_scene: int | None = None  # a bed carried on: it runs to the end of this scene
@@ -27,3 +30,9 @@ class DraftEvent:
     source: tuple[str, ...] = ()  # what the bed is part of ("storm"): "the storm passes" ends it
     recurring: tuple[str, ...] = ()  # caption variants of a sound that comes back (thunder)
     span_of: DraftEvent | None = None  # the bed a recurring sound comes back within
+    origin: str = TEXT            # what made it: the text, a phenomenon, a place, a fallback
+    action: bool = False          # someone doing something audible ("climbs the stairs")
+    gain_db: float = 0.0          # level the text gives it ("distant": lower)
+    pan: float = 0.0              # where the text puts it ("to the left": -0.6)
+    fresh: bool = False           # a bed that marks a change (never one with the bed before)
+    from_rank: float | None = None  # a bed that starts part way into its moment (after a stop)

@@ -26,10 +26,12 @@ PREPOSITIONS = frozenset(
     "on in into at across over under through past down up off from to toward towards onto "
     "along around by behind above below near with without against out of inside outside "
     "beneath beside between within upon like".split())
+CONJUNCTIONS = frozenset({"and", "or", "but", "nor", "yet"})
 AUXILIARIES = frozenset("is are was were be been has have had will would can could may might "
                         "must shall should does do did".split())
 ASPECT_VERBS = frozenset({"begin", "start", "continue", "keep", "resume", "seem", "try",
                          "appear", "stop", "cease", "finish"})
+PARTICLES = frozenset({"up", "down", "off", "out", "away", "back"})
 RESULT_WORDS = frozenset({"open", "shut", "closed", "loose", "free", "apart", "awake", "off",
                           "down", "up", "away", "out", "back", "in"})  # "squeaks open"
 FILLERS = frozenset({"suddenly", "then", "finally", "later", "eventually", "soon", "again",
@@ -126,7 +128,8 @@ def find_verb(tokens: list[str], continuation: bool = False,
     """
     lowered = [t.lower() for t in tokens]
     for i, word in enumerate(lowered):
-        if word in DETERMINERS or word in PREPOSITIONS or word in PRONOUNS:
+        if word in DETERMINERS or word in PREPOSITIONS or word in PRONOUNS \
+                or word in CONJUNCTIONS:
             continue
         if word in AUXILIARIES:
             return i
@@ -293,7 +296,8 @@ def _list_items(tokens: list[str], text: str) -> tuple[str, ...]:
     items = []
     for piece in pieces:
         words = _strip_determiners(_words(piece))
-        if not words or len(words) > 4 or not _is_noun(words[-1]):
+        if not words or len(words) > 4 or not (_is_noun(words[-1]) or not _lemmas(
+                words[-1].lower())):
             return ()
         if any(w.lower() in PREPOSITIONS for w in words):
             return ()
@@ -375,6 +379,9 @@ def _subject(tokens: list[str], previous: Phrase | None, character: str) -> str:
             return character
         if word in ("he", "she") and previous is not None and is_person(previous.subject):
             return previous.subject
+        if word == "they" and previous is not None and previous.subject.split() \
+                and _is_plural_noun(previous.subject.split()[-1]):
+            return previous.subject  # "chairs scrape as they are stacked"
         return PRONOUNS[word]
     return " ".join(_lower_common(tokens))
 
@@ -390,7 +397,12 @@ PERSON_NOUNS = frozenset(
     "dad daddy grandma grandpa granny grandad uncle aunt sister brother son daughter wife "
     "husband toddler teenager rider referee striker bride groom tourist traveller traveler "
     "commuter shopper pedestrian librarian blacksmith fisherman fishermen camper hiker "
-    "butler maid servant nanny coach".split())
+    "butler maid servant nanny coach keeper sleeper cleaner caretaker ranger watchman miner "
+    "baker butcher fireman firefighter sheriff cowboy pirate diver surfer swimmer skier "
+    "climber jogger patient surgeon porter cashier barista bartender mechanic plumber "
+    "carpenter painter gardener shepherd lumberjack woodcutter spy burglar intruder prisoner "
+    "nun villager pilgrim explorer astronaut engineer teller guest lifeguard "
+    "diner shopper parent adult stranger neighbour fan spectator reveller".split())
 _PERSON_SUFFIX = re.compile(r"\w{3,}(?:ist|ian|man|woman|smith)$")
 
 
@@ -422,6 +434,8 @@ def is_animate(noun_phrase: str) -> bool:
 def previous_object(phrase: Phrase) -> str:
     """The thing a following "it" most likely means: the object, else the subject."""
     tokens = _words(phrase.rest)
+    if tokens and tokens[0].lower() in PREPOSITIONS and tokens[0].lower() not in PARTICLES:
+        return ""  # "hums in the dark kitchen. It stops": "it" is what hums, not the kitchen
     noun: list[str] = []
     for token in tokens:
         word = token.lower()

@@ -49,6 +49,7 @@ class OfflinePlanner:
             events = [DraftEvent(caption="quiet room tone with a faint air hum",
                                  kind=TrackKind.AMBIENCE, rank=0.0, scene=0, bed=True,
                                  implied=True)]
+            del reading.scenes[1:]
         events, dropped = _fit(events, request.duration_s)
         if dropped:
             warnings.append(
@@ -56,9 +57,10 @@ class OfflinePlanner:
                 f"for; kept {len(events)} events and left out {dropped}. Give a longer "
                 "--duration to keep them all.")
         report(0.8, "timing the events")
-        planned = schedule(events, request.duration_s, reading.ranks_by_scene)
-        plan = validate_plan({"reasoning": reasoning(planned, request.duration_s),
-                              "events": planned, "warnings": warnings},
+        planned, scenes = schedule(events, request.duration_s, reading.ranks_by_scene,
+                                   reading.stop_ranks, reading.scenes)
+        plan = validate_plan({"reasoning": reasoning(planned, request.duration_s, scenes),
+                              "scenes": scenes, "events": planned, "warnings": warnings},
                              request.duration_s, self.name)
         report(1.0, f"planned {len(plan.events)} events")
         return plan
@@ -109,13 +111,17 @@ def _fit(events: list[DraftEvent], duration_s: float) -> tuple[list[DraftEvent],
     return fitted, len(events) - len(fitted)
 
 
-def reasoning(events: list[dict], duration_s: float) -> str:
-    """AudioStory-style reasoning: how many events, in what order, when."""
+def reasoning(events: list[dict], duration_s: float, scenes: list[dict] | None = None) -> str:
+    """AudioStory-style reasoning: how many scenes and events, in what order, when."""
     beds = [e for e in events if e["track"] == "ambience"]
     foreground = sorted((e for e in events if e["track"] != "ambience"),
                         key=lambda e: e["start_s"])
     parts = [f"A {duration_s:g} s story with {len(events)} sound events: "
              f"{len(beds)} ambience bed(s) and {len(foreground)} foreground event(s)."]
+    if scenes and len(scenes) > 1:
+        parts.append(f"{len(scenes)} scenes: " + "; ".join(
+            f"{s['title'] or 'scene ' + str(i + 1)} ({s['start_s']:g}-{s['end_s']:g} s)"
+            for i, s in enumerate(scenes[:8])) + ".")
     if beds:
         parts.append("Beds: " + "; ".join(
             f"{e['caption']} ({e['start_s']:g}-{e['start_s'] + e['duration_s']:g} s)"

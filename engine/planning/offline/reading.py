@@ -1,7 +1,11 @@
-"""Read a narrative into draft sound events: what is heard, in which order, on which track.
+"""Read a narrative into scenes and draft sound events: what is heard, in which order, on
+which track, in which scene, and what the text ends where.
 
-Times are not set here, only ranks (the order of the clauses, equal for "while"/"as") and
-which ranks a bed spans; `engine.planning.offline.timing` turns ranks into seconds.
+First every clause gets its phrase (subjects carried on), then its scene
+(engine.planning.offline.scenes), then its rank; then sounds, the beds places imply, the
+stops, and a bed for every scene still without one. Times are not set here, only ranks (the
+order of the clauses, equal for "while"/"as") and which ranks a bed spans;
+`engine.planning.offline.timing` turns ranks into seconds.
 """
 from __future__ import annotations
 
@@ -12,10 +16,11 @@ from functools import lru_cache
 from lemminflect import getAllInflections
 
 from engine.model.story import TrackKind
-from engine.planning.offline.beds import MIN_SOUNDNESS, add_scene_beds, apply_stops, dedupe, is_stop
+from engine.planning.offline.beds import add_place_beds, dedupe, fill_bare_scenes
 from engine.planning.offline.captions import clause_captions, speech_caption, spoken_alongside
-from engine.planning.offline.clauses import BEFORE, SAME, Clause, split_clauses
-from engine.planning.offline.drafts import STOP_OFFSET, DraftEvent
+from engine.planning.offline.clauses import BEFORE, NEXT, SAME, Clause, split_clauses
+from engine.planning.offline.drafts import PHENOMENON, STOP_OFFSET, DraftEvent
+from engine.planning.offline.endings import apply_stops, end_until, hand_over_music
 from engine.planning.offline.phrasing import (
     Phrase,
     is_ambiguous,
@@ -24,7 +29,11 @@ from engine.planning.offline.phrasing import (
     phrase_of,
     verb_lemma,
 )
-from engine.planning.offline.semantics import catalogue, embed_cached
+from engine.planning.offline.placement import level_and_pan
+from engine.planning.offline.scenes import STOP, TIME, SceneDraft, scene_title, segment
+from engine.planning.offline.semantics import MIN_SOUNDNESS, catalogue, embed_cached
+from engine.planning.offline.stops import is_stop
+from engine.planning.offline.time_cues import UNTIL
 from engine.planning.offline.tone import scene_tones
 from engine.planning.offline.vocabulary import ImpliedSounds, known_verbs, mentions, vocabulary
 
@@ -37,48 +46,40 @@ __all__ = ["DraftEvent", "Reading", "read_story", "STOP_OFFSET", "looks_english"
 @dataclass
 class Reading:
     events: list[DraftEvent]
-    scenes: int
+    scenes: list[SceneDraft]
     ranks_by_scene: dict[int, tuple[float, float]]  # first and last rank of each scene
+    stop_ranks: frozenset[float] = frozenset()  # moments where the text ends a sound
 
 
 def read_story(text: str) -> Reading:
     clauses = split_clauses(text)
-    _assign_ranks(clauses)
     named = named_character(text)
-    language = vocabulary().language
-    scene_text = _scene_texts(clauses)
+    phrases = _phrases(clauses, named)
+    scenes = segment(clauses, phrases)
+    _join_stops(clauses, phrases)
+    _assign_ranks(clauses)
+    scene_text = _scene_texts(clauses, scenes)
+    _describe_scenes(scenes, scene_text)
     events: list[DraftEvent] = []
     candidates: list[tuple[DraftEvent, Clause]] = []
     stops: list[tuple[Phrase, Clause, dict]] = []
-    previous: Phrase | None = None
-    main: Phrase | None = None
-    character = ""  # the last someone (or animal) who acted: whom "he" or "she" means
-    scene_cues: dict[int, dict[str, str]] = {}
-    for clause in clauses:
-        subordinate = clause.connective in language["simultaneous"]
-        carried = (previous if subordinate else main) if clause.continuation else None
-        phrase = _best_reading(clause, carried or previous, named or character)
-        previous = _listener(phrase) if phrase.heard and phrase.hearer else phrase
-        if not subordinate:
-            main = previous
-        if previous.verb and is_animate(previous.subject):
-            character = previous.subject
-        if clause.paragraph not in scene_cues:
-            scene_cues[clause.paragraph] = _scene_cues(scene_text[clause.paragraph])
-        cues = {**scene_cues[clause.paragraph], **_intensity(clause.text)}
+    for clause, phrase in zip(clauses, phrases):
+        cues = {**_scene_cues(scenes[clause.scene]), **_intensity(clause.text)}
+        gain_db, pan = level_and_pan(clause.text)
         if clause.quote:
             also = spoken_alongside(phrase)  # "her radio crackles": the radio is heard too
             events.append(DraftEvent(caption=speech_caption(clause, phrase),
                                      kind=TrackKind.SPEECH, rank=clause.rank,
-                                     scene=clause.paragraph, cues=cues,
-                                     offset=SPEECH_AFTER_ACTION if also else 0.0))
+                                     scene=clause.scene, cues=cues,
+                                     offset=SPEECH_AFTER_ACTION if also else 0.0,
+                                     gain_db=gain_db, pan=pan))
             if also:
                 candidates.append((DraftEvent(caption=also, kind=TrackKind.EFFECTS,
-                                              rank=clause.rank, scene=clause.paragraph,
-                                              cues=cues), clause))
+                                              rank=clause.rank, scene=clause.scene,
+                                              cues=cues, gain_db=gain_db, pan=pan), clause))
             continue
         if phrase.verb == "be" and not phrase.existential and _phenomenon(clause.text):
-            events.extend(_implied(_phenomenon(clause.text), clause.rank, clause.paragraph,
+            events.extend(_implied(_phenomenon(clause.text), clause.rank, clause.scene,
                                    cues))  # "it was a dark and stormy night"
             continue
         if not clause.text or _is_silent(clause, phrase):
@@ -88,28 +89,96 @@ def read_story(text: str) -> Reading:
             continue
         phenomenon = _phenomenon(clause.text)
         if phenomenon is not None and _names_phenomenon(phrase, phenomenon):
-            events.extend(_implied(phenomenon, clause.rank, clause.paragraph, cues))
+            events.extend(_implied(phenomenon, clause.rank, clause.scene, cues))
             continue
         if clause.heading:
             continue  # "A busy airport:" sets the scene; its places give the beds below
         for caption in clause_captions(clause, phrase):
             candidates.append((DraftEvent(caption=caption.text, kind=TrackKind.EFFECTS,
-                                          rank=clause.rank, scene=clause.paragraph, cues=cues,
-                                          impulsive=caption.impulsive, voice=caption.voice),
+                                          rank=clause.rank, scene=clause.scene, cues=cues,
+                                          impulsive=caption.impulsive, voice=caption.voice,
+                                          action=caption.action, gain_db=gain_db, pan=pan),
                                clause))
     _judge(candidates, events)
-    first_rank = {c.paragraph: c.rank for c in reversed(clauses)}
-    apply_stops(stops, events, first_rank)
-    add_scene_beds(events, clauses, scene_text)
+    hand_over_music(events, clauses)
+    first_rank = {c.scene: c.rank for c in reversed(clauses)}
+    add_place_beds(events, clauses, scene_text, scenes)
+    apply_stops(stops, events, first_rank, scenes)
+    end_until(clauses, events)
+    fill_bare_scenes(events, clauses, scene_text, scenes)
     dedupe(events)
     ranks: dict[int, tuple[float, float]] = {}
     for clause in clauses:
-        low, high = ranks.get(clause.paragraph, (clause.rank, clause.rank))
-        ranks[clause.paragraph] = (min(low, clause.rank), max(high, clause.rank))
+        low, high = ranks.get(clause.scene, (clause.rank, clause.rank))
+        ranks[clause.scene] = (min(low, clause.rank), max(high, clause.rank))
     tones = scene_tones(scene_text)
+    for scene in scenes:
+        scene.tone = tones.get(scene.index, "neutral")
     for event in events:
         event.tone = tones.get(event.scene, "neutral")
-    return Reading(events=events, scenes=len(scene_text), ranks_by_scene=ranks)
+    # a stop that opens a scene ("the storm passes") is a short pause, not a moment of its own
+    opening = {first_rank[scene.index] for scene in scenes[1:]
+               if scene.opened_by in (TIME, STOP) and scene.index in first_rank}
+    return Reading(events=events, scenes=scenes, ranks_by_scene=ranks,
+                   stop_ranks=frozenset(c.rank for _, c, _ in stops if c.rank not in opening))
+
+
+def _phrases(clauses: list[Clause], named: str) -> list[Phrase]:
+    """Each clause's phrase, with its subject carried on from the clauses before it."""
+    language = vocabulary().language
+    phrases: list[Phrase] = []
+    previous: Phrase | None = None
+    main: Phrase | None = None
+    character = ""  # the last someone (or animal) who acted: whom "he" or "she" means
+    for clause in clauses:
+        subordinate = clause.connective in language["simultaneous"]
+        carried = (previous if subordinate else main) if clause.continuation else None
+        phrase = _best_reading(clause, carried or previous, named or character)
+        previous = _listener(phrase) if phrase.heard and phrase.hearer else phrase
+        if not subordinate:
+            main = previous
+        if previous.verb and is_animate(previous.subject):
+            character = previous.subject
+        phrases.append(phrase)
+    return phrases
+
+
+def _join_stops(clauses: list[Clause], phrases: list[Phrase]) -> None:
+    """ "Thunder rumbles, the crickets fall silent": a stop joined to the clause before it
+    (no "then") happens with it, so what it ends ends as that clause's sound begins."""
+    sequential = set(vocabulary().language["sequential"])
+    for index, (clause, phrase) in enumerate(zip(clauses, phrases)):
+        if index == 0 or not is_stop(phrase) or clause.connective in sequential:
+            continue
+        before = clauses[index - 1]
+        if before.sentence == clause.sentence and before.scene == clause.scene:
+            clause.relation = SAME
+            clause.with_previous = True
+
+
+def _describe_scenes(scenes: list[SceneDraft], scene_text: dict[int, str]) -> None:
+    """Place, time of day and title of each scene; a scene that names neither keeps those of
+    the scene before (the story is still there)."""
+    previous: SceneDraft | None = None
+    for scene in scenes:
+        text = scene_text.get(scene.index, "")
+        for entry in vocabulary().places:
+            word = mentions(text, entry.words)
+            if word:
+                scene.place, scene.place_word = entry.place, word
+                break
+        if not scene.time_of_day:
+            for name, words in vocabulary().language["time_of_day"].items():
+                if mentions(text, words):
+                    scene.time_of_day = name
+                    break
+        if previous is not None:
+            scene.place = scene.place or previous.place
+            scene.place_word = scene.place_word or previous.place_word
+            if not scene.time_of_day and scene.opened_by != TIME:
+                scene.time_of_day = previous.time_of_day
+        scene.title = scene_title(scene, text)
+        previous = scene
 
 
 def _best_reading(clause: Clause, previous: Phrase | None, character: str) -> Phrase:
@@ -128,8 +197,15 @@ def _best_reading(clause: Clause, previous: Phrase | None, character: str) -> Ph
         return phrase if phrase.verb in known else other
     if _verb_left_over(other) and not _verb_left_over(phrase):
         return phrase  # not "tent flapping snap in the wind": "tent flaps snapping"
+    if _possessive_alone(other) != _possessive_alone(phrase):
+        return other if _possessive_alone(phrase) else phrase  # not "farmer's booting"
     first, second = catalogue().judge(embed_cached([phrase.caption, other.caption]))
     return other if second.soundness > first.soundness else phrase
+
+
+def _possessive_alone(phrase: Phrase) -> bool:
+    """A subject that ends in a possessive ("the farmer's") lacks its noun: a misreading."""
+    return bool(re.search(r"['’]s$", phrase.subject))
 
 
 def _verb_left_over(phrase: Phrase) -> bool:
@@ -155,6 +231,9 @@ def _is_silent(clause: Clause, phrase: Phrase) -> bool:
         return True
     if phrase.verb == "be" and not phrase.existential:
         return True
+    if re.search(rf"\b(?:is|are|was|were|be|been|lies|lay)\s+(?:now\s+|all\s+|so\s+)?"
+                 rf"(?:{'|'.join(language['state_adjectives'])})\W*$", clause.text, re.I):
+        return True  # "the road is empty": a state, no sound
     if mentions(clause.text, language["silent_adverbs"]):
         return True
     subject = phrase.subject.split()
@@ -165,6 +244,8 @@ def _is_silent(clause: Clause, phrase: Phrase) -> bool:
 def _assign_ranks(clauses: list[Clause]) -> None:
     rank = 0.0
     for index, clause in enumerate(clauses):
+        if index and clause.scene != clauses[index - 1].scene:
+            clause.relation = NEXT  # a new scene follows the one before
         if index == 0:
             clause.rank = 0.0
         elif clause.relation == SAME:
@@ -178,11 +259,17 @@ def _assign_ranks(clauses: list[Clause]) -> None:
             clause.rank = rank
 
 
-def _scene_texts(clauses: list[Clause]) -> dict[int, str]:
-    texts: dict[int, list[str]] = {}
+def _scene_texts(clauses: list[Clause], scenes: list[SceneDraft]) -> dict[int, str]:
+    """Each scene's words, with the time of day its cues name ("... at dawn")."""
+    texts: dict[int, list[str]] = {scene.index: [] for scene in scenes}
     for clause in clauses:
-        texts.setdefault(clause.paragraph, []).append(clause.text)
-    return {scene: " ".join(parts) for scene, parts in texts.items()}
+        texts[clause.scene].append(clause.text)
+        texts[clause.scene].extend(cue.time_of_day for cue in clause.time_cues
+                                   if cue.time_of_day and cue.kind != UNTIL)
+    for scene in scenes:
+        if scene.time_of_day:
+            texts[scene.index].append(scene.time_of_day)
+    return {scene: " ".join(p for p in parts if p) for scene, parts in texts.items()}
 
 
 def _phenomenon(text: str) -> ImpliedSounds | None:
@@ -193,20 +280,26 @@ def _phenomenon(text: str) -> ImpliedSounds | None:
 
 
 def _names_phenomenon(phrase: Phrase, entry: ImpliedSounds) -> bool:
-    """True when the phenomenon is what the clause is about, not a passing mention."""
+    """True when the phenomenon is what the clause is about, not a passing mention (nor
+    what its music is: "party music thumps")."""
+    head = phrase.subject.split()[-1:]
+    if head and mentions(head[0], vocabulary().language["music_words"]):
+        return False
     return bool(mentions(phrase.subject, entry.words)) or not phrase.verb
 
 
 def _implied(entry: ImpliedSounds, rank: float, scene: int, cues: dict) -> list[DraftEvent]:
     source = tuple(entry.words)
     beds = [DraftEvent(caption=c, kind=TrackKind.AMBIENCE, rank=rank, scene=scene, bed=True,
-                       implied=True, cues=dict(cues), source=source) for c in entry.beds]
+                       implied=True, cues=dict(cues), source=source, origin=PHENOMENON)
+            for c in entry.beds]
     hits = [DraftEvent(caption=c, kind=TrackKind.EFFECTS, rank=rank, scene=scene, implied=True,
-                       offset=0.45, cues=dict(cues)) for c in entry.effects]
+                       offset=0.45, cues=dict(cues), origin=PHENOMENON) for c in entry.effects]
     if entry.recurring:  # thunder comes back while the storm lasts (engine.planning.offline.timing)
         hits.append(DraftEvent(caption=entry.recurring[0], kind=TrackKind.EFFECTS, rank=rank,
                                scene=scene, implied=True, cues=dict(cues),
-                               recurring=entry.recurring, span_of=beds[0] if beds else None))
+                               recurring=entry.recurring, span_of=beds[0] if beds else None,
+                               origin=PHENOMENON))
     return beds + hits
 
 
@@ -220,9 +313,11 @@ def _judge(candidates: list[tuple[DraftEvent, Clause]], events: list[DraftEvent]
     for (event, _clause), judgement in zip(candidates, catalogue().judge(vectors)):
         event.soundness = judgement.soundness
         music = mentions(event.caption, music_words)
-        if judgement.soundness < MIN_SOUNDNESS and not music and not event.voice:
-            continue
+        if judgement.soundness < MIN_SOUNDNESS and not (music or event.voice or event.action):
+            continue  # what someone does with their hands or feet is heard, whatever it is
         kind = judgement.kind
+        if event.action and judgement.soundness < MIN_SOUNDNESS:
+            kind = TrackKind.EFFECTS
         if music and kind != TrackKind.SPEECH:
             kind = TrackKind.MUSIC
         elif event.voice:
@@ -237,17 +332,13 @@ def _judge(candidates: list[tuple[DraftEvent, Clause]], events: list[DraftEvent]
         events.append(event)
 
 
-def _scene_cues(scene_text: str) -> dict[str, str]:
+def _scene_cues(scene: SceneDraft) -> dict[str, str]:
     """Where and when a scene plays (the cues every event of the scene carries)."""
     cues: dict[str, str] = {}
-    for entry in vocabulary().places:
-        if mentions(scene_text, entry.words):
-            cues["place"] = entry.place
-            break
-    for name, words in vocabulary().language["time_of_day"].items():
-        if mentions(scene_text, words):
-            cues["time_of_day"] = name
-            break
+    if scene.place:
+        cues["place"] = scene.place
+    if scene.time_of_day:
+        cues["time_of_day"] = scene.time_of_day
     return cues
 
 

@@ -23,6 +23,7 @@ from engine.planning.offline.vocabulary import vocabulary
 from engine.text.embeddings import embed, model_folder
 
 NEIGHBOURS = 5
+MIN_SOUNDNESS = 0.32  # below this a phrase names no sound ("he thinks about life")
 _lock = threading.RLock()
 
 

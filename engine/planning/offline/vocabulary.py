@@ -24,6 +24,9 @@ class ImpliedSounds:
     all_of: tuple[tuple[str, ...], ...] = ()  # combinations: one word from every group
     none_of: tuple[str, ...] = ()  # combinations: not where one of these is (no crickets in a storm)
     recurring: tuple[str, ...] = ()  # effects that come back while it lasts (thunder)
+    not_before: tuple[str, ...] = ()  # "church bells": before these words it is no place
+    indoors: bool = False  # its quiet is a room tone (an outdoor place's, an ambience)
+    own_word: bool = False  # its bed says the text's word for it ("café", not "restaurant")
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,10 @@ def vocabulary() -> Vocabulary:
             signature=bool(entry.get("signature", signature_default)),
             place=entry.get("place", ""), tone=entry.get("tone", ""),
             all_of=tuple(tuple(group) for group in entry.get("all", ())),
-            none_of=tuple(entry.get("none", ())), recurring=tuple(entry.get("recurring", ())))
+            none_of=tuple(entry.get("none", ())), recurring=tuple(entry.get("recurring", ())),
+            not_before=tuple(entry.get("not_before", ())),
+            indoors=bool(entry.get("indoors", False)),
+            own_word=bool(entry.get("own_word", False)))
 
     return Vocabulary(
         language=language,
@@ -86,8 +92,9 @@ def known_verbs() -> frozenset[str]:
         for word in re.findall(r"[a-z]+ing\b", caption.lower()):
             verbs.update(getAllLemmas(word).get("VERB", ()))
     language = vocab.language
-    for key in ("action_verbs", "impulsive_verbs", "stop_verbs", "speech_verbs", "voice_verbs",
-                "footstep_verbs", "perception_verbs"):
+    for key in ("action_verbs", "impulsive_verbs", "stop_verbs", "condition_stop_verbs",
+                "intransitive_stop_verbs", "speech_verbs", "voice_verbs", "footstep_verbs",
+                "perception_verbs"):
         verbs.update(v for v in language[key] if " " not in v)
     verbs.update(language["verb_qualities"])
     return frozenset(verbs)

@@ -1,0 +1,102 @@
+"""Phrases that say when: "at dawn", "all afternoon", "hours later", "until dawn", "at six".
+
+They are found in a paragraph before it is split into clauses and replaced by a token (as
+quoted speech is), so "until dawn" or "after midnight" split nothing, and a caption never
+says "at dawn gulls crying": the cue goes to the clause as a `TimeCue`, and the scene reader
+(engine.planning.offline.scenes) decides whether the story's time moved on. The words are
+data: resources/planning/language.json "time_cues" and "time_of_day".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from engine.planning.offline.vocabulary import vocabulary
+
+TIME_TOKEN = "TIMECUE"
+POINT, DURATIVE, UNTIL, LATER, CLOCK = "point", "durative", "until", "later", "clock"
+
+
+@dataclass(frozen=True)
+class TimeCue:
+    kind: str         # POINT "at dawn", DURATIVE "all night", UNTIL "until dawn",
+    #                   LATER "hours later", CLOCK "at six"
+    time_of_day: str  # "night", "dawn", "morning", "noon", "dusk", "evening"; "" if none
+    words: str        # as the text says it
+
+
+def mark_time_cues(text: str, found: list[TimeCue]) -> str:
+    """`text` with every time cue replaced by ` TIMECUE<n> ` (n indexes `found`)."""
+    def keep(match: re.Match) -> str:
+        found.append(_cue(match.group(0)))
+        return f" {TIME_TOKEN}{len(found) - 1} "
+
+    return _pattern().sub(keep, text)
+
+
+def time_of(word: str) -> str:
+    """The time of day a word names ("sunset" -> "dusk"), "" for none."""
+    return _times().get(word.lower(), "")
+
+
+def _cue(words: str) -> TimeCue:
+    lowered = " ".join(words.lower().split())
+    data = vocabulary().language["time_cues"]
+    if lowered in data["fixed"]:
+        return TimeCue(POINT, data["fixed"][lowered], words)
+    if re.search(r"\blater\b", lowered) or lowered in data["later_phrases"]:
+        return TimeCue(LATER, _named_time(lowered), words)
+    time = _named_time(lowered)
+    clock = "|".join(data["clock_words"])
+    if time == "" and re.search(rf"\d|\b(?:{clock})\b", lowered) \
+            and lowered.split()[0] in ("at", "by", "around", "until", "till"):
+        return TimeCue(UNTIL if lowered.split()[0] in ("until", "till") else CLOCK, "", words)
+    first = lowered.split()[0]
+    if any(lowered.startswith(p + " ") for p in data["until"]):
+        return TimeCue(UNTIL, time, words)
+    if any(lowered.startswith(p + " ") for p in data["durative"]) or lowered.endswith(" long"):
+        return TimeCue(DURATIVE, time, words)
+    if first in ("the", "next") and time == "":
+        return TimeCue(LATER, "", words)  # "the next day"
+    return TimeCue(POINT, time, words)
+
+
+def _named_time(phrase: str) -> str:
+    for word in sorted(_times(), key=len, reverse=True):
+        if re.search(rf"\b{re.escape(word)}\b", phrase):
+            return _times()[word]
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _times() -> dict[str, str]:
+    language = vocabulary().language
+    times = {word: name for name, words in language["time_of_day"].items() for word in words
+             if word not in ("moonlight", "moonlit")}
+    times.update(language["time_cues"]["extra_time_words"])
+    return times
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern:
+    data = vocabulary().language["time_cues"]
+
+    def alternatives(words) -> str:
+        return "|".join(re.escape(w).replace(r"\ ", r"\s+")
+                        for w in sorted(words, key=len, reverse=True))
+
+    times = alternatives(_times())
+    leads = alternatives([*data["point"], *data["durative"], *data["until"]])
+    counts = alternatives(data["later_counts"])
+    units = alternatives(data["later_units"])
+    clock = alternatives(data["clock_words"])
+    parts = [
+        alternatives(data["fixed"]),
+        alternatives(data["later_phrases"]),
+        rf"(?:(?:{counts})\s+)?(?:{units})s?\s+later(?:\s+that\s+(?:{times}))?",
+        rf"(?:(?:late|early)\s+)?(?:{leads})\s+(?:(?:early|late)\s+)?(?:{times})(?:\s+long)?",
+        rf"(?:at|by|around|until|till)\s+(?:{clock}|\d{{1,2}})(?::\d\d)?"
+        rf"(?:\s*o'clock)?(?:\s*(?:a\.?m\.?|p\.?m\.?))?(?![\w'-])",
+    ]
+    return re.compile(rf"(?<![\w'-])(?:{'|'.join(parts)})(?![\w'-])", re.IGNORECASE)
