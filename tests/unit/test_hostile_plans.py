@@ -48,7 +48,8 @@ def test_tones_and_cues_are_bounded_to_what_a_story_holds():
     cues = {f"cue{i}": "v" * 10_000 for i in range(100)}
     plan = validate_plan(plan_with(tone="t" * 1_000_000, cues=cues), 10.0)
     event = plan.events[0]
-    assert len(event.tone) == MAX_LABEL_CHARS
+    assert event.tone == "neutral"  # not a tone of the tone table
+    assert any("became neutral" in w and len(w) < 200 for w in plan.warnings)
     assert len(event.cues) == MAX_CUES
     assert all(len(v) == MAX_LABEL_CHARS for v in event.cues.values())
     story = story_from_plan(plan, "rain")
