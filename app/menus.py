@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
@@ -148,6 +149,12 @@ def build_actions(window) -> Actions:
     a.add_tracks = [_action(window, f"Add {kind.value.capitalize()} Track",
                             lambda _=False, k=kind: window.add_track(k))
                     for kind in TrackKind]
+    # the arrow keys nudge clips only while the timeline has the focus: elsewhere they move
+    # sliders, cursors and list selections as usual
+    for action in (a.nudge_left, a.nudge_right, a.nudge_frame_left, a.nudge_frame_right):
+        window.removeAction(action)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        view.addAction(action)
     a.snapping.setChecked(True)
     a.follow.setChecked(True)
     return a

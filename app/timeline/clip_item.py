@@ -23,7 +23,7 @@ from engine.audio.peaks import Peaks
 EDGE_GRAB_PX = 6
 HANDLE_PX = 7  # fade handle squares
 HANDLE_GRAB_PX = 6
-GAIN_GRAB_PX = 4
+GAIN_BAND_PX = 7  # the strip at the top of the waveform that grabs the clip's gain
 SLIVER_PX = 4.0
 HEADER_PX = 17
 MIN_TEXT_WIDTH_PX = 36
@@ -53,6 +53,7 @@ class ClipItem(QGraphicsRectItem):
         self._elided: tuple[float, str] = (-1.0, "")
         self.preview: dict = {}  # fields a running gesture would set
         self._hovered = False
+        self._text_colour = style.TEXT
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
         self.setAcceptHoverEvents(True)
@@ -140,8 +141,9 @@ class ClipItem(QGraphicsRectItem):
         return top + (self._height - top) * gain_to_depth(self.value(event, "gain_db"))
 
     def handle_at(self, pos: QPointF) -> str:
-        """What a press at `pos` (item coordinates) grabs: 'fade_in', 'fade_out', 'gain',
-        'left', 'right' (trim) or 'body'."""
+        """What a press at `pos` (item coordinates) grabs: 'fade_in', 'fade_out' (the
+        squares at the waveform's top corners), 'gain' (the strip along the waveform's top:
+        drag down to turn the clip down), 'left', 'right' (trim) or 'body'."""
         x, y = pos.x(), pos.y()
         event = self.timeline.document.story.event(self.event_id)
         if self.handles_shown() and y >= self.wave_top() - 2:
@@ -154,8 +156,9 @@ class ClipItem(QGraphicsRectItem):
             return "left"
         if x >= self._width - grab:
             return "right"
-        if self.handles_shown() and abs(y - self.gain_y(event)) <= GAIN_GRAB_PX:
-            return "gain"
+        top = self.wave_top()
+        if self.handles_shown() and top <= y <= top + GAIN_BAND_PX:
+            return "gain"  # the band along the top of the waveform (as REAPER's handle)
         return "body"
 
     def edge_at(self, x: float) -> str:
@@ -209,10 +212,11 @@ class ClipItem(QGraphicsRectItem):
 
     # -- painting ----------------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
-        colour = self._colour
-        audible = self.timeline.audible(self._track_id())
-        if not audible:
-            painter.setOpacity(DIM_OPACITY)
+        # a muted (or not soloed) track's clips are drawn in colours faded towards the lane,
+        # all opaque: the cached pixmap and a direct paint give the very same pixels
+        dim = not self.timeline.audible(self._track_id())
+        colour = _dimmed(self._colour) if dim else self._colour
+        self._text_colour = _dimmed(style.TEXT) if dim else style.TEXT
         if self._width < SLIVER_PX:  # zoomed far out: a sliver of colour is all that shows
             painter.fillRect(self._rect, colour.lighter(110) if self.isSelected() else colour)
             return
@@ -249,7 +253,7 @@ class ClipItem(QGraphicsRectItem):
             self._elided = (text_width, metrics.elidedText(
                 self._caption, Qt.TextElideMode.ElideRight, int(max(text_width, 0))))
         painter.setFont(self.timeline.clip_font)
-        painter.setPen(style.TEXT)
+        painter.setPen(self._text_colour)
         painter.drawText(header.adjusted(5, 0, -18, 0),
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                          self._elided[1])
@@ -355,6 +359,15 @@ class ClipItem(QGraphicsRectItem):
             image = waveform_image(peaks, take_start, take_span, self._width, left, right, height,
                                    colour, dpr, gain)
         painter.drawImage(QPointF(left, HEADER_PX + 1), image)
+
+
+def _dimmed(colour: QColor) -> QColor:
+    """`colour` faded towards the lane background (DIM_OPACITY of it left), opaque."""
+    base = style.LANE_EVEN
+    keep = DIM_OPACITY
+    return QColor(int(base.red() + (colour.red() - base.red()) * keep),
+                  int(base.green() + (colour.green() - base.green()) * keep),
+                  int(base.blue() + (colour.blue() - base.blue()) * keep))
 
 
 def waveform_image(peaks: Peaks, take_start: float, take_span: float, width: float, left: int,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, Qt
 
 from app.document.edits import SetEventFields
-from app.timeline.handles import clamp_fades, depth_to_gain
+from app.timeline.handles import clamp_fades, depth_to_gain, gain_to_depth
 from app.timeline.snapping import SNAP_PX, grid_step_samples, snap_shift, snap_targets
 
 MIN_CLIP_S = 0.01
@@ -175,11 +175,10 @@ class DragController:
         if gesture.mode == "fade_out":
             _, fade_out = clamp_fades(0.0, o.fade_out_s - delta / rate, length_s)
             return {"fade_out_s": min(fade_out, round(length_s - o.fade_in_s, 3))}
-        if gesture.mode == "gain":
+        if gesture.mode == "gain":  # the line follows the mouse from where it was
             item = self.scene.item(gesture.primary)
-            local = item.mapFromScene(pos)
-            top = item.wave_top()
-            depth = (local.y() - top) / max(item.rect().height() - top, 1.0)
+            area = max(item.rect().height() - item.wave_top(), 1.0)
+            depth = gain_to_depth(o.gain_db) + (pos.y() - gesture.origin.y()) / area
             return {"gain_db": depth_to_gain(depth)}
         # slip: the audio moves under the clip (dragging right shows earlier audio)
         if not o.has_take:

@@ -8,10 +8,14 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from app import style
 from tests.support.editor import (
+    SR,
+    WAIT_MS,
     assert_no_stale_drawing,
     build_project,
     close_without_prompt,
+    mouse_drag,
     open_window,
     settle,
 )
@@ -114,3 +118,58 @@ def test_new_story_repaint(qtbot, window, tmp_path):
     window.new_story()
     assert window.document.story.events == []
     check(qtbot, window, tmp_path, "new-story")
+
+
+def test_plan_repaint(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, size=(1600, 1000))
+    window.story_panel.prompt.setPlainText("Rain on a tin roof; a dog barks, then thunder.")
+    window.story_panel.duration.setValue(30.0)
+    qtbot.mouseClick(window.story_panel.plan_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(window.document.story.events), timeout=WAIT_MS)
+    check(qtbot, window, tmp_path, "plan")
+    close_without_prompt(window)
+
+
+def test_loop_region_repaint(qtbot, window, tmp_path):
+    ruler = window.timeline.ruler
+    y = ruler.height() - 6
+    drag(ruler, QPoint(100, y), QPoint(300, y), modifier=Qt.KeyboardModifier.ShiftModifier)
+    assert window.timeline.scene.loop is not None
+    check(qtbot, window, tmp_path, "loop")
+
+
+def test_fade_handle_repaint(qtbot, window, tmp_path):
+    item = window.timeline.scene.item("e6")
+    view = window.timeline.view
+    QTest.mouseMove(view.viewport(), view.mapFromScene(item.mapToScene(
+        item.boundingRect().center())))
+    start = view.mapFromScene(item.mapToScene(QPointF(3, item.wave_top() + 3)))
+    drag(view.viewport(), start, start + QPoint(60, 0))
+    assert window.document.story.event("e6").fade_in_s > 0
+    check(qtbot, window, tmp_path, "fade")
+
+
+def test_scene_boundary_repaint(qtbot, window, tmp_path):
+    ruler = window.timeline.ruler
+    y = style.SCENE_BAND_HEIGHT // 2
+    x = int(ruler.widget_x(10 * SR))
+    mouse_drag(ruler, QPoint(x, y), QPoint(x + 80, y))
+    assert window.document.story.scenes[0].end > 10 * SR
+    check(qtbot, window, tmp_path, "scene-boundary")
+
+
+def test_track_layout_repaint(qtbot, window, tmp_path):
+    window.actions.taller.trigger()
+    settle(qtbot, window)
+    header = window.timeline.headers.row("effects-1")
+    qtbot.mouseClick(header.collapse, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.timeline.headers.row("effects-2").mute, Qt.MouseButton.LeftButton)
+    check(qtbot, window, tmp_path, "tracks")
+
+
+def test_undo_repaint(qtbot, window, tmp_path):
+    viewport = window.timeline.view.viewport()
+    start = clip_point(window, "e4")
+    drag(viewport, start, start + QPoint(200, -72))
+    window.actions.undo.trigger()
+    check(qtbot, window, tmp_path, "undo")
