@@ -29,6 +29,7 @@ HEADER_PX = 17
 MIN_TEXT_WIDTH_PX = 36
 MIN_HANDLES_WIDTH_PX = 40  # narrower clips show no fade or gain handles
 MAX_CACHED_WAVEFORM_PX = 4096
+DASH_PERIOD_PX = 36  # a multiple of every border's dash pattern
 MAX_CACHED_ITEM_PX = 2048  # wider clips are painted directly (a cache that size is all cost)
 WAVEFORM_GAMMA = 0.5  # drawn height is amplitude ** gamma, so quiet beds stay visible
 DIM_OPACITY = 0.38  # clips of muted (or not soloed) tracks
@@ -54,6 +55,8 @@ class ClipItem(QGraphicsRectItem):
         self.preview: dict = {}  # fields a running gesture would set
         self._hovered = False
         self._text_colour = style.TEXT
+        self._take_path = None
+        self._cached = False
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
         self.setAcceptHoverEvents(True)
@@ -65,6 +68,9 @@ class ClipItem(QGraphicsRectItem):
         event = self.timeline.document.story.event(self.event_id)
         self._placement = (event.start, event.duration, self.timeline.lane_of(event.track_id))
         self._colour = self.timeline.track_colour(event.track_id)
+        take = event.active_take()
+        self._take_path = (self.timeline.document.project.take_path(take)
+                           if take is not None else None)
         self.set_geometry(*self._placement)
         if event.caption != self._caption:
             self._caption = event.caption
@@ -79,9 +85,9 @@ class ClipItem(QGraphicsRectItem):
     def set_geometry(self, start: int, duration: int, lane: int) -> None:
         # whole pixels: a cached pixmap and a direct paint then draw the very same pixels,
         # and clips that touch in time touch on screen, without a seam or an overlap
-        scale = self.timeline.scale
-        left = round(scale.x(start))
-        width = float(max(round(scale.x(start + duration)) - left, 2))
+        px_per_sample = self.timeline.scale.px_per_sample
+        left = round(start * px_per_sample)
+        width = float(max(round((start + duration) * px_per_sample) - left, 2))
         top, height = self.timeline.lanes.clip_box(lane)
         if width != self._width or height != self._height:
             self.prepareGeometryChange()
@@ -89,11 +95,17 @@ class ClipItem(QGraphicsRectItem):
             self._rect = QRectF(0, 0, width, self._height)
             self.setRect(self._rect)
             # a cached pixmap only for clips that fit on screen; wide ones paint what shows
-            mode = (QGraphicsItem.CacheMode.DeviceCoordinateCache if width <= MAX_CACHED_ITEM_PX
-                    else QGraphicsItem.CacheMode.NoCache)
-            if self.cacheMode() != mode:
-                self.setCacheMode(mode)
+            cached = width <= MAX_CACHED_ITEM_PX
+            if cached != self._cached:
+                self._cached = cached
+                self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache if cached
+                                  else QGraphicsItem.CacheMode.NoCache)
         self.setPos(left, top)
+
+    @property
+    def take_path(self):
+        """The active take's file (None without a take): what the waveform shows."""
+        return self._take_path
 
     @property
     def width(self) -> float:
@@ -237,11 +249,11 @@ class ClipItem(QGraphicsRectItem):
             self._paint_waveform(painter, event, exposed, colour)
         self._paint_fades(painter, event)
         if self.handles_shown() or self.value(event, "gain_db") != 0:
-            self._paint_gain(painter, event)
+            self._paint_gain(painter, event, exposed)
         if self._width >= MIN_TEXT_WIDTH_PX:
             self._paint_caption(painter, header)
         self._paint_state(painter, state, document.progress(self.event_id))
-        self._paint_border(painter, state)
+        self._paint_border(painter, state, exposed)
 
     def _track_id(self) -> str:
         return self.timeline.document.story.event(self.event_id).track_id
@@ -274,21 +286,30 @@ class ClipItem(QGraphicsRectItem):
             bar = QRectF(0, self._height - 4, self._width * max(progress, 0.02), 4)
             painter.fillRect(bar, dot)
 
-    def _paint_border(self, painter: QPainter, state: ClipState) -> None:
+    def _paint_border(self, painter: QPainter, state: ClipState, exposed: QRectF) -> None:
         # pens stay inside the item's rectangle: nothing is drawn where Qt will not repaint
-        painter.setBrush(Qt.BrushStyle.NoBrush)
         if self.isSelected():
-            painter.setPen(QPen(style.SELECTION, 2))
-            painter.drawRect(self._rect.adjusted(1, 1, -1, -1))
+            pen, inset = QPen(style.SELECTION, 2), 1.0
         elif state == ClipState.FAILED:
-            painter.setPen(QPen(style.STATE_COLOURS["failed"], 2))
-            painter.drawRect(self._rect.adjusted(1, 1, -1, -1))
+            pen, inset = QPen(style.STATE_COLOURS["failed"], 2), 1.0
         elif state == ClipState.STALE:
-            painter.setPen(QPen(style.STATE_COLOURS["stale"], 1.5, Qt.PenStyle.DashLine))
-            painter.drawRect(self._rect.adjusted(1, 1, -1, -1))
+            pen, inset = QPen(style.STATE_COLOURS["stale"], 1.5, Qt.PenStyle.DashLine), 1.0
         else:
-            painter.setPen(QPen(QColor(0, 0, 0, 140), 1))
-            painter.drawRect(self._rect.adjusted(0.5, 0.5, -0.5, -0.5))
+            pen, inset = QPen(QColor(0, 0, 0, 140), 1), 0.5
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        rect = self._rect.adjusted(inset, inset, -inset, -inset)
+        # four lines, never drawRect, whether the clip is cached (all of it exposed) or not
+        # (only what shows): both give the same pixels. Only the part of a long edge that
+        # shows is drawn (outlining millions of pixels costs the rasteriser dearly); it
+        # starts on a whole dash period so a dashed edge looks the same either way.
+        start = rect.left() + max((exposed.left() - rect.left()) // DASH_PERIOD_PX - 1, 0) \
+            * DASH_PERIOD_PX
+        end = min(rect.right(), exposed.right() + DASH_PERIOD_PX)
+        painter.drawLine(QPointF(start, rect.top()), QPointF(end, rect.top()))
+        painter.drawLine(QPointF(start, rect.bottom()), QPointF(end, rect.bottom()))
+        for x in (rect.left(), rect.right()):  # short lines: cheap even when off-screen
+            painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
 
     def _paint_fades(self, painter: QPainter, event) -> None:
         top, bottom = self.wave_top(), self._height
@@ -319,11 +340,12 @@ class ClipItem(QGraphicsRectItem):
                 x = min(max(x, HANDLE_PX / 2 + 1), self._width - HANDLE_PX / 2 - 1)
                 painter.drawRect(QRectF(x - HANDLE_PX / 2, top + 1, HANDLE_PX, HANDLE_PX))
 
-    def _paint_gain(self, painter: QPainter, event) -> None:
+    def _paint_gain(self, painter: QPainter, event, exposed: QRectF) -> None:
         y = self.gain_y(event)
         gain = self.value(event, "gain_db")
         painter.setPen(QPen(QColor(255, 236, 140, 200 if gain != 0 else 110), 1))
-        painter.drawLine(QPointF(2, y), QPointF(self._width - 2, y))
+        painter.drawLine(QPointF(max(2, exposed.left() - 2), y),
+                         QPointF(min(self._width - 2, exposed.right() + 2), y))
         if gain != 0 and self._width >= 90 and self.handles_shown():
             painter.setFont(self.timeline.clip_font)
             painter.drawText(QRectF(4, max(y - 14, self.wave_top()), 60, 13),
@@ -332,9 +354,9 @@ class ClipItem(QGraphicsRectItem):
 
     def _paint_waveform(self, painter: QPainter, event, exposed: QRectF, colour: QColor) -> None:
         take = event.active_take()
-        if take is None:
+        path = self._take_path
+        if take is None or path is None:
             return
-        path = self.timeline.document.project.take_path(take)
         peaks = self.timeline.peak_cache.get(path)
         if peaks is None:
             return

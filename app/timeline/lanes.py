@@ -6,6 +6,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 DEFAULT_LANE_PX = 72
 MIN_LANE_PX = 40
@@ -34,7 +35,7 @@ class LaneLayout:
     def __len__(self) -> int:
         return len(self.track_ids)
 
-    @property
+    @cached_property
     def tops(self) -> tuple[int, ...]:
         tops, y = [], 0
         for height in self.heights:
@@ -42,7 +43,7 @@ class LaneLayout:
             y += height
         return tuple(tops)
 
-    @property
+    @cached_property
     def total_height(self) -> int:
         return sum(self.heights)
 
@@ -67,9 +68,16 @@ class LaneLayout:
 
     def clip_box(self, lane: int) -> tuple[int, int]:
         """(top, height) of a clip in `lane`."""
-        height = self.height(lane)
-        margin = CLIP_MARGIN_PX if height > 2 * CLIP_MARGIN_PX + 8 else 1
-        return self.top(lane) + margin, max(height - 2 * margin, 2)
+        return self._clip_boxes[lane] if 0 <= lane < len(self) else (CLIP_MARGIN_PX,
+                                                                     DEFAULT_LANE_PX - 6)
+
+    @cached_property
+    def _clip_boxes(self) -> tuple[tuple[int, int], ...]:
+        boxes = []
+        for top, height in zip(self.tops, self.heights):
+            margin = CLIP_MARGIN_PX if height > 2 * CLIP_MARGIN_PX + 8 else 1
+            boxes.append((top + margin, max(height - 2 * margin, 2)))
+        return tuple(boxes)
 
 
 def fit_lane_height(lanes: int, collapsed: int, viewport_px: int) -> int:

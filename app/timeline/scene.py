@@ -189,11 +189,9 @@ class TimelineScene(QGraphicsScene):
             item.update()
 
     def _on_peaks_ready(self, path: str) -> None:
-        project = self.document.project
-        for event in self.document.story.events:
-            take = event.active_take()
-            if take is not None and str(project.take_path(take)) == path:
-                self._items[event.id].update()
+        for item in self._items.values():  # (paths compared as text: cheap for 1,000 clips)
+            if item.take_path is not None and str(item.take_path) == path:
+                item.update()
 
     # -- lanes -------------------------------------------------------------------------
     def lane_of(self, track_id: str) -> int:
