@@ -280,7 +280,11 @@ class MainWindow(QMainWindow):
     def _refit(self) -> None:
         """Show the whole story (after Plan, New, Open), once the layout has settled."""
         self.timeline.view.fitted = True
-        QTimer.singleShot(0, self.timeline.view.zoom_to_fit)
+        QTimer.singleShot(0, self._fit_now)
+
+    def _fit_now(self) -> None:
+        self.timeline.view.zoom_to_fit()
+        self.timeline.view.use_spare_height()
 
     def _update_summary(self) -> None:
         """How many clips, and how many still need a render."""

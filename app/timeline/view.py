@@ -13,11 +13,12 @@ from PySide6.QtWidgets import QFrame, QGraphicsView
 
 from app import style
 from app.timeline.clip_item import HEADER_PX, MIN_TEXT_WIDTH_PX, ClipItem
-from app.timeline.lanes import fit_lane_height
+from app.timeline.lanes import DEFAULT_LANE_PX, fit_lane_height
 from app.timeline.scene import TimelineScene
 
 ZOOM_STEP = 1.5
 FIT_MARGIN_PX = 24
+AUTO_LANE_PX = 104  # the tallest tracks a new story gets by itself
 EMPTY_HINT = ("Write a narrative in the Story panel and press Plan (Ctrl+Enter) —\n"
               "or drop audio files or text here once the story has tracks.")
 EMPTY_HINT_NO_TRACKS = ("Write a narrative in the Story panel and press Plan —\n"
@@ -85,6 +86,15 @@ class TimelineView(QGraphicsView):
         scene = self.timeline
         scene.set_track_height(fit_lane_height(scene.lane_count(), len(scene.collapsed),
                                                self.viewport().height() - 2))
+        self.viewChanged.emit()
+
+    def use_spare_height(self) -> None:
+        """A new story that leaves the view half empty gets taller tracks (up to
+        AUTO_LANE_PX); one with more tracks than fit keeps the default and scrolls."""
+        scene = self.timeline
+        fitted = fit_lane_height(scene.lane_count(), len(scene.collapsed),
+                                 self.viewport().height() - 2)
+        scene.set_track_height(min(max(fitted, DEFAULT_LANE_PX), AUTO_LANE_PX))
         self.viewChanged.emit()
 
     def scroll_x(self) -> int:

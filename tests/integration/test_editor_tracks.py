@@ -82,8 +82,11 @@ def test_a_track_colour_recolours_its_header_and_clips(qtbot, window):
 
 def test_track_height_fit_all_and_collapse(qtbot, window):
     scene, view = window.timeline.scene, window.timeline.view
+    height = scene.track_height
     window.actions.taller.trigger()
-    assert scene.track_height == round(DEFAULT_LANE_PX * 1.25)
+    assert scene.track_height == round(height * 1.25)
+    window.actions.shorter.trigger()
+    assert abs(scene.track_height - height) <= 1
     window.actions.fit_tracks.trigger()
     assert scene.lanes.total_height <= view.viewport().height()
     assert scene.lanes.total_height >= view.viewport().height() - 3 * 2 - 3
