@@ -92,3 +92,22 @@ def test_the_inspector_with_nothing_one_and_several_clips(qtbot, window):
     assert (story.event("e3").gain_db, story.event("e4").gain_db) == (-3.0, 0.0)
     window.timeline.scene.select_events([])
     assert not inspector.fields.isVisible()
+
+
+def test_the_screenshot_waits_for_every_waveform(qtbot, tmp_path):
+    from PySide6.QtWidgets import QApplication
+
+    from app.main_window import MainWindow
+    from app.screenshot import settle as settle_for_picture
+    from app.settings import AppSettings
+
+    window = MainWindow(AppSettings(tmp_path / "settings.ini"), build_project(tmp_path / "s"),
+                        scratch=tmp_path / "scratch", recover=False)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()  # no waiting here: the picture's own settle must do it
+    settle_for_picture(QApplication.instance(), window)
+    project = window.document.project
+    paths = [project.take_path(e.active_take()) for e in window.document.story.events]
+    assert all(window.peaks.get(path) is not None for path in paths)
+    close_without_prompt(window)
