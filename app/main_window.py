@@ -30,6 +30,7 @@ from app.audio.playback import Player
 from app.controllers.clip_editing import FRAME_S, ClipEditor
 from app.controllers.engine_controller import EngineController
 from app.controllers.import_controller import ImportController
+from app.controllers.playback_controller import PlaybackController
 from app.controllers.project_controller import ProjectController
 from app.controllers.workers import Job, JobLane, QuickPool
 from app.document.edits import AddEvents, RemoveEvents
@@ -75,6 +76,9 @@ class MainWindow(QMainWindow):
         self._apply_model_folder()
         self.mix = MixPlayer(document, self.player, self.quick_pool, self)
         self._build_widgets(document)
+        self.playback = PlaybackController(self.player, self.mix, self.timeline, self.transport,
+                                           lambda: self.document, self.selected,
+                                           self.show_message, self)
         self.actions = build_actions(self)
         build_menus(self, self.actions)
         self._build_window_menu()
@@ -158,9 +162,6 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.progress)
         status.addPermanentWidget(self.cancel_button)
         self._show_busy(False)
-        self.meter_timer = QTimer(self)
-        self.meter_timer.setInterval(33)
-        self.meter_timer.timeout.connect(self._update_meters)
 
     def _dock(self, title: str, widget: QWidget, area, width: int) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -208,10 +209,6 @@ class MainWindow(QMainWindow):
         scene.message.connect(self.show_error)
         scene.filesDropped.connect(self._files_dropped)
         ruler = self.timeline.ruler
-        ruler.seekRequested.connect(self.seek)
-        ruler.scrubRequested.connect(self.mix.scrub)
-        ruler.scrubFinished.connect(self._scrub_finished)
-        ruler.loopChanged.connect(self._loop_region_changed)
         ruler.sceneClicked.connect(self.select_scene)
         ruler.sceneActivated.connect(self.rename_scene)
         ruler.sceneBoundaryMoved.connect(self.move_scene_boundary)
@@ -222,11 +219,7 @@ class MainWindow(QMainWindow):
         self.inspector.regenerateRequested.connect(self.regenerate_selected)
         self.inspector.renderRequested.connect(self.render_selected)
         self.inspector.auditionRequested.connect(self.mix.audition)
-        self.transport.playToggled.connect(self.toggle_play)
-        self.transport.stopRequested.connect(self.stop)
         self.transport.loopToggled.connect(self.actions.loop.setChecked)
-        self.player.positionChanged.connect(self._position_changed)
-        self.player.stateChanged.connect(self._player_state_changed)
 
     # -- document ----------------------------------------------------------------------
     @property
@@ -241,7 +234,6 @@ class MainWindow(QMainWindow):
         self._shown_document = document
         self.undo_group.addStack(document.undo_stack)
         self.undo_group.setActiveStack(document.undo_stack)
-        self.player.stop()
         self.engine.set_document(document)
         self.timeline.set_document(document)
         self.inspector.set_document(document)
@@ -252,12 +244,10 @@ class MainWindow(QMainWindow):
         for signal, slot in self._document_connections(document):
             signal.connect(slot)
         self.actions.loop.setChecked(False)
-        self.player.set_loop(None)
-        self.player.seek(0)
+        self.playback.reset()
         self._update_summary()
         self._update_title()
         self._refresh_recent()
-        self._position_changed(self.player.position)
         self._refit()
 
     def _document_connections(self, document: StoryDocument):
@@ -274,8 +264,8 @@ class MainWindow(QMainWindow):
         story = self.document.story
         self.story_panel.set_story(story.prompt, story.duration_s)
         if self.player.position > story.duration:
-            self.seek(0)
-        self._position_changed(self.player.position)
+            self.playback.seek(0)
+        self.playback.position_changed(self.player.position)
 
     def _refit(self) -> None:
         """Show the whole story (after Plan, New, Open), once the layout has settled."""
@@ -581,76 +571,6 @@ class MainWindow(QMainWindow):
     def _focus_caption(self, event_id: str) -> None:
         self.timeline.scene.select_events([event_id])
         self.inspector.caption.setFocus()
-
-    # -- transport ---------------------------------------------------------------------
-    def toggle_play(self) -> None:
-        self.mix.toggle()
-
-    def stop(self) -> None:
-        self.player.stop()
-
-    def go_to_start(self) -> None:
-        self.seek(0)
-
-    def seek(self, samples: int) -> None:
-        self.player.seek(samples)
-        self._position_changed(samples)
-
-    def _scrub_finished(self, samples: int) -> None:
-        """Letting go of the ruler ends the scrub; the playhead stays where the mouse was."""
-        if self.player.auditioning:
-            self.player.stop()
-        self.seek(samples)
-
-    def audition_selected(self) -> None:
-        ids = self.selected()
-        if not ids:
-            self.show_message("Select a clip to audition (A)")
-            return
-        self.mix.audition(ids[0])
-
-    def audition_in_context(self) -> None:
-        ids = self.selected()
-        if ids:
-            self.mix.audition_in_context(ids[0])
-
-    def set_follow(self, on: bool) -> None:
-        self._follow = on
-
-    def set_looping(self, on: bool) -> None:
-        """Loop the ruler's region, or else the span of the selected clips."""
-        self.transport.loop_button.blockSignals(True)
-        self.transport.loop_button.setChecked(on)
-        self.transport.loop_button.blockSignals(False)
-        ruler = self.timeline.ruler
-        if on and ruler.loop is None and self.selected():
-            events = [self.document.story.event(i) for i in self.selected()]
-            ruler.set_loop((min(e.start for e in events), max(e.end for e in events)))
-        self.player.set_loop(ruler.loop if on else None)
-
-    def _loop_region_changed(self, region) -> None:
-        if self.actions.loop.isChecked():
-            self.player.set_loop(region)
-
-    def _position_changed(self, samples: int) -> None:
-        story = self.document.story
-        follow = self.player.state == "playing" and getattr(self, "_follow", True)
-        self.timeline.set_playhead(samples, follow=follow)
-        self.transport.show_time(samples, story.duration, story.sample_rate)
-
-    def _player_state_changed(self, state: str) -> None:
-        self.transport.show_state(state)
-        if state == "playing":
-            self.meter_timer.start()
-        else:
-            self.meter_timer.stop()
-            self.transport.meter.set_peaks(0.0, 0.0)
-            self.timeline.headers.set_levels({})
-
-    def _update_meters(self) -> None:
-        reading = self.player.meter
-        self.transport.meter.set_peaks(reading.peak_left, reading.peak_right)
-        self.timeline.headers.set_levels(self.player.track_peaks())
 
     # -- status ------------------------------------------------------------------------
     def show_message(self, text: str) -> None:

@@ -46,7 +46,7 @@ def take_screenshot(output: Path, size: tuple[int, int], scale: float = 1.0,
         window.timeline.view.zoom_to_fit()
         if effects:
             window.timeline.scene.select_events([effects[min(1, len(effects) - 1)].id])
-        window.seek(project.story.duration // 3)
+        window.playback.seek(project.story.duration // 3)
         settle(app, window)
         window.grab().save(str(output))
         window.projects.document.undo_stack.setClean()

@@ -109,8 +109,8 @@ def test_scrubbing_the_ruler_plays_short_grains(qtbot, window, sound_card):
 
 
 def test_meters_show_each_track_and_the_master(qtbot, window, sound_card):
-    window.seek(int(4.5 * SR))  # rain (ambience), waves (effects 1); effects 2 is silent
-    window.toggle_play()
+    window.playback.seek(int(4.5 * SR))  # rain (ambience), waves (effects 1); effects 2 is silent
+    window.playback.toggle_play()
     qtbot.waitUntil(lambda: window.player.state == "playing", timeout=WAIT_MS)
     sound_card.last.pull(8)
     qtbot.waitUntil(lambda: window.transport.meter.levels_db[0] > -40, timeout=5000)
@@ -118,7 +118,7 @@ def test_meters_show_each_track_and_the_master(qtbot, window, sound_card):
     qtbot.waitUntil(lambda: headers.row("ambience-1").meter.level_db > -40, timeout=5000)
     assert headers.row("effects-1").meter.level_db > -40
     assert headers.row("effects-2").meter.level_db == -60.0
-    window.stop()
+    window.playback.stop()
 
 
 def test_takes_list_shows_what_each_take_is_and_edits_it(qtbot, window):
@@ -152,7 +152,7 @@ def test_starts_without_an_audio_device(qtbot, tmp_path):
         pytest.skip("this machine has an audio output device")
     assert not window.actions.play.isEnabled() and not window.actions.audition.isEnabled()
     assert "Playback off" in window.transport.device_note.text()
-    window.toggle_play()  # harmless
+    window.playback.toggle_play()  # harmless
     assert window.player.state == "stopped"
     close_without_prompt(window)
 

@@ -82,7 +82,7 @@ def test_dragging_the_fade_out_handle_and_the_gain_line(qtbot, window):
 def test_split_at_the_playhead_plays_back_like_the_whole_clip(qtbot, window):
     project = window.document.project
     before = Mixer().mix(window.document.story, project.active_take_audio).master
-    window.seek(int(5.2 * SR))
+    window.playback.seek(int(5.2 * SR))
     window.timeline.scene.select_events(["e3"])
     QTest.keyClick(window.timeline.view, Qt.Key.Key_S)
     story = window.document.story
@@ -101,7 +101,7 @@ def test_split_at_the_playhead_plays_back_like_the_whole_clip(qtbot, window):
 def test_copy_and_paste_at_the_playhead(qtbot, window):
     window.timeline.scene.select_events(["e2", "e4"])
     window.actions.copy.trigger()
-    window.seek(14 * SR)
+    window.playback.seek(14 * SR)
     window.actions.paste.trigger()
     story = window.document.story
     pasted = story.events[-2:]

@@ -92,9 +92,9 @@ def test_closing_with_unsaved_changes_asks_first(qtbot, tmp_path):
 def test_new_story_forgets_the_old_one(qtbot, window):
     window.timeline.scene.select_events(["e3"])
     assert window.inspector.title.text().startswith("e3")
-    window.set_looping(True)  # a loop over the selected clip
+    window.playback.set_looping(True)  # a loop over the selected clip
     assert window.timeline.ruler.loop is not None
-    window.seek(48_000 * 5)
+    window.playback.seek(48_000 * 5)
     window.new_story()
     assert window.document.story.events == [] and window.document.untitled
     assert window.timeline.ruler.loop is None and window.timeline.scene.loop is None
