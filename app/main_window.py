@@ -407,6 +407,12 @@ class MainWindow(QMainWindow):
                           f"{len(jobs)} clips")
 
     def cancel_jobs(self) -> None:
+        """Esc: a drag in progress snaps back; else an audition stops, and planning and
+        rendering are cancelled."""
+        drag = self.timeline.scene.drag
+        if drag.gesture is not None:
+            drag.cancel()
+            return
         if self.player.auditioning:
             self.player.stop()
         self.engine.cancel()

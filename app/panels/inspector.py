@@ -188,11 +188,15 @@ class Inspector(QWidget):
             self.document.clipStateChanged.disconnect(self._on_event_changed)
             self.document.storyReset.disconnect(self._on_reset)
             self.document.eventsRemoved.disconnect(self._on_removed)
+            self.document.trackChanged.disconnect(self._on_names_changed)
+            self.document.scenesChanged.disconnect(self._on_names_changed)
         self.document = document
         document.eventChanged.connect(self._on_event_changed)
         document.clipStateChanged.connect(self._on_event_changed)
         document.storyReset.connect(self._on_reset)
         document.eventsRemoved.connect(self._on_removed)
+        document.trackChanged.connect(self._on_names_changed)  # the title names both
+        document.scenesChanged.connect(self._on_names_changed)
         self.show_events([])
 
     def show_events(self, event_ids: list[str]) -> None:
@@ -209,6 +213,10 @@ class Inspector(QWidget):
 
     def _on_event_changed(self, event_id: str) -> None:
         if event_id in self.event_ids:
+            self._load()
+
+    def _on_names_changed(self, *args) -> None:
+        if self.event_ids:
             self._load()
 
     def _on_removed(self, event_ids: list) -> None:

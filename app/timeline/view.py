@@ -138,12 +138,6 @@ class TimelineView(QGraphicsView):
         else:
             super().wheelEvent(event)
 
-    def keyPressEvent(self, event) -> None:
-        if event.key() == Qt.Key.Key_Escape and self.timeline.drag.gesture is not None:
-            self.timeline.drag.cancel()
-            return
-        super().keyPressEvent(event)
-
     # -- overlays ----------------------------------------------------------------------
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         visible = self.visible_scene_rect()

@@ -223,3 +223,18 @@ def test_sticky_caption_when_a_clip_starts_off_screen(qtbot, window):
     text_pixels = [image.pixelColor(x, top + 8).rgb() for x in range(6, 80)]
     assert any(p != header_colour for p in text_pixels)  # there is text in it
     assert "heavy rain and wind" in item.toolTip()
+
+
+def test_escape_during_a_drag_puts_the_clip_back(qtbot, window):
+    window.actions.snapping.setChecked(False)
+    viewport = window.timeline.view.viewport()
+    start = clip_point(window, "e6")
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    QTest.mouseMove(viewport, start + QPoint(80, 0))
+    item = window.timeline.scene.item("e6")
+    moved_x = item.pos().x()
+    QTest.keyClick(window.timeline.view, Qt.Key.Key_Escape)
+    assert item.pos().x() < moved_x  # back where the model has it
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=start + QPoint(80, 0))
+    assert window.document.story.event("e6").start == 11 * SR
+    assert not window.document.undo_stack.canUndo()
