@@ -142,10 +142,14 @@ class MixPlayer(QObject):
         project, cache = self.document.project, self.cache
         self.mixing.emit(True)
         generation = self._generation
-        self.pool.submit(("mix", generation), lambda: Mixer().mix(
-            story, lambda event: cache.get(project, event)),
-            on_done=lambda result: self._mixed(generation, result),
-            on_error=lambda reason: self._failed(reason))
+        def mix():
+            result = Mixer().mix(story, lambda event: cache.get(project, event))
+            _ = result.master  # summed here, off the GUI thread (it is made on first use)
+            return result
+
+        self.pool.submit(("mix", generation), mix,
+                         on_done=lambda result: self._mixed(generation, result),
+                         on_error=lambda reason: self._failed(reason))
 
     def _mixed(self, generation: int, result) -> None:
         if generation != self._generation:

@@ -27,10 +27,11 @@ class MeterReading:
 
 @dataclass(frozen=True)
 class Source:
-    """What the callback plays: `frames` (samples, 2) starting at story sample `origin`;
-    playback stops at `stop_at` (None: the end of the frames)."""
+    """What the callback plays: `audio` (2, samples) starting at story sample `origin`;
+    playback stops at `stop_at` (None: the end of the audio). Kept as (channels, samples):
+    the callback copies a block at a time, so nothing the size of the mix is ever copied."""
 
-    frames: np.ndarray
+    audio: np.ndarray
     origin: int = 0
     stop_at: int | None = None
     kind: str = "mix"  # "mix", "audition" or "scrub"
@@ -38,7 +39,7 @@ class Source:
 
     @property
     def end(self) -> int:
-        end = self.origin + self.frames.shape[0]
+        end = self.origin + self.audio.shape[1]
         return end if self.stop_at is None else min(end, self.stop_at)
 
 
@@ -81,7 +82,7 @@ class Player(QObject):
         self.sample_rate = 48_000
         self.state = "stopped"
         self.meter = MeterReading()
-        self._mix = Source(np.zeros((0, 2), np.float32))
+        self._mix = Source(np.zeros((2, 0), np.float32))
         self._stems: dict[str, np.ndarray] = {}
         self._source = self._mix
         self._position = 0
@@ -97,8 +98,8 @@ class Player(QObject):
     # -- content -----------------------------------------------------------------------
     def set_mix(self, master: np.ndarray, sample_rate: int,
                 stems: dict[str, np.ndarray] | None = None) -> None:
-        """Swap in a new mix (channels, samples); playback continues where it was."""
-        buffer = np.ascontiguousarray(master.T, dtype=np.float32)
+        """Swap in a new mix (2, samples) float32; playback continues where it was."""
+        buffer = np.asarray(master, dtype=np.float32)
         with self._lock:
             restart = self.state == "playing" and sample_rate != self.sample_rate
             playing_mix = self._source is self._mix
@@ -113,7 +114,7 @@ class Player(QObject):
 
     @property
     def has_mix(self) -> bool:
-        return self._mix.frames.shape[0] > 0
+        return self._mix.audio.shape[1] > 0
 
     def set_loop(self, region: tuple[int, int] | None) -> None:
         with self._lock:
@@ -164,16 +165,15 @@ class Player(QObject):
                  track_id: str | None = None) -> bool:
         """Play `audio` (channels, samples) alone from story sample `origin`; the playhead
         runs over it, and returns where it was when the audition ends."""
-        return self._play_source(Source(np.ascontiguousarray(audio.T, dtype=np.float32),
-                                        origin, None, "audition", track_id), origin,
-                                 sample_rate)
+        return self._play_source(Source(np.asarray(audio, dtype=np.float32), origin, None,
+                                        "audition", track_id), origin, sample_rate)
 
     def audition_range(self, start: int, end: int, kind: str = "audition") -> bool:
         """Play the mix from `start` to `end` (a clip with pre-roll, a scrub grain)."""
         mix = self._mix
-        if mix.frames.shape[0] == 0:
+        if mix.audio.shape[1] == 0:
             return False
-        return self._play_source(Source(mix.frames, 0, end, kind), start, self.sample_rate)
+        return self._play_source(Source(mix.audio, 0, end, kind), start, self.sample_rate)
 
     def _play_source(self, source: Source, start: int, sample_rate: int) -> bool:
         if not self.available:
@@ -223,7 +223,7 @@ class Player(QObject):
         source = self._source
         if source.kind == "audition":
             index = position - source.origin
-            block = source.frames[max(index - window, 0):max(index, 0)]
+            block = source.audio[:, max(index - window, 0):max(index, 0)]
             peak = float(np.abs(block).max()) if block.size else 0.0
             return {source.track_id: peak} if source.track_id else {}
         peaks = {}
@@ -238,7 +238,7 @@ class Player(QObject):
         with self._lock:
             source, position = self._source, self._position
             loop = self._loop if source.kind == "mix" else None
-            buffer, origin, end = source.frames, source.origin, source.end
+            audio, origin, end = source.audio, source.origin, source.end
             frames = out.shape[0]
             written = 0
             while written < frames:
@@ -246,7 +246,7 @@ class Player(QObject):
                 count = min(frames - written, max(stop - position, 0))
                 if count > 0:
                     index = position - origin
-                    out[written:written + count] = buffer[index:index + count]
+                    out[written:written + count] = audio[:2, index:index + count].T
                     written += count
                     position += count
                 if written < frames:

@@ -35,8 +35,7 @@ class RetimeScene(QUndoCommand):
                 self.clips_after[event_id] = {"start": start, "duration": duration}
 
     def _apply(self, scenes: dict, clips: dict) -> None:
-        # the order matters where neighbours touch: shrink before the other one grows
-        for scene_id, fields in sorted(scenes.items(), key=lambda item: item[1]["start"]):
+        for scene_id, fields in scenes.items():
             self.document._apply_scene_fields(scene_id, fields)
         for event_id, fields in clips.items():
             self.document._apply_event_fields(event_id, fields)
