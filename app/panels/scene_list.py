@@ -35,6 +35,8 @@ class SceneList(QTreeWidget):
         self.itemDoubleClicked.connect(self._double_clicked)
         self.itemClicked.connect(self._clicked)
         self._order: list[str] = []
+        self._rows: dict[str, QTreeWidgetItem] = {}
+        self._placed: dict[str, tuple] = {}  # event id -> (start, scene) its row was put at
         self._stale = True
         self._refresh_timer = QTimer(self)  # edits come in bursts (renders, drags): batch them
         self._refresh_timer.setSingleShot(True)
@@ -47,15 +49,29 @@ class SceneList(QTreeWidget):
         if self.document is not None:
             for signal in self._signals(self.document):
                 signal.disconnect(self.schedule_refresh)
+        if self.document is not None:
+            self.document.eventChanged.disconnect(self._event_changed)
         self.document = document
         for signal in self._signals(document):
             signal.connect(self.schedule_refresh)
+        document.eventChanged.connect(self._event_changed)
         self.refresh()
+
+    def _event_changed(self, event_id: str) -> None:
+        """One clip changed: its row is rewritten in place when it keeps its place in the
+        list (a new take, a caption); a move rebuilds the list (batched)."""
+        row = self._rows.get(event_id)
+        event = self.document.story.event(event_id)
+        if row is None or self._placed.get(event_id) != (event.start, event.scene_id):
+            self.schedule_refresh()
+            return
+        row.setText(0, self._row_text(event))
+        row.setToolTip(0, event.caption)
 
     @staticmethod
     def _signals(document):
-        return (document.storyReset, document.eventChanged, document.eventsAdded,
-                document.eventsRemoved, document.scenesChanged, document.tracksChanged)
+        return (document.storyReset, document.eventsAdded, document.eventsRemoved,
+                document.scenesChanged, document.tracksChanged)
 
     def schedule_refresh(self, *args) -> None:
         self._stale = True
@@ -72,7 +88,6 @@ class SceneList(QTreeWidget):
         self._stale = False
         story = self.document.story
         rate = story.sample_rate
-        kinds = {t.id: t.kind.value for t in story.tracks}
         events = sorted(story.events, key=lambda e: (e.start, e.id))
         self._order = [e.id for e in events]
         collapsed = {self.topLevelItem(i).data(0, SCENE_ROLE)
@@ -82,6 +97,7 @@ class SceneList(QTreeWidget):
         # leave rows the view never paints)
         self.setUpdatesEnabled(False)
         self.clear()
+        self._rows, self._placed = {}, {}
         groups: dict[str | None, QTreeWidgetItem] = {}
         for scene in story.scenes:
             clips = story.events_in(scene.id)
@@ -107,8 +123,9 @@ class SceneList(QTreeWidget):
                     parent = groups[None] = QTreeWidgetItem(["Not in a scene"])
                     parent.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsDropEnabled)
                     self.addTopLevelItem(parent)
-            child = QTreeWidgetItem([f"{format_time(event.start, rate)}  "
-                                     f"{kinds.get(event.track_id, ''):<8}  {event.caption}"])
+            child = QTreeWidgetItem([self._row_text(event)])
+            self._rows[event.id] = child
+            self._placed[event.id] = (event.start, event.scene_id)
             child.setData(0, EVENT_ROLE, event.id)
             child.setToolTip(0, event.caption)
             child.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -118,6 +135,11 @@ class SceneList(QTreeWidget):
             item.setExpanded(scene_id not in collapsed)
         self.setUpdatesEnabled(True)
         self.viewport().update()
+
+    def _row_text(self, event) -> str:
+        story = self.document.story
+        kind = next((t.kind.value for t in story.tracks if t.id == event.track_id), "")
+        return f"{format_time(event.start, story.sample_rate)}  {kind:<8}  {event.caption}"
 
     def scene_ids(self) -> list[str]:
         return [self.topLevelItem(i).data(0, SCENE_ROLE) for i in range(self.topLevelItemCount())

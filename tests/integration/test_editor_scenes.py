@@ -137,3 +137,18 @@ def test_renaming_a_scene_is_undoable(qtbot, window):
     assert window.document.story.scene("s2").title == "Morning calm"
     window.actions.undo.trigger()
     assert window.document.story.scene("s2").title == "Dawn"
+
+
+def test_the_scenes_tab_follows_edits(qtbot, window):
+    from app.document.edits import SetEventFields
+
+    tab = window.scene_list
+    window.left_tabs.setCurrentWidget(tab)
+    qtbot.waitExposed(tab)
+    document = window.document
+    document.undo_stack.push(SetEventFields(document, {"e2": {"caption": "distant thunder"}},
+                                            "Change caption"))
+    row = tab.topLevelItem(0).child(tab.clip_ids("s1").index("e2"))
+    assert row.text(0).endswith("distant thunder")  # at once, in place
+    document.undo_stack.push(SetEventFields(document, {"e2": {"start": 5 * SR}}, "Move clip"))
+    qtbot.waitUntil(lambda: tab.clip_ids("s1") == ["e1", "e4", "e3", "e2"], timeout=5000)
