@@ -156,10 +156,18 @@ class TakesList(QListWidget):
         self._rows: dict[str, tuple[TakeRow, Take]] = {}
         self._colour = style.KIND_COLOURS["effects"]
         self._project = None
+        self._shown: tuple | None = None
         if peak_cache is not None:
             peak_cache.ready.connect(self._peaks_ready)
 
     def show_takes(self, project, event: Event, colour: QColor) -> None:
+        """One row per take; nothing is rebuilt when the takes did not change (a render's
+        progress, a move or a gain change of the clip reload the inspector, not these)."""
+        key = (id(project), event.id, event.active_take_id, event.caption, colour.rgba(),
+               tuple((t.id, t.label, t.starred) for t in event.takes))
+        if key == self._shown:
+            return
+        self._shown = key
         self.clear()
         self._rows = {}
         self._project, self._colour = project, colour
