@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeWidget, QTreeWidgetItem
 
 from app.document.edits import SetEventFields
-from app.timeline.timecode import format_time
+from app.timeline.timecode import format_tick, format_time
 
 EVENT_ROLE = Qt.ItemDataRole.UserRole
 SCENE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -66,7 +66,7 @@ class SceneList(QTreeWidget):
             self.schedule_refresh()
             return
         row.setText(0, self._row_text(event))
-        row.setToolTip(0, event.caption)
+        row.setToolTip(0, self._row_tip(event))
 
     @staticmethod
     def _signals(document):
@@ -101,10 +101,13 @@ class SceneList(QTreeWidget):
         groups: dict[str | None, QTreeWidgetItem] = {}
         for scene in story.scenes:
             clips = story.events_in(scene.id)
-            label = (f"{scene.title or 'Scene'}   {format_time(scene.start, rate)} – "
-                     f"{format_time(scene.end, rate)}"
-                     + (f" · {scene.tone}" if scene.tone and scene.tone != "neutral" else "")
-                     + f" · {len(clips)} clip{'s' if len(clips) != 1 else ''}")
+            label = (f"{scene.title or 'Scene'}  {format_tick(scene.start, rate, 1)}–"
+                     f"{format_tick(scene.end, rate, 1)}")
+            tip = (f"{scene.title or 'Scene'}: {format_time(scene.start, rate)} – "
+                   f"{format_time(scene.end, rate)}"
+                   + (f" · {scene.tone}" if scene.tone and scene.tone != "neutral" else "")
+                   + f" · {len(clips)} clip{'s' if len(clips) != 1 else ''}\n"
+                   "Click: select its clips · right-click: regenerate, rename")
             item = QTreeWidgetItem([label])
             item.setData(0, SCENE_ROLE, scene.id)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -112,7 +115,7 @@ class SceneList(QTreeWidget):
             font = item.font(0)
             font.setBold(True)
             item.setFont(0, font)
-            item.setToolTip(0, "Click: select its clips · right-click: regenerate, rename")
+            item.setToolTip(0, tip)
             self.addTopLevelItem(item)
             groups[scene.id] = item
         for event in events:
@@ -127,7 +130,7 @@ class SceneList(QTreeWidget):
             self._rows[event.id] = child
             self._placed[event.id] = (event.start, event.scene_id)
             child.setData(0, EVENT_ROLE, event.id)
-            child.setToolTip(0, event.caption)
+            child.setToolTip(0, self._row_tip(event))
             child.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                            | Qt.ItemFlag.ItemIsDragEnabled)
             parent.addChild(child)
@@ -137,9 +140,15 @@ class SceneList(QTreeWidget):
         self.viewport().update()
 
     def _row_text(self, event) -> str:
+        """Compact for a narrow panel: '0:04.0  waves crashing on the pier'."""
+        return f"{format_tick(event.start, self.document.story.sample_rate, 0.1)}  {event.caption}"
+
+    def _row_tip(self, event) -> str:
         story = self.document.story
-        kind = next((t.kind.value for t in story.tracks if t.id == event.track_id), "")
-        return f"{format_time(event.start, story.sample_rate)}  {kind:<8}  {event.caption}"
+        track = next((t.name for t in story.tracks if t.id == event.track_id), "")
+        return (f"{event.caption}\n{format_time(event.start, story.sample_rate)} – "
+                f"{format_time(event.end, story.sample_rate)} · {track}\n"
+                "Double-click: show it · drag: move it in the sequence")
 
     def scene_ids(self) -> list[str]:
         return [self.topLevelItem(i).data(0, SCENE_ROLE) for i in range(self.topLevelItemCount())
