@@ -273,8 +273,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self._fit_now)
 
     def _fit_now(self) -> None:
-        self.timeline.view.zoom_to_fit()
-        self.timeline.view.use_spare_height()
+        self.timeline.view.fit_story()
 
     def _update_summary(self) -> None:
         """How many clips, and how many still need a render."""

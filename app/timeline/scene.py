@@ -212,11 +212,16 @@ class TimelineScene(QGraphicsScene):
     def audible(self, track_id: str) -> bool:
         return track_id in self._audible
 
-    def set_track_height(self, px: float) -> None:
+    def set_track_height(self, px: float, relayout: bool = True) -> None:
+        """Every (open) track this tall; `relayout=False` leaves placing the clips to the
+        caller's next relayout (one pass for a new height and a new zoom together)."""
         height = clamp_lane_height(px)
         if height != self.track_height:
             self.track_height = height
-            self._relayout_lanes()
+            if relayout:
+                self._relayout_lanes()
+            else:
+                self._read_tracks()
 
     def set_collapsed(self, track_id: str, collapsed: bool) -> None:
         if (track_id in self.collapsed) != collapsed:

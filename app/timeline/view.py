@@ -88,13 +88,21 @@ class TimelineView(QGraphicsView):
                                                self.viewport().height() - 2))
         self.viewChanged.emit()
 
-    def use_spare_height(self) -> None:
-        """A new story that leaves the view half empty gets taller tracks (up to
-        AUTO_LANE_PX); one with more tracks than fit keeps the default and scrolls."""
+    def fit_story(self) -> None:
+        """A new story on screen: all of it across the view and, when that leaves the view
+        half empty, taller tracks (up to AUTO_LANE_PX; more tracks than fit keep the default
+        height and scroll). The clips are placed once, for both."""
         scene = self.timeline
         fitted = fit_lane_height(scene.lane_count(), len(scene.collapsed),
                                  self.viewport().height() - 2)
-        scene.set_track_height(min(max(fitted, DEFAULT_LANE_PX), AUTO_LANE_PX))
+        old_height = scene.track_height
+        scene.set_track_height(min(max(fitted, DEFAULT_LANE_PX), AUTO_LANE_PX), relayout=False)
+        scale = scene.scale
+        if not scale.set_px_per_second(self.fit_px_per_second(), self.fit_px_per_second() / 2) \
+                and scene.track_height != old_height:
+            scene.relayout()  # the zoom stayed: place the clips for the new height
+        self.fitted = True
+        self.horizontalScrollBar().setValue(0)
         self.viewChanged.emit()
 
     def scroll_x(self) -> int:
