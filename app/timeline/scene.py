@@ -84,7 +84,7 @@ class TimelineScene(QGraphicsScene):
         return [(d.storyReset, self.rebuild), (d.eventChanged, self._on_event_changed),
                 (d.eventsAdded, self._on_events_added), (d.eventsRemoved, self._on_events_removed),
                 (d.trackChanged, self._on_track_changed), (d.tracksChanged, self._on_tracks),
-                (d.scenesChanged, self.update), (d.clipStateChanged, self._on_state_changed)]
+                (d.scenesChanged, self.redraw), (d.clipStateChanged, self._on_state_changed)]
 
     def rebuild(self) -> None:
         self.drag.cancel()
@@ -100,7 +100,7 @@ class TimelineScene(QGraphicsScene):
         for event in story.events:
             self._add_item(event.id)
         self._update_rect()
-        self.update()
+        self.redraw()
 
     def _read_tracks(self) -> None:
         story = self.document.story
@@ -117,7 +117,7 @@ class TimelineScene(QGraphicsScene):
             item.relayout()
         self._update_rect()
         self.set_playhead(self._playhead_samples)
-        self.update()
+        self.redraw()
 
     def _update_rect(self) -> None:
         story = self.document.story
@@ -127,7 +127,7 @@ class TimelineScene(QGraphicsScene):
         rect = QRectF(0, 0, width, height)
         if rect != self.sceneRect():
             self.setSceneRect(rect)
-            self.update()
+            self.redraw()
         self.playhead.setLine(QLineF(self.playhead.line().x1(), 0, self.playhead.line().x1(),
                                      height))
 
@@ -172,7 +172,7 @@ class TimelineScene(QGraphicsScene):
             for item in self._items.values():
                 if story.event(item.event_id).track_id in changed:
                     item.sync()
-        self.update()
+        self.redraw()
 
     def _on_tracks(self) -> None:
         """Tracks added, removed or reordered: new lanes, every clip placed again."""
@@ -180,7 +180,7 @@ class TimelineScene(QGraphicsScene):
         for item in self._items.values():
             item.sync()
         self._update_rect()
-        self.update()
+        self.redraw()
 
     def _on_state_changed(self, event_id: str) -> None:
         item = self._items.get(event_id)
@@ -192,6 +192,14 @@ class TimelineScene(QGraphicsScene):
         for item in self._items.values():  # (paths compared as text: cheap for 1,000 clips)
             if item.take_path is not None and str(item.take_path) == path:
                 item.update()
+
+    def redraw(self, *args) -> None:
+        """Everything again, the background too: the views cache their background (lanes,
+        grid, scenes, loop), so a change to it must drop that cache, not just repaint."""
+        for view in self.views():  # all of the view, also where it shows beyond the scene
+            view.resetCachedContent()
+        self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.AllLayers)
+        self.update()
 
     # -- lanes -------------------------------------------------------------------------
     def lane_of(self, track_id: str) -> int:
@@ -265,7 +273,7 @@ class TimelineScene(QGraphicsScene):
     def set_loop(self, loop: tuple[int, int] | None) -> None:
         if loop != self._loop:
             self._loop = loop
-            self.update()
+            self.redraw()
 
     @property
     def loop(self) -> tuple[int, int] | None:

@@ -1,8 +1,8 @@
 """The scrolling, zooming view of the timeline scene.
 
-The view repaints its whole viewport on every update (clips are cached pixmaps, so a full
-repaint costs about a millisecond): no partial update can leave a stale grid line, loop band
-or clip edge behind. On top of the clips it draws the captions of clips whose start is
+The view repaints its whole viewport on every update (clips and the background are cached
+pixmaps, so a full repaint costs about a millisecond): no partial update can leave a stale
+grid line, loop band or clip edge behind. On top of the clips it draws the captions of clips whose start is
 scrolled off to the left (sticky labels) and, on an empty story, a first-start hint.
 """
 from __future__ import annotations
@@ -36,6 +36,10 @@ class TimelineView(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        # the background (lanes, grid, scenes, loop) is drawn once into a pixmap and reused
+        # until the scene says it changed (TimelineScene.redraw): a render's progress or the
+        # moving playhead then repaint the clips over it without running Python for it
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState)
         self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         self.setFrameShape(QFrame.Shape.NoFrame)
