@@ -42,21 +42,30 @@ def take_screenshot(output: Path, size: tuple[int, int], scale: float = 1.0,
         window.resize(*size)
         window.show()
         effects = [e for e in project.story.events if e.track_id.startswith("effects")]
-        settle(app, window, 0.3)
+        settle(app, window)
         window.timeline.view.zoom_to_fit()
         if effects:
             window.timeline.scene.select_events([effects[min(1, len(effects) - 1)].id])
-        window.seek(project.story.duration // 3)
-        settle(app, window, 1.0)
+        window.playback.seek(project.story.duration // 3)
+        settle(app, window)
         window.grab().save(str(output))
         window.projects.document.undo_stack.setClean()
         window.close()
 
 
-def settle(app, window, seconds: float) -> None:
-    """Let queued work (peaks, layout) finish so the picture shows the final state."""
-    deadline = time.monotonic() + seconds
+def settle(app, window, timeout_s: float = 30.0) -> None:
+    """Let queued work (layout, waveform peaks) finish so the picture shows the final state:
+    every take on the timeline has its peaks loaded (or is known to be unreadable)."""
+    document = window.document
+    paths = [document.project.take_path(e.active_take()) for e in document.story.events
+             if e.active_take() is not None]
+    for path in paths:
+        window.peaks.get(path)  # start loading every take's peaks, shown or not
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         app.processEvents()
         window.quick_pool.wait(20)
+        app.processEvents()
+        if window.peaks.idle() and all(window.peaks.known(path) for path in paths):
+            break
     app.processEvents()

@@ -60,6 +60,18 @@ class AppSettings:
     loudness_target = _Setting("export/loudness", DEFAULT_LOUDNESS, allowed=LOUDNESS_TARGETS)
     audio_device = _Setting("playback/device", "", doc="output device; empty: system default")
     autosave_interval_s = _Setting("project/autosave_interval_s", 60, int)
+    last_folder = _Setting("project/last_folder", "", doc="where Open, Save As and Export "
+                           "start (empty: the Documents folder)")
+
+    def start_folder(self) -> Path:
+        """The folder file dialogs open in: the last one used, else Documents, else home."""
+        from PySide6.QtCore import QStandardPaths
+
+        for candidate in (self.last_folder, QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation)):
+            if candidate and Path(candidate).is_dir():
+                return Path(candidate)
+        return Path.home()
 
     def __init__(self, path: Path | None = None) -> None:
         self._store = QSettings(str(path or config_file()), QSettings.Format.IniFormat)

@@ -1,6 +1,7 @@
 """Look and feel: a dark Fusion palette as in DAWs, and the colours of track kinds."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -12,6 +13,7 @@ KIND_COLOURS = {
 }
 STATE_COLOURS = {
     "planned": QColor("#8a8f98"),
+    "queued": QColor("#4fc3f7"),
     "rendering": QColor("#4fc3f7"),
     "rendered": QColor("#7bd88f"),
     "stale": QColor("#f2c14e"),
@@ -26,10 +28,15 @@ TEXT = QColor("#e6e8ee")
 TEXT_DIM = QColor("#9aa0ac")
 PLAYHEAD = QColor("#ff5a5f")
 LOOP = QColor(80, 160, 255, 50)
+SCENE_LINE = QColor(210, 190, 120, 120)
+SCENE_LINE_STYLE = Qt.PenStyle.DashLine
+SCENE_BANDS = (QColor("#3b3550"), QColor("#2f4150"))  # alternate scenes on the ruler
+SCENE_SELECTED = QColor("#5a4f86")
 SELECTION = QColor("#ffffff")
 LANE_HEIGHT = 72
-RULER_HEIGHT = 28
-HEADER_WIDTH = 180
+RULER_HEIGHT = 44
+SCENE_BAND_HEIGHT = 17  # the top of the ruler: one block per scene
+HEADER_WIDTH = 168
 
 
 def apply_dark_theme(app: QApplication) -> None:
@@ -62,6 +69,8 @@ def apply_dark_theme(app: QApplication) -> None:
         QPushButton#primary { background: #3d7bd9; border-color: #4d8be9; color: white;
                               font-weight: 600; }
         QPushButton#primary:hover { background: #4a88e6; }
+        QPushButton:disabled, QPushButton#primary:disabled { background: #2c2f37;
+                              border-color: #383c46; color: #6b707c; }
         QToolButton { border-radius: 4px; padding: 3px; }
         QToolButton:checked { background: #3d7bd9; color: white; }
         QDockWidget::title { padding: 6px; background: #30343d; }

@@ -23,17 +23,33 @@ class PeakCache(QObject):
         self._pool = pool
         self._peaks: dict[str, Peaks] = {}
         self._failed: set[str] = set()
+        self._pending: set[str] = set()
 
     def get(self, path: Path) -> Peaks | None:
         """Peaks if known; otherwise start computing them and return None for now."""
         key = str(path)
         peaks = self._peaks.get(key)
-        if peaks is None and key not in self._failed:
+        if peaks is None and key not in self._failed and key not in self._pending:
+            self._pending.add(key)
             self._pool.submit(("peaks", key), lambda: _load_peaks(path),
                               on_done=lambda result: self._loaded(key, result),
-                              on_error=lambda reason: self._failed.add(key))
+                              on_error=lambda reason: self._load_failed(key))
         return peaks
 
+    def known(self, path: Path) -> bool:
+        """Loaded, or known to be unreadable: nothing more will arrive for it."""
+        key = str(path)
+        return key in self._peaks or key in self._failed
+
+    def idle(self) -> bool:
+        """No peaks are being computed (what is drawn now is final)."""
+        return not self._pending
+
     def _loaded(self, key: str, peaks: Peaks) -> None:
+        self._pending.discard(key)
         self._peaks[key] = peaks
         self.ready.emit(key)
+
+    def _load_failed(self, key: str) -> None:
+        self._pending.discard(key)
+        self._failed.add(key)

@@ -7,6 +7,7 @@ the job started; otherwise it is discarded and its file removed.
 """
 from __future__ import annotations
 
+import itertools
 import random
 import shutil
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from app.controllers.batch_progress import BatchProgress
 from app.controllers.workers import Job, JobLane
 from app.document.edits import AddTake, ReplaceTimeline
 from app.document.story_document import StoryDocument
@@ -35,6 +37,10 @@ class RenderTicket:
     event_id: str
     version: int  # the event's edit version when the job was made
     folder: Path  # the project folder when the job was made (Save As may move it)
+    key: int = 0  # this render in the batch's progress
+
+
+_render_keys = itertools.count(1)
 
 
 class EngineController(QObject):
@@ -43,6 +49,8 @@ class EngineController(QObject):
     busyChanged = Signal(bool)
     progress = Signal(float, str)
     takeApplied = Signal(str)    # event id
+    planApplied = Signal()       # a plan replaced the timeline
+    batchChanged = Signal()      # renders queued, started, progressed or finished
 
     def __init__(self, document: StoryDocument, lane: JobLane, parent=None) -> None:
         super().__init__(parent)
@@ -51,11 +59,14 @@ class EngineController(QObject):
         self.planner_name = "offline"
         self.planner_options: dict = {}
         self.generator_name = "procedural"
+        self.batch = BatchProgress()
         lane.idle.connect(self._on_idle)
 
     def set_document(self, document: StoryDocument) -> None:
         self.lane.cancel_all()
         self.document = document
+        self.batch.reset()
+        self.batchChanged.emit()
 
     # -- planning ----------------------------------------------------------------------
     def plan(self, prompt: str, duration_s: float, seed: int = 1) -> Job | None:
@@ -93,6 +104,7 @@ class EngineController(QObject):
         stack.push(ReplaceTimeline(self.document, planned, "Apply plan",
                                    fields=("prompt", "title", "duration")))
         stack.endMacro()
+        self.planApplied.emit()
         for warning in plan.warnings:
             self.message.emit(f"Planner: {warning}")
 
@@ -113,18 +125,25 @@ class EngineController(QObject):
                                    cancel)
 
             ticket = RenderTicket(self.document, event_id, self.document.version(event_id),
-                                  project.folder)
+                                  project.folder, next(_render_keys))
             label = event.caption
+            self.batch.add(ticket.key, request.duration_s)
             jobs.append(self.lane.submit(Job(
                 run, label, on_done=partial(self._rendered, ticket, label),
                 on_error=partial(self._render_failed, ticket, label),
                 on_progress=partial(self._render_progress, ticket, label),
                 on_cancelled=partial(self._render_cancelled, ticket, label),
-                on_started=lambda label=label: self.progress.emit(0.0, label))))
-            self.document.set_rendering(event_id, 0.0)
+                on_started=partial(self._render_started, ticket, label))))
+            self.document.set_queued(event_id)
         if jobs:
             self.busyChanged.emit(True)
+            self.batchChanged.emit()
         return jobs
+
+    def render_scene(self, scene_id: str) -> list[Job]:
+        """New takes for every clip of a scene, each with the story around it as context."""
+        return self.render([e.id for e in self.document.story.events_in(scene_id)],
+                           new_seed=True)
 
     def render_stale(self) -> list[Job]:
         return self.render(self.document.stale_event_ids())
@@ -133,13 +152,27 @@ class EngineController(QObject):
         self.lane.cancel_all()
 
     # -- results, on the GUI thread ----------------------------------------------------
+    def _render_started(self, ticket: RenderTicket, label: str) -> None:
+        if self._is_current(ticket):
+            self.document.set_rendering(ticket.event_id, 0.0)
+        self.batch.started(ticket.key)
+        self.batchChanged.emit()
+        self.progress.emit(0.0, label)
+
     def _render_progress(self, ticket: RenderTicket, label: str, fraction: float,
                          message: str) -> None:
         if self._is_current(ticket):
             self.document.set_rendering(ticket.event_id, fraction)
+        self.batch.progress(ticket.key, fraction)
+        self.batchChanged.emit()
         self.progress.emit(fraction, f"{label}: {message}" if message else label)
 
+    def _finished(self, ticket: RenderTicket) -> None:
+        self.batch.finished(ticket.key)
+        self.batchChanged.emit()
+
     def _rendered(self, ticket: RenderTicket, label: str, take: Take) -> None:
+        self._finished(ticket)
         project = ticket.document.project
         written = _retarget(take, ticket.folder, project.folder)
         if not self._is_current(ticket):  # edited (or deleted) while rendering: not applied
@@ -153,16 +186,20 @@ class EngineController(QObject):
         self.takeApplied.emit(ticket.event_id)
 
     def _render_failed(self, ticket: RenderTicket, label: str, reason: str) -> None:
+        self._finished(ticket)
         if ticket.document is self.document and self._exists(ticket.event_id):
             self.document.set_failed(ticket.event_id, reason)
         self.error.emit(f"Rendering “{label}” failed: {reason}")
 
     def _render_cancelled(self, ticket: RenderTicket, label: str) -> None:
+        self._finished(ticket)
         if ticket.document is self.document and self._exists(ticket.event_id):
             self.document.clear_status(ticket.event_id)
         self.message.emit(f"Cancelled “{label}”")
 
     def _on_idle(self) -> None:
+        self.batch.reset()
+        self.batchChanged.emit()
         self.busyChanged.emit(False)
         self.progress.emit(1.0, "")
 

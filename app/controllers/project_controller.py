@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.controllers.workers import Job, JobLane
 from app.document.story_document import StoryDocument
+from app.file_names import safe_file_name
 from app.settings import AppSettings, scratch_folder
 from engine.errors import ProjectError
 from engine.model.story import DEFAULT_SAMPLE_RATE, Story
@@ -87,6 +88,7 @@ class ProjectController(QObject):
         for warning in project.warnings:
             self._report(warning, error=False)
         self.settings.add_recent_project(str(project.folder))
+        self.settings.last_folder = str(project.folder.parent)
         return self._adopt(document)
 
     def recover_scratch(self) -> StoryDocument | None:
@@ -195,6 +197,7 @@ class ProjectController(QObject):
         if was_untitled:
             shutil.rmtree(old_folder, ignore_errors=True)
         self.settings.add_recent_project(str(target))
+        self.settings.last_folder = str(target.parent)
         document.projectChanged.emit()
         return True
 
@@ -258,7 +261,13 @@ class ProjectController(QObject):
         if document.untitled and not document.story.events:
             self._forget_scratch(document)
 
+    def proposed_path(self, title: str) -> Path:
+        """What Save As proposes: the last folder used (else Documents) and a file name
+        made from the title (no ':' or '…')."""
+        return self.settings.start_folder() / f"{safe_file_name(title)}{SUFFIX}"
+
     def _choose_folder_dialog(self, title: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self.window, "Save story as",
-                                              f"{title}{SUFFIX}", f"Story (*{SUFFIX})")
+                                              str(self.proposed_path(title)),
+                                              f"Story (*{SUFFIX})")
         return path

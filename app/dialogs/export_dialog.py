@@ -26,11 +26,29 @@ from PySide6.QtWidgets import (
 )
 
 from app.controllers.workers import Job, JobLane
+from app.file_names import safe_file_name
 from app.settings import LOUDNESS_CHOICES
 from engine.export.exporter import ExportSettings, available_formats, export_project
 from engine.export.formats import DEFAULT_FORMAT, extension_of
 from engine.mix.loudness_targets import DEFAULT_LOUDNESS
 from engine.project.folder import Project
+
+OVERWRITE_LABEL = "Overwrite existing files"
+
+
+def dialog_reason(reason: str) -> str:
+    """An export error in the dialog's words: the CLI's "--force" is the Overwrite box here."""
+    return reason.replace("pass --force to overwrite it",
+                          f"tick “{OVERWRITE_LABEL}” to replace it")
+
+
+def default_export_base(document, folder: Path | None) -> Path:
+    """Where the export goes unless the user says otherwise: beside a saved project, or, for
+    an untitled story (which lives in a hidden scratch folder), in `folder` under a name
+    made from its title."""
+    if not document.untitled:
+        return document.project.folder.parent / document.project.folder.stem
+    return (folder or Path.home()) / safe_file_name(document.story.title)
 
 
 class PathField(QWidget):
@@ -57,7 +75,7 @@ class PathField(QWidget):
 
 class ExportDialog(QDialog):
     def __init__(self, document, lane: JobLane, loudness: str = DEFAULT_LOUDNESS,
-                 parent=None) -> None:
+                 parent=None, folder: Path | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export")
         self.setMinimumWidth(560)
@@ -66,7 +84,7 @@ class ExportDialog(QDialog):
         self.job: Job | None = None
         self.report = None
         self._close_when_stopped = False
-        base = document.project.folder.parent / document.project.folder.stem
+        base = default_export_base(document, folder)
         self.master = PathField("master file", self._pick_file)
         self.master.edit.setText(str(base) + extension_of(DEFAULT_FORMAT))
         self.format = QComboBox()
@@ -88,7 +106,7 @@ class ExportDialog(QDialog):
         self.otio = QCheckBox("OpenTimelineIO timeline (.otio)")
         self.otio.setChecked(True)
         self.ucs = QCheckBox("Sound-library (UCS-style) file names")
-        self.force = QCheckBox("Overwrite existing files")
+        self.force = QCheckBox(OVERWRITE_LABEL)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setVisible(False)
@@ -150,7 +168,7 @@ class ExportDialog(QDialog):
 
         self.job = self.lane.submit(Job(
             run, "Export", on_done=self._on_finished, on_progress=self._on_progress,
-            on_error=lambda reason: self._stopped(f"Export failed: {reason}"),
+            on_error=lambda reason: self._stopped(f"Export failed: {dialog_reason(reason)}"),
             on_cancelled=lambda: self._stopped("Export cancelled; no partial files were "
                                                "left.")))
 

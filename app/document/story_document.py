@@ -15,6 +15,7 @@ from engine.project.folder import Project, take_is_current
 
 class ClipState(StrEnum):
     PLANNED = "planned"      # no take yet
+    QUEUED = "queued"        # a render for it waits in the render lane
     RENDERING = "rendering"  # a job for it is running
     RENDERED = "rendered"    # its take matches its caption, seed and generator
     STALE = "stale"          # it has a take, but the take no longer matches (or is missing)
@@ -23,6 +24,8 @@ class ClipState(StrEnum):
 
 class StoryDocument(QObject):
     storyReset = Signal()           # tracks and events replaced wholesale
+    tracksChanged = Signal()        # tracks added, removed or reordered (events kept)
+    scenesChanged = Signal()        # scene spans or titles changed
     eventChanged = Signal(str)      # one event's fields changed
     eventsAdded = Signal(list)      # event ids
     eventsRemoved = Signal(list)    # event ids
@@ -40,6 +43,7 @@ class StoryDocument(QObject):
         self._versions: dict[str, int] = {}
         self._failures: dict[str, str] = {}
         self._progress: dict[str, float] = {}
+        self._queued: set[str] = set()
         self._states: dict[str, ClipState] = {}  # painted often, computed on change only
         self._missing = {take.path for event in project.story.events for take in event.takes
                          if not project.take_available(take)}
@@ -69,6 +73,8 @@ class StoryDocument(QObject):
     def _compute_state(self, event_id: str) -> ClipState:
         if event_id in self._progress:
             return ClipState.RENDERING
+        if event_id in self._queued:
+            return ClipState.QUEUED
         if event_id in self._failures:
             return ClipState.FAILED
         event = self.story.event(event_id)
@@ -91,20 +97,30 @@ class StoryDocument(QObject):
                 if self.state(e.id) in (ClipState.PLANNED, ClipState.STALE, ClipState.FAILED)]
 
     # -- render status (not undoable: it describes jobs, not the story) -----------------
+    def set_queued(self, event_id: str) -> None:
+        self._states.pop(event_id, None)
+        self._queued.add(event_id)
+        self._progress.pop(event_id, None)
+        self._failures.pop(event_id, None)
+        self.clipStateChanged.emit(event_id)
+
     def set_rendering(self, event_id: str, fraction: float) -> None:
         self._states.pop(event_id, None)
+        self._queued.discard(event_id)
         self._progress[event_id] = fraction
         self._failures.pop(event_id, None)
         self.clipStateChanged.emit(event_id)
 
     def set_failed(self, event_id: str, reason: str) -> None:
         self._states.pop(event_id, None)
+        self._queued.discard(event_id)
         self._progress.pop(event_id, None)
         self._failures[event_id] = reason
         self.clipStateChanged.emit(event_id)
 
     def clear_status(self, event_id: str) -> None:
         self._states.pop(event_id, None)
+        self._queued.discard(event_id)
         self._progress.pop(event_id, None)
         self._failures.pop(event_id, None)
         self.clipStateChanged.emit(event_id)
@@ -153,6 +169,7 @@ class StoryDocument(QObject):
         for event_id in event_ids:
             self._touch(event_id)
             self._progress.pop(event_id, None)
+            self._queued.discard(event_id)
             self._failures.pop(event_id, None)
         self.eventsRemoved.emit(event_ids)
         return removed
@@ -169,8 +186,34 @@ class StoryDocument(QObject):
         for event in self.story.events:
             self._touch(event.id)
         self._progress.clear()
+        self._queued.clear()
         self._failures.clear()
         self.storyReset.emit()
+
+    def _set_tracks(self, tracks: list[Track]) -> None:
+        """Replace the track list (add, remove, reorder); events must all have a track."""
+        known = {t.id for t in tracks}
+        orphans = [e.id for e in self.story.events if e.track_id not in known]
+        if orphans:
+            raise ValueError(f"clips {orphans} would lose their track")
+        self.story.tracks = tracks
+        self.tracksChanged.emit()
+
+    def _apply_scene_fields(self, scene_id: str, fields: dict) -> None:
+        scene = self.story.scene(scene_id)
+        # start and end move together: validate the pair, not each field on its own
+        updated = Scene.model_validate({**scene.model_dump(), **fields})
+        index = self.story.scenes.index(scene)
+        self.story.scenes[index] = updated
+        self.scenesChanged.emit()
+
+    def _set_take_fields(self, event_id: str, take_id: str, fields: dict) -> None:
+        """A take's label or star: what the user calls it, not what it sounds like."""
+        event = self.story.event(event_id)
+        take = next(t for t in event.takes if t.id == take_id)
+        for name, value in fields.items():
+            setattr(take, name, value)
+        self.eventChanged.emit(event_id)
 
     def _set_takes(self, event_id: str, takes: list[Take], active_take_id: str | None,
                    seed: int, offset: int) -> None:

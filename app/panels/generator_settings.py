@@ -34,6 +34,9 @@ class GeneratorSettingsForm(QWidget):
             self.form.addRow(setting["name"].replace("_", " ").capitalize(), widget)
         self.setVisible(bool(self._schema))
 
+    def has_settings(self) -> bool:
+        return bool(self._schema)
+
     def _field(self, setting: dict, value) -> QWidget:
         kind = setting["kind"]
         if kind == "choice":

@@ -1,7 +1,9 @@
-"""The inspector: every field of the selected clip, and its takes.
+"""The inspector: every field of the selected clip and its takes; with several clips
+selected, the fields they share (tone, gain, fades, generator), edited for all at once.
 
 Edits become undoable commands when a field is committed (Enter or leaving the field), so
-typing a caption is one undo step, not one per key.
+typing a caption is one undo step, not one per key. With nothing selected the fields are
+hidden and a hint says what the panel is for.
 """
 from __future__ import annotations
 
@@ -13,10 +15,9 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -25,13 +26,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import style
 from app.document.edits import PickTake, SetEventFields
+from app.document.timeline_edits import DeleteTake, SetTakeFields
 from app.panels.generator_settings import GeneratorSettingsForm
+from app.panels.takes_list import TakesList
 from engine.generation import generator_names
 from engine.model.story import MAX_DURATION_S
+from engine.model.tones import TONE_NAMES
 
-TONES = ("neutral", "calm", "tense", "joyful", "sad", "mysterious", "eerie", "epic",
-         "playful", "romantic", "triumphant")
+MIXED = "  (mixed)"
+NOTHING_SELECTED = ("No clip selected.\n\nClick a clip on the timeline to see and edit it "
+                    "here; select several to change their tone, gain or fades together.")
+SHARED_FIELDS = ("tone", "gain_db", "fade_in_s", "fade_out_s", "generator")
 
 
 def parse_cues(text: str) -> dict[str, str]:
@@ -52,23 +59,27 @@ def format_cues(cues: dict[str, str]) -> str:
 class Inspector(QWidget):
     regenerateRequested = Signal()
     renderRequested = Signal()
+    auditionRequested = Signal(str, str)  # event id, take id
 
-    def __init__(self, document, parent=None) -> None:
+    def __init__(self, document, peak_cache=None, parent=None) -> None:
         super().__init__(parent)
-        self.event_id: str | None = None
+        self.event_ids: list[str] = []
         self.title = QLabel("No clip selected")
         self.title.setStyleSheet("font-weight: 600; font-size: 11pt;")
         self.title.setWordWrap(True)
+        self.hint = QLabel(NOTHING_SELECTED)
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #9aa0ac;")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.caption = QPlainTextEdit()
-        self.caption.setFixedHeight(64)
+        self.caption.setFixedHeight(58)
         self.caption.setToolTip("What the clip sounds like; Ctrl+Enter or leaving applies it")
         self.caption.installEventFilter(self)
         self.tone = QComboBox()
         self.tone.setEditable(True)
-        self.tone.addItems(TONES)
+        self.tone.addItems(TONE_NAMES)
         self.tone.activated.connect(lambda _: self._commit("tone", self.tone.currentText()))
-        self.tone.lineEdit().editingFinished.connect(
-            lambda: self._commit("tone", self.tone.currentText().strip() or "neutral"))
+        self.tone.lineEdit().editingFinished.connect(self._tone_typed)
         self.cues = QLineEdit()
         self.cues.setPlaceholderText("place: harbour; time: night")
         self.cues.editingFinished.connect(lambda: self._commit("cues", parse_cues(self.cues.text())))
@@ -85,9 +96,11 @@ class Inspector(QWidget):
         dice.setText("Random")
         dice.setToolTip("A new random seed")
         dice.clicked.connect(lambda: self.seed.setValue(random.randrange(2 ** 31)))
-        seed_row = QHBoxLayout()
-        seed_row.addWidget(self.seed, 1)
-        seed_row.addWidget(dice)
+        self.seed_row = QWidget()
+        seed_layout = QHBoxLayout(self.seed_row)
+        seed_layout.setContentsMargins(0, 0, 0, 0)
+        seed_layout.addWidget(self.seed, 1)
+        seed_layout.addWidget(dice)
         self.generator = QComboBox()
         self.generator.addItems(generator_names())
         self.generator.activated.connect(
@@ -95,44 +108,52 @@ class Inspector(QWidget):
         self.generator_settings = GeneratorSettingsForm()
         self.generator_settings.changed.connect(
             lambda values: self._commit("generator_settings", values))
-        self.takes = QListWidget()
-        self.takes.setToolTip("Takes of this clip; click one to use it (or press its number)")
-        self.takes.itemClicked.connect(self._take_clicked)
-        self.regenerate = QPushButton("Regenerate (R)")
+        self.takes = TakesList(peak_cache)
+        self.takes.useRequested.connect(self.pick_take)
+        self.takes.playRequested.connect(self._play_take)
+        self.takes.starToggled.connect(self.toggle_star)
+        self.takes.renameRequested.connect(self._ask_rename)
+        self.takes.deleteRequested.connect(self.delete_take)
+        self.takes_label = QLabel("Takes")
+        self.regenerate = QPushButton("Regenerate")
         self.regenerate.setObjectName("primary")
-        self.regenerate.setToolTip("Render this clip again with a new seed, as a new take")
+        self.regenerate.setToolTip("Render again with a new seed, as a new take (R)")
         self.regenerate.clicked.connect(self.regenerateRequested)
         self.render_button = QPushButton("Render")
-        self.render_button.setToolTip("Render this clip with its current seed")
+        self.render_button.setToolTip("Render with the current seed")
         self.render_button.clicked.connect(self.renderRequested)
         self.status = QLabel("")
         self.status.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow("Caption", self.caption)
-        form.addRow("Tone", self.tone)
-        form.addRow("Cues", self.cues)
-        form.addRow("Start", self.start)
-        form.addRow("Duration", self.duration)
-        form.addRow("Gain", self.gain)
-        form.addRow("Fade in", self.fade_in)
-        form.addRow("Fade out", self.fade_out)
-        form.addRow("Seed", seed_row)
-        form.addRow("Generator", self.generator)
-        form.addRow(self.generator_settings)
+        self.form = QFormLayout()
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form.addRow("Caption", self.caption)
+        self.form.addRow("Tone", self.tone)
+        self.form.addRow("Cues", self.cues)
+        self.form.addRow("Start", self.start)
+        self.form.addRow("Duration", self.duration)
+        self.form.addRow("Gain", self.gain)
+        self.form.addRow("Fade in", self.fade_in)
+        self.form.addRow("Fade out", self.fade_out)
+        self.form.addRow("Seed", self.seed_row)
+        self.form.addRow("Generator", self.generator)
+        self.form.addRow(self.generator_settings)
         buttons = QHBoxLayout()
         buttons.addWidget(self.regenerate)
         buttons.addWidget(self.render_button)
         self.fields = QWidget()
         inner = QVBoxLayout(self.fields)
         inner.setContentsMargins(0, 0, 0, 0)
-        inner.addLayout(form)
-        inner.addWidget(QLabel("Takes"))
+        inner.addLayout(self.form)
+        inner.addWidget(self.takes_label)
         inner.addWidget(self.takes, 1)
         inner.addLayout(buttons)
         inner.addWidget(self.status)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.hint, 1)
         layout.addWidget(self.fields, 1)
+        self._suffixes = {self.gain: " dB", self.fade_in: " s", self.fade_out: " s"}
+        self._settings_shown = None
         self.document = None
         self.set_document(document)
 
@@ -156,41 +177,77 @@ class Inspector(QWidget):
         return box
 
     # -- document ----------------------------------------------------------------------
+    @property
+    def event_id(self) -> str | None:
+        """The one clip shown, or None (nothing or several selected)."""
+        return self.event_ids[0] if len(self.event_ids) == 1 else None
+
     def set_document(self, document) -> None:
         if self.document is not None:
             self.document.eventChanged.disconnect(self._on_event_changed)
             self.document.clipStateChanged.disconnect(self._on_event_changed)
             self.document.storyReset.disconnect(self._on_reset)
+            self.document.eventsRemoved.disconnect(self._on_removed)
+            self.document.trackChanged.disconnect(self._on_names_changed)
+            self.document.scenesChanged.disconnect(self._on_names_changed)
         self.document = document
         document.eventChanged.connect(self._on_event_changed)
         document.clipStateChanged.connect(self._on_event_changed)
         document.storyReset.connect(self._on_reset)
+        document.eventsRemoved.connect(self._on_removed)
+        document.trackChanged.connect(self._on_names_changed)  # the title names both
+        document.scenesChanged.connect(self._on_names_changed)
         self.show_events([])
 
     def show_events(self, event_ids: list[str]) -> None:
-        self.event_id = event_ids[0] if len(event_ids) == 1 else None
-        self.fields.setEnabled(self.event_id is not None)
-        if self.event_id is None:
-            self.title.setText(f"{len(event_ids)} clips selected" if event_ids
-                               else "No clip selected")
+        known = {e.id for e in self.document.story.events}
+        self.event_ids = [i for i in event_ids if i in known]
+        if not self.event_ids:
+            self.title.setText("No clip selected")
+            self.hint.setVisible(True)
+            self.fields.setVisible(False)
             return
+        self.hint.setVisible(False)
+        self.fields.setVisible(True)
         self._load()
 
     def _on_event_changed(self, event_id: str) -> None:
-        if event_id == self.event_id:
+        if event_id in self.event_ids:
             self._load()
+
+    def _on_names_changed(self, *args) -> None:
+        if self.event_ids:
+            self._load()
+
+    def _on_removed(self, event_ids: list) -> None:
+        if set(event_ids) & set(self.event_ids):
+            self.show_events([i for i in self.event_ids if i not in set(event_ids)])
 
     def _on_reset(self) -> None:
-        if self.event_id and not any(e.id == self.event_id for e in self.document.story.events):
-            self.show_events([])
-        elif self.event_id:
-            self._load()
+        self.show_events(self.event_ids)
 
     def _load(self) -> None:
+        single = self.event_id is not None
+        for row in (self.caption, self.cues, self.start, self.duration, self.seed_row):
+            self.form.setRowVisible(row, single)
+        self.generator_settings.setVisible(single and self.generator_settings.has_settings())
+        self.takes.setVisible(single)
+        self.takes_label.setVisible(single)
+        if single:
+            self._load_one()
+        else:
+            self._load_several()
+
+    def _load_one(self) -> None:
         story = self.document.story
         event = story.event(self.event_id)
         track = story.track(event.track_id)
-        self.title.setText(f"{event.id} · {track.name}")
+        scene = story.scene(event.scene_id) if event.scene_id and any(
+            s.id == event.scene_id for s in story.scenes) else None
+        self.title.setText(f"{event.id} · {track.name}"
+                           + (f" · {scene.title}" if scene and scene.title else ""))
+        self.regenerate.setText("Regenerate")
+        self.render_button.setText("Render")
         widgets = (self.caption, self.tone, self.cues, self.start, self.duration, self.gain,
                    self.fade_in, self.fade_out, self.seed, self.generator)
         for widget in widgets:
@@ -199,34 +256,60 @@ class Inspector(QWidget):
             self.caption.setPlainText(event.caption)
         self.tone.setCurrentText(event.tone)
         self.cues.setText(format_cues(event.cues))
+        self.cues.setCursorPosition(0)
         self.start.setValue(story.to_seconds(event.start))
         self.duration.setValue(story.to_seconds(event.duration))
-        self.gain.setValue(event.gain_db)
-        self.fade_in.setValue(event.fade_in_s)
-        self.fade_out.setValue(event.fade_out_s)
+        for box, value in ((self.gain, event.gain_db), (self.fade_in, event.fade_in_s),
+                           (self.fade_out, event.fade_out_s)):
+            box.setSuffix(self._suffixes[box])
+            box.setValue(value)
         self.seed.setValue(event.seed)
         self.generator.setCurrentText(event.generator)
         for widget in widgets:
             widget.blockSignals(False)
         shown = (event.generator, tuple(sorted(event.generator_settings.items())))
-        if getattr(self, "_settings_shown", None) != shown:  # rebuilding would drop focus
+        if self._settings_shown != shown:  # rebuilding would drop focus
             self._settings_shown = shown
             self.generator_settings.blockSignals(True)
             self.generator_settings.show_settings(event.generator, event.generator_settings)
             self.generator_settings.blockSignals(False)
-        self.takes.clear()
-        for number, take in enumerate(event.takes, start=1):
-            loud = f"{take.loudness_lufs:.1f} LUFS" if take.loudness_lufs is not None else "—"
-            marker = "●" if take.id == event.active_take_id else "○"
-            item = QListWidgetItem(f"{marker} Take {number} · seed {take.seed} · {loud}")
-            item.setData(Qt.ItemDataRole.UserRole, take.id)
-            item.setToolTip("\n".join([f"{take.generator} {take.generator_version}",
-                                       f"rendered {take.created_at:%Y-%m-%d %H:%M:%S}",
-                                       take.path, *take.notes]))
-            self.takes.addItem(item)
+        self.generator_settings.setVisible(self.generator_settings.has_settings())
+        colour = style.KIND_COLOURS.get(track.kind.value, style.KIND_COLOURS["effects"])
+        self.takes.show_takes(self.document.project, event, colour)
         state = self.document.state(self.event_id)
         reason = self.document.failure(self.event_id)
         self.status.setText(f"State: {state.value}" + (f" — {reason}" if reason else ""))
+
+    def _load_several(self) -> None:
+        story = self.document.story
+        events = [story.event(i) for i in self.event_ids]
+        self.title.setText(f"{len(events)} clips selected")
+        count = len(events)
+        self.regenerate.setText(f"Regenerate {count}")
+        self.render_button.setText(f"Render {count}")
+        self._settings_shown = None
+        for widget in (self.tone, self.gain, self.fade_in, self.fade_out, self.generator):
+            widget.blockSignals(True)
+        tones = {e.tone for e in events}
+        self.tone.setCurrentText(tones.pop() if len(tones) == 1 else "")
+        self.tone.lineEdit().setPlaceholderText("(mixed)")
+        for box, name in ((self.gain, "gain_db"), (self.fade_in, "fade_in_s"),
+                          (self.fade_out, "fade_out_s")):
+            values = {getattr(e, name) for e in events}
+            box.setSuffix(self._suffixes[box] + ("" if len(values) == 1 else MIXED))
+            box.setValue(getattr(events[0], name))
+        generators = {e.generator for e in events}
+        if len(generators) == 1:
+            self.generator.setCurrentText(generators.pop())
+        else:
+            self.generator.setCurrentIndex(-1)
+        for widget in (self.tone, self.gain, self.fade_in, self.fade_out, self.generator):
+            widget.blockSignals(False)
+        states = {}
+        for event_id in self.event_ids:
+            state = self.document.state(event_id).value
+            states[state] = states.get(state, 0) + 1
+        self.status.setText("States: " + ", ".join(f"{n} {s}" for s, n in states.items()))
 
     # -- edits -------------------------------------------------------------------------
     def eventFilter(self, watched, event) -> bool:
@@ -240,34 +323,73 @@ class Inspector(QWidget):
                 return True
         return super().eventFilter(watched, event)
 
+    def _tone_typed(self) -> None:
+        text = self.tone.currentText().strip()
+        if text or self.event_id is not None:
+            self._commit("tone", text or "neutral")
+
     def _commit_caption(self) -> None:
+        if self.event_id is None:
+            return
         text = " ".join(self.caption.toPlainText().split())
         if text:
             self._commit("caption", text)
-        elif self.event_id:  # an empty caption is not allowed: put the old one back
+        else:  # an empty caption is not allowed: put the old one back
             self._load()
 
     def _commit(self, field: str, value) -> None:
-        if self.event_id is None:
+        """Apply a field to the clip shown, or to every selected clip (shared fields)."""
+        if not self.event_ids or (self.event_id is None and field not in SHARED_FIELDS):
             return
-        event = self.document.story.event(self.event_id)
-        if getattr(event, field) == value:
+        story = self.document.story
+        changes = {event_id: {field: value} for event_id in self.event_ids
+                   if getattr(story.event(event_id), field) != value}
+        if not changes:
             return
         label = {"gain_db": "gain", "fade_in_s": "fade in", "fade_out_s": "fade out"}.get(
             field, field.replace("_", " "))
+        many = f" of {len(changes)} clips" if len(changes) > 1 else ""
         try:
-            command = SetEventFields(self.document, {self.event_id: {field: value}},
-                                     f"Change {label}")
+            command = SetEventFields(self.document, changes, f"Change {label}{many}")
             self.document.undo_stack.push(command)
         except ValueError as exc:  # rejected by the model's validation
             first = exc.errors()[0]["msg"] if hasattr(exc, "errors") else str(exc)
             self.status.setText(f"Not applied: {first}")
             self._load()
 
-    def _take_clicked(self, item: QListWidgetItem) -> None:
-        self.pick_take(item.data(Qt.ItemDataRole.UserRole))
-
+    # -- takes -------------------------------------------------------------------------
     def pick_take(self, take_id: str) -> None:
+        if self.event_id is None:
+            return
         event = self.document.story.event(self.event_id)
         if take_id != event.active_take_id:
             self.document.undo_stack.push(PickTake(self.document, self.event_id, take_id))
+
+    def _play_take(self, take_id: str) -> None:
+        if self.event_id is not None:
+            self.auditionRequested.emit(self.event_id, take_id)
+
+    def toggle_star(self, take_id: str) -> None:
+        take = self._take(take_id)
+        self.document.undo_stack.push(SetTakeFields(
+            self.document, self.event_id, take_id, {"starred": not take.starred},
+            "Unstar take" if take.starred else "Star take"))
+
+    def rename_take(self, take_id: str, label: str) -> None:
+        label = " ".join(label.split())[:120]
+        if label != self._take(take_id).label:
+            self.document.undo_stack.push(SetTakeFields(
+                self.document, self.event_id, take_id, {"label": label}, "Rename take"))
+
+    def _ask_rename(self, take_id: str) -> None:
+        text, ok = QInputDialog.getText(self, "Rename take", "Name of this take:",
+                                        text=self._take(take_id).label)
+        if ok:
+            self.rename_take(take_id, text)
+
+    def delete_take(self, take_id: str) -> None:
+        self.document.undo_stack.push(DeleteTake(self.document, self.event_id, take_id))
+
+    def _take(self, take_id: str):
+        event = self.document.story.event(self.event_id)
+        return next(t for t in event.takes if t.id == take_id)

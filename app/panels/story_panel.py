@@ -1,7 +1,8 @@
 """The story panel: the narrative, its length, the backends, and the Plan / Render buttons."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -33,6 +34,10 @@ class StoryPanel(QWidget):
         self.prompt = QPlainTextEdit()
         self.prompt.setPlaceholderText(EXAMPLE)
         self.prompt.setMinimumHeight(110)
+        self.prompt.setToolTip("The story to plan; Ctrl+Enter plans it")
+        plan_key = QShortcut(QKeySequence("Ctrl+Return"), self.prompt)
+        plan_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        plan_key.activated.connect(self._plan)
         self.duration = QDoubleSpinBox()
         self.duration.setRange(1.0, float(MAX_DURATION_S))
         self.duration.setDecimals(1)
@@ -47,7 +52,8 @@ class StoryPanel(QWidget):
         self.generator.currentTextChanged.connect(self.generatorChanged)
         self.plan_button = QPushButton("Plan")
         self.plan_button.setObjectName("primary")
-        self.plan_button.setToolTip("Plan the narrative into clips on the timeline")
+        self.plan_button.setToolTip("Plan the narrative into clips on the timeline "
+                                    "(Ctrl+Enter)")
         self.plan_button.clicked.connect(self._plan)
         self.render_button = QPushButton("Render all")
         self.render_button.setToolTip("Render every clip that is planned, stale or failed")
@@ -56,6 +62,7 @@ class StoryPanel(QWidget):
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #ef5350;")
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Length", self.duration)
         form.addRow("Planner", self.planner)
         form.addRow("Generator", self.generator)

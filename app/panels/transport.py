@@ -7,7 +7,7 @@ from PySide6.QtCore import QRectF, Signal
 from PySide6.QtGui import QColor, QFont, QLinearGradient, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
-from app.timeline.scale import format_time
+from app.timeline.timecode import format_time
 
 METER_FLOOR_DB = -60.0
 PEAK_HOLD_S = 1.5
@@ -19,9 +19,9 @@ class LevelMeter(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setMinimumSize(180, 22)
+        self.setMinimumSize(120, 22)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.setFixedWidth(220)
+        self.setFixedWidth(160)
         self.levels_db = [METER_FLOOR_DB, METER_FLOOR_DB]
         self.held_db = [METER_FLOOR_DB, METER_FLOOR_DB]
         self._held_age = [0.0, 0.0]
@@ -75,7 +75,7 @@ class TransportBar(QWidget):
         font.setStyleHint(QFont.StyleHint.Monospace)
         font.setPointSizeF(13)
         self.time.setFont(font)
-        self.time.setMinimumWidth(230)
+        self.time.setMinimumWidth(200)
         self.time.setStyleSheet("color: #e6e8ee; padding: 0 10px;")
         self.meter = LevelMeter()
         self.device_note = QLabel("")
@@ -105,5 +105,5 @@ class TransportBar(QWidget):
     def disable_playback(self, reason: str) -> None:
         for button in (self.play_button, self.stop_button, self.loop_button):
             button.setEnabled(False)
-        self.device_note.setText(f"Playback off: {reason}")
-        self.device_note.setToolTip(reason)
+        self.device_note.setText("Playback off (no audio output)")
+        self.device_note.setToolTip(f"Playback off: {reason}")

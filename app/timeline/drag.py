@@ -1,7 +1,13 @@
-"""Moving and trimming clips with the mouse, with snapping.
+"""Mouse gestures on clips: move, trim, slip, fade and gain handles, with snapping.
 
-While the mouse moves, only the items move (a preview); on release the whole gesture becomes
-one undoable `SetEventFields` command, and the items re-sync from the model.
+While the mouse moves, only the items change (a preview); on release the whole gesture
+becomes one undoable `SetEventFields` command, and the items re-sync from the model.
+
+- body: move the selected clips in time and across tracks (Alt: no snapping);
+- left / right edge: trim (the left edge keeps the audio in place);
+- Ctrl+Alt on the body: slip the audio inside the clip (its place and length stay);
+- the squares at the top corners of the waveform: fade in / fade out;
+- the gain line across the waveform: clip gain.
 """
 from __future__ import annotations
 
@@ -10,9 +16,11 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, Qt
 
 from app.document.edits import SetEventFields
+from app.timeline.handles import clamp_fades, depth_to_gain, gain_to_depth
+from app.timeline.snapping import SNAP_PX, grid_step_samples, snap_shift, snap_targets
 
-SNAP_PX = 8.0
 MIN_CLIP_S = 0.01
+HANDLE_MODES = ("fade_in", "fade_out", "gain", "slip")
 
 
 @dataclass(frozen=True)
@@ -22,37 +30,48 @@ class _Original:
     offset: int
     lane: int
     has_take: bool
+    take_frames: int  # at the story rate; 0 without a take
+    fade_in_s: float
+    fade_out_s: float
+    gain_db: float
 
 
 @dataclass
 class _Gesture:
-    mode: str  # "body", "left" or "right"
+    mode: str  # "body", "left", "right", "slip", "fade_in", "fade_out" or "gain"
     primary: str
     origin: QPointF
     originals: dict[str, _Original]
     targets: list[int]  # snap positions in samples
     preview: dict[str, tuple[int, int, int, int]]  # id -> start, duration, offset, lane
+    handle_fields: dict  # fades / gain / offset previewed by a handle gesture
 
 
 class DragController:
     def __init__(self, scene) -> None:
         self.scene = scene
         self.gesture: _Gesture | None = None
+        self._top_z = 0.0
 
     # -- gesture ---------------------------------------------------------------------
     def press(self, item, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
             event.ignore()
             return
-        additive = event.modifiers() & (Qt.KeyboardModifier.ControlModifier
-                                        | Qt.KeyboardModifier.ShiftModifier)
+        modifiers = event.modifiers()
+        slip = (modifiers & Qt.KeyboardModifier.ControlModifier
+                and modifiers & Qt.KeyboardModifier.AltModifier)
+        additive = not slip and modifiers & (Qt.KeyboardModifier.ControlModifier
+                                             | Qt.KeyboardModifier.ShiftModifier)
         if additive:
             item.setSelected(not item.isSelected())
         elif not item.isSelected():
             self.scene.clearSelection()
             item.setSelected(True)
         self._raise(item)
-        mode = item.edge_at(event.pos().x())
+        mode = item.handle_at(event.pos())
+        if slip and mode == "body":
+            mode = "slip"
         ids = self.scene.selected_event_ids() if mode == "body" else [item.event_id]
         if item.event_id not in ids:
             ids = [item.event_id]
@@ -60,11 +79,14 @@ class DragController:
         originals = {}
         for event_id in ids:
             ev = story.event(event_id)
+            take = ev.active_take()
+            frames = (int(take.frames * story.sample_rate / take.sample_rate)
+                      if take is not None else 0)
             originals[event_id] = _Original(ev.start, ev.duration, ev.offset,
-                                            self.scene.lane_of(ev.track_id),
-                                            ev.active_take() is not None)
+                                            self.scene.lane_of(ev.track_id), take is not None,
+                                            frames, ev.fade_in_s, ev.fade_out_s, ev.gain_db)
         self.gesture = _Gesture(mode, item.event_id, event.scenePos(), originals,
-                                self._snap_targets(set(ids)), {})
+                                self._snap_targets(set(ids)), {}, {})
         event.accept()
 
     def move(self, event) -> None:
@@ -74,6 +96,10 @@ class DragController:
         scale = self.scene.scale
         delta = scale.samples(event.scenePos().x()) - scale.samples(gesture.origin.x())
         snapping = self.scene.snapping and not (event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        if gesture.mode in HANDLE_MODES:
+            gesture.handle_fields = self._handled(gesture, delta, event.scenePos())
+            self.scene.item(gesture.primary).set_preview(gesture.handle_fields)
+            return
         if gesture.mode == "body":
             lane_delta = self.scene.lane_at(event.scenePos().y()) - self.scene.lane_at(
                 gesture.origin.y())
@@ -86,6 +112,19 @@ class DragController:
     def release(self, event) -> None:
         gesture, self.gesture = self.gesture, None
         if gesture is None:
+            return
+        document = self.scene.document
+        if gesture.mode in HANDLE_MODES:
+            item = self.scene.item(gesture.primary)
+            item.set_preview({})
+            current = document.story.event(gesture.primary)
+            fields = {name: value for name, value in gesture.handle_fields.items()
+                      if getattr(current, name) != value}
+            if fields:
+                verb = {"fade_in": "Fade in", "fade_out": "Fade out", "gain": "Clip gain",
+                        "slip": "Slip audio"}[gesture.mode]
+                document.undo_stack.push(SetEventFields(document, {gesture.primary: fields},
+                                                        verb))
             return
         changes = {}
         for event_id, (start, duration, offset, lane) in gesture.preview.items():
@@ -104,24 +143,54 @@ class DragController:
         if changes:
             verb = {"body": "Move", "left": "Trim", "right": "Trim"}[gesture.mode]
             count = f"{len(changes)} clips" if len(changes) > 1 else "clip"
-            self.scene.document.undo_stack.push(
-                SetEventFields(self.scene.document, changes, f"{verb} {count}"))
+            document.undo_stack.push(SetEventFields(document, changes, f"{verb} {count}"))
         for event_id in gesture.originals:
-            if any(e.id == event_id for e in self.scene.document.story.events):
+            if self.scene.has_item(event_id):
                 self.scene.item(event_id).sync()
+
+    def cancel(self) -> None:
+        """Drop a gesture in progress (Esc, or the story went away): the model is untouched."""
+        gesture, self.gesture = self.gesture, None
+        if gesture is None:
+            return
+        for event_id in gesture.originals:
+            if self.scene.has_item(event_id):
+                item = self.scene.item(event_id)
+                item.set_preview({})
+                item.sync()
 
     def _raise(self, item) -> None:
         """The clip being handled is drawn above clips it overlaps."""
-        self._top_z = getattr(self, "_top_z", 0.0) + 1e-3
+        self._top_z += 1e-3
         item.setZValue(self._top_z)
 
     # -- geometry ----------------------------------------------------------------------
+    def _handled(self, gesture: _Gesture, delta: int, pos: QPointF) -> dict:
+        o = gesture.originals[gesture.primary]
+        rate = self.scene.document.story.sample_rate
+        length_s = o.duration / rate
+        if gesture.mode == "fade_in":
+            fade_in, _ = clamp_fades(o.fade_in_s + delta / rate, 0.0, length_s)
+            return {"fade_in_s": min(fade_in, round(length_s - o.fade_out_s, 3))}
+        if gesture.mode == "fade_out":
+            _, fade_out = clamp_fades(0.0, o.fade_out_s - delta / rate, length_s)
+            return {"fade_out_s": min(fade_out, round(length_s - o.fade_in_s, 3))}
+        if gesture.mode == "gain":  # the line follows the mouse from where it was
+            item = self.scene.item(gesture.primary)
+            area = max(item.rect().height() - item.wave_top(), 1.0)
+            depth = gain_to_depth(o.gain_db) + (pos.y() - gesture.origin.y()) / area
+            return {"gain_db": depth_to_gain(depth)}
+        # slip: the audio moves under the clip (dragging right shows earlier audio)
+        if not o.has_take:
+            return {}
+        latest = max(o.take_frames - o.duration, 0)
+        return {"offset": int(min(max(o.offset - delta, 0), latest))}
+
     def _moved(self, gesture: _Gesture, delta: int, lane_delta: int, snapping: bool) -> dict:
         primary = gesture.originals[gesture.primary]
         if snapping:
-            delta += self._snap_offset([primary.start + delta,
-                                        primary.start + primary.duration + delta],
-                                       gesture.targets)
+            delta += self._snap([primary.start + delta, primary.start + primary.duration + delta],
+                                gesture.targets)
         delta = max(delta, -min(o.start for o in gesture.originals.values()))
         lanes = self.scene.lane_count()
         lane_delta = max(min(lane_delta, lanes - 1 - max(o.lane for o in gesture.originals.values())),
@@ -137,35 +206,26 @@ class DragController:
         if gesture.mode == "left":
             start = o.start + delta
             if snapping:
-                start += self._snap_offset([start], gesture.targets)
+                start += self._snap([start], gesture.targets)
             earliest = max(o.start - o.offset, 0) if o.has_take else 0
             start = min(max(start, earliest), end - shortest)
             offset = o.offset + (start - o.start) if o.has_take else 0
             return {gesture.primary: (start, end - start, offset, o.lane)}
         new_end = end + delta
         if snapping:
-            new_end += self._snap_offset([new_end], gesture.targets)
+            new_end += self._snap([new_end], gesture.targets)
         new_end = max(new_end, o.start + shortest)
         return {gesture.primary: (o.start, new_end - o.start, o.offset, o.lane)}
 
     def _snap_targets(self, moving: set[str]) -> list[int]:
         story = self.scene.document.story
-        targets = {0, story.duration, self.scene.playhead_samples()}
-        for ev in story.events:
-            if ev.id not in moving:
-                targets.update((ev.start, ev.end))
-        return sorted(targets)
+        fixed = [0, story.duration, self.scene.playhead_samples()]
+        for scene in story.scenes:
+            fixed += [scene.start, scene.end]
+        return snap_targets(((ev.start, ev.end) for ev in story.events if ev.id not in moving),
+                            fixed)
 
-    def _snap_offset(self, positions: list[int], targets: list[int]) -> int:
-        """The smallest shift that puts one of `positions` on a target (clip edges, the
-        playhead, the story's ends) or, when none is in reach, on a grid line."""
+    def _snap(self, positions: list[int], targets: list[int]) -> int:
         scale = self.scene.scale
-        reach = SNAP_PX / scale.px_per_sample
-        grid = max(int(scale.tick_step_s(80.0) / 4 * scale.sample_rate), 1)
-        for candidates in (
-                [(t - p) for p in positions for t in targets],
-                [(int(round(p / grid)) * grid - p) for p in positions]):
-            in_reach = [shift for shift in candidates if abs(shift) <= reach]
-            if in_reach:
-                return min(in_reach, key=abs)
-        return 0
+        return snap_shift(positions, targets, SNAP_PX / scale.px_per_sample,
+                          grid_step_samples(scale.px_per_second, scale.sample_rate))

@@ -5,10 +5,10 @@ import math
 
 from PySide6.QtCore import QObject, Signal
 
+from app.timeline.timecode import tick_step_s
+
 MAX_PX_PER_SAMPLE = 8.0  # deepest zoom: individual samples are several pixels wide
 MAX_SCENE_WIDTH_PX = 2.0e9  # scroll bars are 32-bit integers
-NICE_STEPS_S = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5,
-                10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)
 
 
 class TimeScale(QObject):
@@ -53,29 +53,4 @@ class TimeScale(QObject):
 
     def tick_step_s(self, min_px: float = 80.0) -> float:
         """The smallest 'nice' time step whose ticks are at least `min_px` apart."""
-        for step in NICE_STEPS_S:
-            if step * self._px_per_second >= min_px:
-                return step
-        return NICE_STEPS_S[-1]
-
-
-def format_tick(samples: int, sample_rate: int, step_s: float) -> str:
-    """A ruler label with as many decimals as the tick spacing needs."""
-    if step_s < 0.001:
-        return f"{samples}"
-    decimals = 0 if step_s >= 1 else 1 if step_s >= 0.1 else 2 if step_s >= 0.01 else 3
-    seconds = samples / sample_rate
-    minutes, secs = divmod(seconds, 60)
-    hours, minutes = divmod(int(minutes), 60)
-    width = 2 + (decimals + 1 if decimals else 0)
-    text = f"{int(minutes)}:{secs:0{width}.{decimals}f}"
-    return f"{hours}:{int(minutes):02d}:{secs:0{width}.{decimals}f}" if hours else text
-
-
-def format_time(samples: int, sample_rate: int) -> str:
-    """mm:ss.mmm (h:mm:ss.mmm past an hour)."""
-    seconds = samples / sample_rate
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return (f"{int(hours)}:{int(minutes):02d}:{secs:06.3f}" if hours >= 1
-            else f"{int(minutes):02d}:{secs:06.3f}")
+        return tick_step_s(self._px_per_second, min_px)

@@ -17,9 +17,9 @@ class TimelineWidget(QWidget):
         self.scale = TimeScale(document.story.sample_rate, parent=self)
         self.scene = TimelineScene(document, self.scale, peak_cache, self)
         self.view = TimelineView(self.scene, self)
-        self.ruler = RulerWidget(self.scale, self)
-        self.headers = TrackHeaderPanel(document, self)
-        corner = QLabel("  Tracks")
+        self.ruler = RulerWidget(self.scale, document, self)
+        self.headers = TrackHeaderPanel(document, self.scene, self)
+        corner = QLabel("  Scenes\n  Tracks")
         corner.setFixedSize(style.HEADER_WIDTH, style.RULER_HEIGHT)
         corner.setStyleSheet("color: #9aa0ac; background: #2a2d35; font-size: 8pt;")
         layout = QGridLayout(self)
@@ -31,11 +31,13 @@ class TimelineWidget(QWidget):
         layout.addWidget(self.view, 1, 1)
         self.view.viewChanged.connect(self._follow_view)
         self.scale.changed.connect(self._follow_view)
+        self.scene.lanesChanged.connect(self._follow_view)
         self.ruler.loopChanged.connect(self.scene.set_loop)
 
     def set_document(self, document) -> None:
         self.scene.set_document(document)
         self.headers.set_document(document)
+        self.ruler.set_document(document)
 
     def set_playhead(self, samples: int, follow: bool = False) -> None:
         self.scene.set_playhead(samples)
