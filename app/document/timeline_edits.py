@@ -89,19 +89,20 @@ class RemoveTrack(QUndoCommand):
         self.track_id = track_id
         self.tracks_before = [t.model_copy() for t in document.story.tracks]
         self.event_ids = [e.id for e in document.story.events if e.track_id == track_id]
-        self.removed: list[Event] = []
+        self.removed: list[tuple[int, Event]] = []  # (index in the story, event)
 
     def redo(self) -> None:
         if self.event_ids:
-            self.removed = [e.model_copy(deep=True)
-                            for e in self.document._remove_events(self.event_ids)]
+            self.removed = [(index, e.model_copy(deep=True))
+                            for index, e in self.document._remove_events(self.event_ids)]
         self.document._set_tracks([t.model_copy() for t in self.tracks_before
                                    if t.id != self.track_id])
 
     def undo(self) -> None:
         self.document._set_tracks([t.model_copy() for t in self.tracks_before])
         if self.removed:
-            self.document._insert_events([e.model_copy(deep=True) for e in self.removed])
+            self.document._insert_events([e.model_copy(deep=True) for _, e in self.removed],
+                                         [index for index, _ in self.removed])
 
 
 class SetTakeFields(QUndoCommand):

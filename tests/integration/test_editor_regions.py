@@ -17,7 +17,7 @@ from engine.generation.procedural import ProceduralGenerator
 from engine.project.folder import Project
 from engine.render.events import render_events
 from tests.conftest import make_story
-from tests.integration.test_editor import close_without_prompt, open_window
+from tests.support.editor import close_without_prompt, open_window
 
 pytestmark = pytest.mark.gui
 SR = 48_000

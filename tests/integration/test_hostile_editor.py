@@ -15,7 +15,7 @@ from app.document.story_document import ClipState
 from app.settings import AppSettings
 from engine.project.folder import AUTOSAVE_FILE, STORY_FILE, Project
 from tests.conftest import make_story
-from tests.integration.test_editor import Answers, close_without_prompt
+from tests.support.editor import Answers, close_without_prompt
 from tests.unit.test_hostile_files import add_sine_take
 
 pytestmark = pytest.mark.gui
