@@ -11,7 +11,7 @@ from engine.cli.common import (
     printable_json,
     seed_arg,
 )
-from engine.cli.planner_options import add_planner_arguments, planner_from
+from engine.cli.planner_options import add_planner_arguments, planned
 from engine.planning import PlanRequest
 
 
@@ -31,7 +31,7 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     prompt = check_prompt(args.prompt)
     progress = StderrProgress(args.quiet or args.json, "planning")
-    plan = planner_from(args).plan(PlanRequest(prompt, args.duration, args.seed), progress)
+    plan = planned(args, PlanRequest(prompt, args.duration, args.seed), progress)
     if args.json:
         print(printable_json(plan.model_dump(mode="json")))
         return 0

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import argparse
 
-from engine.planning import Planner, get_planner, planner_names
+from engine.planning import Plan, Planner, PlanRequest, get_planner, planner_names
+from engine.planning.narration import NARRATION_MODES, narrate
 
 
 def add_planner_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,6 +19,15 @@ def add_planner_arguments(parser: argparse.ArgumentParser) -> None:
                        help="openai: the endpoint, e.g. http://localhost:11434/v1 (default "
                             "$OPENAI_BASE_URL or https://api.openai.com/v1); the API key is "
                             "read from $OPENAI_API_KEY")
+    group.add_argument("--narration", choices=NARRATION_MODES, default="dialogue",
+                       help="whose words are spoken: the quoted dialogue (default), a "
+                            "narrator reading the whole text (full), or none")
+
+
+def planned(args: argparse.Namespace, request: PlanRequest, progress) -> Plan:
+    """The plan of `request` by the planner the arguments ask for, narrated as asked."""
+    plan = planner_from(args).plan(request, progress)
+    return narrate(plan, request.prompt, args.narration)
 
 
 def planner_from(args: argparse.Namespace) -> Planner:

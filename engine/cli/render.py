@@ -16,7 +16,7 @@ from engine.cli.common import (
     printable,
     seed_arg,
 )
-from engine.cli.planner_options import add_planner_arguments, planner_from
+from engine.cli.planner_options import add_planner_arguments, planned
 from engine.errors import InvalidInput, RenderError
 from engine.export.formats import FORMATS, available_formats, format_for_path, get_format
 from engine.generation import generator_names
@@ -166,8 +166,8 @@ def _new_project(args, settings: ExportSettings, progress: StderrProgress,
     if args.project is not None and (project_folder(args.project) / STORY_FILE).exists():
         raise InvalidInput(f"{project_folder(args.project)} already holds a project; leave out "
                            "the PROMPT to re-render it, or choose a new folder.")
-    plan = planner_from(args).plan(PlanRequest(prompt, args.duration, args.seed),
-                                          progress.stage("planning"))
+    plan = planned(args, PlanRequest(prompt, args.duration, args.seed),
+                   progress.stage("planning"))
     for warning in plan.warnings:
         progress.note(f"warning: {warning}")
     story = story_from_plan(plan, prompt, seed=args.seed, generator=args.generator)

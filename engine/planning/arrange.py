@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.generation.speech.casting import NARRATOR, cast_speakers, normalise
 from engine.model.story import (
     DEFAULT_SAMPLE_RATE,
     Event,
@@ -44,6 +45,7 @@ def story_from_plan(plan: Plan, prompt: str, title: str = "", seed: int = 0,
     lanes: dict[TrackKind, list[_Lane]] = {kind: [] for kind in KIND_ORDER}
     events: list[Event] = []
     handover = int(round(HANDOVER_MAX_S * sample_rate))
+    cast = cast_speakers([p.speaker or NARRATOR for p in plan.events if p.text], seed)
     for index, planned in enumerate(plan.events, start=1):
         start = int(round(planned.start_s * sample_rate))
         duration = max(int(round(planned.duration_s * sample_rate)), 1)
@@ -52,14 +54,25 @@ def story_from_plan(plan: Plan, prompt: str, title: str = "", seed: int = 0,
         fades = {"fade_in_s": planned.fade_in_s, "fade_out_s": planned.fade_out_s}
         if planned.track in BED_KINDS and (planned.fade_in_s or planned.fade_out_s):
             fades["fade_curve"] = FadeCurve.EQUAL_POWER  # beds hand over without a dip
+        fields = {"generator": generator, **fades, **_spoken(planned, cast)}
         events.append(Event(id=f"e{index}", track_id=lane.track.id, start=start, duration=duration,
                             caption=planned.caption, tone=planned.tone, cues=planned.cues,
-                            seed=event_seed(seed, index), generator=generator,
+                            seed=event_seed(seed, index),
                             scene_id=story.scenes[planned.scene].id, gain_db=planned.gain_db,
-                            pan=planned.pan, **fades))
+                            pan=planned.pan, **fields))
     story.tracks = [lane.track for kind in KIND_ORDER for lane in lanes[kind]]
     story.events = events
     return story
+
+
+def _spoken(planned: PlannedEvent, cast: dict[str, str]) -> dict:
+    """A line with words is spoken by the speech generator in its speaker's cast voice
+    (whatever generator renders the sounds: a diffusion model cannot say words)."""
+    if not planned.text:
+        return {}
+    speaker = planned.speaker or NARRATOR
+    return {"text": planned.text, "speaker": speaker, "delivery": planned.delivery or None,
+            "generator": "speech", "generator_settings": {"voice": cast[normalise(speaker)]}}
 
 
 def _scenes(plan: Plan, story: Story) -> list[Scene]:

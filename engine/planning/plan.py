@@ -45,6 +45,11 @@ class PlannedEvent(BaseModel):
     pan: float = Field(default=0.0, description="-1 left, 0 centre, +1 right")
     fade_in_s: float = 0.0
     fade_out_s: float = 0.0
+    text: str = Field(default="", description="speech: the exact words said (no quotes)")
+    speaker: str = Field(default="", description="speech: who says them, as the story names "
+                                                 "them (\"the captain\"); empty: unknown")
+    delivery: str = Field(default="", description="speech: how (shouted, whispered, calm, "
+                                                  "laughing, sad, angry, frightened, excited)")
 
 
 class Plan(BaseModel):

@@ -23,6 +23,7 @@ MAX_CAPTION_WORDS = 25     # text-to-audio models read short descriptions best
 MAX_CAPTION_CHARS = 300    # 25 long words; one endless "word" is cut here
 MAX_LABEL_CHARS = 40       # a tone, a cue name or value ("harbour at night")
 MAX_WARNING_CHARS = 500
+MAX_LINE_CHARS = 2_000     # one spoken line or a narrator's paragraph
 MAX_EVENTS = 500           # more than a timeline can show or a render can finish
 MAX_REASONING_CHARS = 4000
 MIN_SCENE_S = 0.5          # a shorter scene is a slip, not a scene
@@ -39,6 +40,7 @@ KIND_ALIASES = {
 }
 
 
+_QUOTED = re.compile(r"([\"“«])([^\"”»]{1,2000})[\"”»]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
@@ -269,10 +271,30 @@ def _validate_event(item: Any, index: int, duration_s: float, warnings: list[str
         fade_in, fade_out = (length * fade_in / (fade_in + fade_out),
                              length * fade_out / (fade_in + fade_out))
     tone = _tone(_text(item.get("tone") or "", MAX_LABEL_CHARS), unknown_tones)
+    text, speaker, delivery = _speech(item, kind, caption)
     return PlannedEvent(caption=caption, track=kind, start_s=round(start, 6),
                         duration_s=round(length, 6), tone=tone, cues=cues,
                         gain_db=round(gain_db, 2), pan=round(pan, 3),
-                        fade_in_s=round(fade_in, 3), fade_out_s=round(fade_out, 3))
+                        fade_in_s=round(fade_in, 3), fade_out_s=round(fade_out, 3),
+                        text=text, speaker=speaker, delivery=delivery)
+
+
+def _speech(item: Mapping, kind: TrackKind, caption: str) -> tuple[str, str, str]:
+    """A speech event's words, speaker and delivery. A planner that gives no `text` but
+    quotes the words in the caption ('captain shouting "Hold fast!"') gets them read from
+    the caption, the words before the quote as the speaker."""
+    if kind != TrackKind.SPEECH:
+        return "", "", ""
+    text = _text(item.get("text") or "", MAX_LINE_CHARS)
+    speaker = _text(item.get("speaker") or "", MAX_LABEL_CHARS)
+    quoted = _QUOTED.search(caption)
+    if not text and quoted:
+        text = quoted.group(2).strip()
+        if not speaker:
+            before = caption[:quoted.start()].split()
+            speaker = " ".join(w for w in before if not w.endswith("ing")
+                               and w.lower() not in ("a", "an", "the", "voice"))
+    return text, speaker[:MAX_LABEL_CHARS], _text(item.get("delivery") or "", MAX_LABEL_CHARS)
 
 
 def _text(value: Any, limit: int = MAX_NAME_CHARS) -> str:

@@ -4,6 +4,7 @@ delivery changes how a line is said, and a machine without engines says how to g
 from __future__ import annotations
 
 import shutil
+import subprocess
 
 import numpy as np
 import pytest
@@ -91,7 +92,7 @@ def test_stretch_fits_the_line_to_its_clip(engine):
 
 def test_a_machine_without_engines_says_how_to_install_one(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))  # no espeak-ng, no flite
-    with pytest.raises(Unavailable, match="install a speech engine: espeak-ng"):
+    with pytest.raises(Unavailable, match="no speech engine is installed; install espeak-ng"):
         speak()
 
 
@@ -189,3 +190,55 @@ def test_a_piper_voice_in_the_models_folder_speaks_the_line(tmp_path, monkeypatc
     raw, rate = Piper([voice], shutil.which("espeak-ng")).speak(
         Line("Hold fast, lads!", Persona("male", 0)))
     assert rate == 16_000 and raw.shape[1] == len(ids) * HOP
+
+
+CAPTAIN = ('The old captain said, "Hold fast, lads, the storm is coming." Thunder rolled over '
+           'the harbour.')
+
+
+def test_render_speaks_the_line_over_a_ducked_bed_with_a_speech_stem_and_subtitles(tmp_path):
+    if not find_engines():
+        pytest.skip("no speech engine on this machine")
+    import soundfile as sf
+
+    from tests.conftest import run_cli
+
+    out, stems, srt = tmp_path / "out.wav", tmp_path / "stems", tmp_path / "out.srt"
+    done = run_cli("render", CAPTAIN, "--duration", "20", "-o", str(out), "--stems",
+                   str(stems), "--subtitles", str(srt), "--quiet")
+    assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in stems.iterdir())
+    assert "out - Speech 1 (Old Captain).wav" in names
+    cue = srt.read_text().split("\n")
+    assert cue[0] == "1" and cue[2] == "Hold fast, lads, the storm is coming."
+    start = cue[1].split(" --> ")[0]
+    seconds = sum(float(x) * f for x, f in zip(start.replace(",", ".").split(":"),
+                                                (3600, 60, 1)))
+    bed, rate = sf.read(str(stems / next(n for n in names if "Ambience" in n)))
+    voice, _ = sf.read(str(stems / "out - Speech 1 (Old Captain).wav"))
+    loud = np.flatnonzero(np.abs(voice[:, 0]) > 0.01)
+    assert abs(loud[0] / rate - seconds) < 0.3  # the subtitle starts with the voice
+
+    def level(a, b):
+        part = bed[int(a * rate):int(b * rate)]
+        return 20 * np.log10(np.sqrt(np.mean(part ** 2)))
+
+    spoken = (loud[0] / rate + 0.5, loud[-1] / rate - 0.3)
+    after = (loud[-1] / rate + 1.5, loud[-1] / rate + 4.5)  # released again
+    assert level(*spoken) < level(*after) - 6  # the bed dips under the line
+
+
+def test_without_a_speech_engine_the_rest_renders_and_says_how_to_install_one(tmp_path):
+    import sys
+
+    from tests.conftest import ROOT
+
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "render", CAPTAIN,
+                           "--duration", "10", "-o", str(tmp_path / "out.wav")],
+                          capture_output=True, text=True, env={"PATH": str(empty),
+                                                               "HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert "left silent" in done.stderr and "install espeak-ng" in done.stderr
+    assert (tmp_path / "out.wav").is_file()

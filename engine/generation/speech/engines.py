@@ -23,7 +23,7 @@ from engine.errors import StudioError, Unavailable
 from engine.progress import CancelToken
 
 INSTALL_HINT = (
-    "install a speech engine: espeak-ng (Debian/Ubuntu `sudo apt install espeak-ng`, Fedora "
+    "install espeak-ng (Debian/Ubuntu `sudo apt install espeak-ng`, Fedora "
     "`sudo dnf install espeak-ng`, macOS `brew install espeak-ng`, Windows: the installer from "
     "github.com/espeak-ng/espeak-ng/releases) or Flite (`sudo apt install flite`); neural "
     "voices: a Piper voice (`main.py models download piper-en-us-ryan-medium`) with the "

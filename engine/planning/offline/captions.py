@@ -195,7 +195,9 @@ def speech_caption(clause: Clause, phrase: Phrase) -> str:
     """ 'she shouts "Hold on!"' -> 'captain shouting "Hold on!"' (a voice when nobody is
     named, or the one speaking is a thing: 'her radio crackles: "Base?"')."""
     speaking = _speech_verb(clause, phrase)
-    speaker = phrase.subject if phrase.subject and is_animate(phrase.subject) else "a voice"
+    said = phrase.verb in vocabulary().language["speech_verbs"]  # whoever shouts speaks
+    speaker = phrase.subject if phrase.subject and (said or is_animate(phrase.subject)) \
+        else "a voice"
     verb = _participle(speaking, speaking) if speaking else "saying"
     quote = " ".join(clause.quote.split()[:15])
     return trim(f'{speaker} {verb} "{quote}"')

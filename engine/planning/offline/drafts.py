@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from engine.model.story import TrackKind
+from engine.planning.offline.speech import SpokenLine
 
 STOP_OFFSET = 0.5  # a bed the text stops ends half way through that clause's slot
 STOP_WITH_OFFSET = 0.15  # ... or just after the sound it stops with begins ("X, the Y stops")
@@ -36,3 +37,4 @@ class DraftEvent:
     pan: float = 0.0              # where the text puts it ("to the left": -0.6)
     fresh: bool = False           # a bed that marks a change (never one with the bed before)
     from_rank: float | None = None  # a bed that starts part way into its moment (after a stop)
+    line: SpokenLine | None = None  # a quoted line: its words, who says them, and how

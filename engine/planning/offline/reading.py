@@ -32,6 +32,7 @@ from engine.planning.offline.phrasing import (
 from engine.planning.offline.placement import level_and_pan
 from engine.planning.offline.scenes import STOP, TIME, SceneDraft, scene_title, segment
 from engine.planning.offline.semantics import MIN_SOUNDNESS, catalogue, embed_cached
+from engine.planning.offline.speech import spoken_line
 from engine.planning.offline.stops import is_stop
 from engine.planning.offline.time_cues import UNTIL
 from engine.planning.offline.tone import scene_tones
@@ -63,7 +64,10 @@ def read_story(text: str) -> Reading:
     events: list[DraftEvent] = []
     candidates: list[tuple[DraftEvent, Clause]] = []
     stops: list[tuple[Phrase, Clause, dict]] = []
+    speaker_before = ""  # whom a quote that stands alone belongs to: the last one acting
     for clause, phrase in zip(clauses, phrases):
+        if phrase.subject and is_animate(phrase.subject):
+            speaker_before = phrase.subject
         cues = {**_scene_cues(scenes[clause.scene]), **_intensity(clause.text)}
         gain_db, pan = level_and_pan(clause.text)
         if clause.quote:
@@ -72,7 +76,8 @@ def read_story(text: str) -> Reading:
                                      kind=TrackKind.SPEECH, rank=clause.rank,
                                      scene=clause.scene, cues=cues,
                                      offset=SPEECH_AFTER_ACTION if also else 0.0,
-                                     gain_db=gain_db, pan=pan))
+                                     gain_db=gain_db, pan=pan,
+                                     line=spoken_line(clause, phrase, speaker_before)))
             if also:
                 candidates.append((DraftEvent(caption=also, kind=TrackKind.EFFECTS,
                                               rank=clause.rank, scene=clause.scene,

@@ -142,9 +142,13 @@ def _planned(event: DraftEvent, caption: str, start: float, end: float) -> dict:
     gain_db, pan = event.gain_db, event.pan
     if event.implied and not event.bed and not gain_db and not pan:  # "thunder rumbling
         gain_db, pan = level_and_pan(" ".join(caption.split('"')[::2]))  # in the distance"
-    return {"caption": caption, "track": event.kind.value, "start_s": round(start, 3),
-            "duration_s": round(end - start, 3), "tone": event.tone, "cues": event.cues,
-            "gain_db": gain_db, "pan": pan}
+    planned = {"caption": caption, "track": event.kind.value, "start_s": round(start, 3),
+               "duration_s": round(end - start, 3), "tone": event.tone, "cues": event.cues,
+               "gain_db": gain_db, "pan": pan}
+    if event.line is not None:
+        planned.update(text=event.line.text, speaker=event.line.speaker,
+                       delivery=event.line.delivery)
+    return planned
 
 
 def _recurrences(event: DraftEvent, start: float, end: float, duration_s: float) -> list[dict]:
@@ -170,7 +174,9 @@ def _recurrences(event: DraftEvent, start: float, end: float, duration_s: float)
 def _foreground_length(event: DraftEvent, slot: float) -> float:
     if event.impulsive:
         return min(max(0.35 * slot, IMPULSE_S[0]), IMPULSE_S[1])
-    if event.kind == TrackKind.SPEECH and not event.voice:  # quoted words: as long as they take
+    if event.line is not None:  # quoted words: as long as they take to say (the render
+        return max(event.line.seconds, 1.0)  # measures the real length and the clip follows)
+    if event.kind == TrackKind.SPEECH and not event.voice:
         words = len(event.caption.split())
         return min(max(1.5, 0.4 * words), max(slot * 0.9, 1.5))
     return min(max(0.8 * slot, IMPULSE_S[0]), PROCESS_MAX_S)
