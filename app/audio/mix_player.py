@@ -155,7 +155,7 @@ class MixPlayer(QObject):
         if generation != self._generation:
             return  # a newer mix is on its way
         self.mixing.emit(False)
-        self.player.set_mix(result.master, result.sample_rate, result.stems)
+        self.player.set_mix(result.master, result.sample_rate, result.stems, result.ducking)
         then, self._after_mix = self._after_mix, None
         if then is not None:
             then()

@@ -86,6 +86,7 @@ class Player(QObject):
         self.meter = MeterReading()
         self._mix = Source(np.zeros((2, 0), np.float32))
         self._stems: dict[str, np.ndarray] = {}
+        self._ducking: dict = {}  # track id -> DuckCurve of the mix playing
         self._source = self._mix
         self._position = 0
         self._start_position = 0
@@ -99,14 +100,17 @@ class Player(QObject):
 
     # -- content -----------------------------------------------------------------------
     def set_mix(self, master: np.ndarray, sample_rate: int,
-                stems: dict[str, np.ndarray] | None = None) -> None:
-        """Swap in a new mix (2, samples) float32; playback continues where it was."""
+                stems: dict[str, np.ndarray] | None = None,
+                ducking: dict | None = None) -> None:
+        """Swap in a new mix (2, samples) float32; playback continues where it was.
+        `ducking`: track id -> the DuckCurve the mixer applied (for the headers)."""
         buffer = np.asarray(master, dtype=np.float32)
         with self._lock:
             restart = self.state == "playing" and sample_rate != self.sample_rate
             playing_mix = self._source is self._mix
             self._mix = Source(buffer)
             self._stems = dict(stems or {})
+            self._ducking = dict(ducking or {})
             if playing_mix:
                 self._source = self._mix
             self.sample_rate = sample_rate
@@ -233,6 +237,12 @@ class Player(QObject):
             block = stem[:, max(position - window, 0):position]
             peaks[track_id] = float(np.abs(block).max()) if block.size else 0.0
         return peaks
+
+    def track_ducking(self) -> dict[str, float]:
+        """The gain (dB) ducking applies to each ducked track at the playhead."""
+        if self.state != "playing" or self._source is not self._mix:
+            return {}
+        return {track_id: curve.at(self._position) for track_id, curve in self._ducking.items()}
 
     # -- the audio thread's work -------------------------------------------------------
     def render_block(self, out: np.ndarray) -> bool:

@@ -110,4 +110,5 @@ class PlaybackController(QObject):
     def update_meters(self) -> None:
         reading = self.player.meter
         self.transport.meter.set_peaks(reading.peak_left, reading.peak_right)
-        self.timeline.headers.set_levels(self.player.track_peaks())
+        self.timeline.headers.set_levels(self.player.track_peaks(),
+                                         self.player.track_ducking())

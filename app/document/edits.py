@@ -6,6 +6,7 @@ from PySide6.QtGui import QUndoCommand
 
 from app.document.story_document import StoryDocument
 from engine.model.story import Event, Story, Take
+from engine.project.folder import natural_duration
 
 
 class SetEventFields(QUndoCommand):
@@ -118,16 +119,27 @@ class _TakeCommand(QUndoCommand):
 
 
 class AddTake(_TakeCommand):
-    """A finished render becomes the event's new active take; earlier takes stay."""
+    """A finished render becomes the event's new active take; earlier takes stay. A take of
+    natural length (a spoken line) also fits the clip to it, as the CLI does."""
 
     def __init__(self, document: StoryDocument, event_id: str, take: Take) -> None:
         super().__init__(document, event_id, "Render take")
         event = document.story.event(event_id)
         self.take = take.model_copy(update={"id": event.next_take_id()})
+        self.durations = (event.duration, natural_duration(
+            document.story, event.model_copy(update={"offset": 0}), take)
+            if take.natural_length else event.duration)
 
     def redo(self) -> None:
         takes = list(self.before[0]) + [self.take]
         self.document._set_takes(self.event_id, takes, self.take.id, self.take.seed, 0)
+        if self.durations[1] != self.durations[0]:
+            self.document._apply_event_fields(self.event_id, {"duration": self.durations[1]})
+
+    def undo(self) -> None:
+        if self.durations[1] != self.durations[0]:
+            self.document._apply_event_fields(self.event_id, {"duration": self.durations[0]})
+        super().undo()
 
 
 class PickTake(_TakeCommand):

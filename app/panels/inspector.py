@@ -32,13 +32,15 @@ from app.document.timeline_edits import DeleteTake, SetTakeFields
 from app.panels.generator_settings import GeneratorSettingsForm
 from app.panels.takes_list import TakesList
 from engine.generation import generator_names
-from engine.model.story import MAX_DURATION_S
+from engine.generation.speech.delivery import DELIVERIES
+from engine.model.story import MAX_DURATION_S, TrackKind
 from engine.model.tones import TONE_NAMES
 
 MIXED = "  (mixed)"
 NOTHING_SELECTED = ("No clip selected.\n\nClick a clip on the timeline to see and edit it "
                     "here; select several to change their tone, gain or fades together.")
 SHARED_FIELDS = ("tone", "gain_db", "fade_in_s", "fade_out_s", "generator")
+DELIVERY_CHOICES = ("", *(name for name in DELIVERIES if name != "neutral"))
 
 
 def parse_cues(text: str) -> dict[str, str]:
@@ -80,6 +82,21 @@ class Inspector(QWidget):
         self.tone.addItems(TONE_NAMES)
         self.tone.activated.connect(lambda _: self._commit("tone", self.tone.currentText()))
         self.tone.lineEdit().editingFinished.connect(self._tone_typed)
+        self.words = QPlainTextEdit()  # a speech clip's words, its speaker and delivery
+        self.words.setFixedHeight(58)
+        self.words.setPlaceholderText("the words the clip says (speech)")
+        self.words.setToolTip("What the speaker says; Ctrl+Enter or leaving applies it. "
+                              "Words make the clip speak (the speech generator).")
+        self.words.installEventFilter(self)
+        self.speaker = QLineEdit()
+        self.speaker.setPlaceholderText("the captain, his daughter, narrator…")
+        self.speaker.editingFinished.connect(
+            lambda: self._commit("speaker", " ".join(self.speaker.text().split()) or None))
+        self.delivery = QComboBox()
+        self.delivery.setEditable(True)
+        self.delivery.addItems(DELIVERY_CHOICES)
+        self.delivery.activated.connect(lambda _: self._commit_delivery())
+        self.delivery.lineEdit().editingFinished.connect(self._commit_delivery)
         self.cues = QLineEdit()
         self.cues.setPlaceholderText("place: harbour; time: night")
         self.cues.editingFinished.connect(lambda: self._commit("cues", parse_cues(self.cues.text())))
@@ -127,6 +144,9 @@ class Inspector(QWidget):
         self.form = QFormLayout()
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.form.addRow("Caption", self.caption)
+        self.form.addRow("Words", self.words)
+        self.form.addRow("Speaker", self.speaker)
+        self.form.addRow("Delivery", self.delivery)
         self.form.addRow("Tone", self.tone)
         self.form.addRow("Cues", self.cues)
         self.form.addRow("Start", self.start)
@@ -230,6 +250,9 @@ class Inspector(QWidget):
         single = self.event_id is not None
         for row in (self.caption, self.cues, self.start, self.duration, self.seed_row):
             self.form.setRowVisible(row, single)
+        speech = single and self._speaks(self.document.story.event(self.event_id))
+        for row in (self.words, self.speaker, self.delivery):
+            self.form.setRowVisible(row, speech)
         self.generator_settings.setVisible(single and self.generator_settings.has_settings())
         self.takes.setVisible(single)
         self.takes_label.setVisible(single)
@@ -249,11 +272,16 @@ class Inspector(QWidget):
         self.regenerate.setText("Regenerate")
         self.render_button.setText("Render")
         widgets = (self.caption, self.tone, self.cues, self.start, self.duration, self.gain,
-                   self.fade_in, self.fade_out, self.seed, self.generator)
+                   self.fade_in, self.fade_out, self.seed, self.generator, self.words,
+                   self.speaker, self.delivery)
         for widget in widgets:
             widget.blockSignals(True)
         if self.caption.toPlainText() != event.caption:
             self.caption.setPlainText(event.caption)
+        if self.words.toPlainText() != (event.text or ""):
+            self.words.setPlainText(event.text or "")
+        self.speaker.setText(event.speaker or "")
+        self.delivery.setCurrentText(event.delivery or "")
         self.tone.setCurrentText(event.tone)
         self.cues.setText(format_cues(event.cues))
         self.cues.setCursorPosition(0)
@@ -313,15 +341,39 @@ class Inspector(QWidget):
 
     # -- edits -------------------------------------------------------------------------
     def eventFilter(self, watched, event) -> bool:
-        if watched is self.caption:
+        commit = {self.caption: self._commit_caption, self.words: self._commit_words}.get(watched)
+        if commit is not None:
             if event.type() == QEvent.Type.FocusOut:
-                self._commit_caption()
+                commit()
             elif (event.type() == QEvent.Type.KeyPress
                   and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                   and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
-                self._commit_caption()
+                commit()
                 return True
         return super().eventFilter(watched, event)
+
+    def _speaks(self, event) -> bool:
+        """Words belong to clips on a speech track, and to any clip that has some."""
+        track = self.document.story.track(event.track_id)
+        return bool(event.text) or track.kind == TrackKind.SPEECH
+
+    def _commit_words(self) -> None:
+        """New words make the clip stale; words on a clip that does not speak yet switch it
+        to the speech generator (in the same undo step)."""
+        if self.event_id is None:
+            return
+        event = self.document.story.event(self.event_id)
+        text = " ".join(self.words.toPlainText().split()) or None
+        if text == event.text:
+            return
+        fields: dict = {"text": text}
+        if text and event.generator != "speech":
+            fields["generator"] = "speech"
+        self._push({self.event_id: fields}, "Change words")
+
+    def _commit_delivery(self) -> None:
+        value = self.delivery.currentText().strip().lower() or None
+        self._commit("delivery", value)
 
     def _tone_typed(self) -> None:
         text = self.tone.currentText().strip()
@@ -349,8 +401,11 @@ class Inspector(QWidget):
         label = {"gain_db": "gain", "fade_in_s": "fade in", "fade_out_s": "fade out"}.get(
             field, field.replace("_", " "))
         many = f" of {len(changes)} clips" if len(changes) > 1 else ""
+        self._push(changes, f"Change {label}{many}")
+
+    def _push(self, changes: dict[str, dict], text: str) -> None:
         try:
-            command = SetEventFields(self.document, changes, f"Change {label}{many}")
+            command = SetEventFields(self.document, changes, text)
             self.document.undo_stack.push(command)
         except ValueError as exc:  # rejected by the model's validation
             first = exc.errors()[0]["msg"] if hasattr(exc, "errors") else str(exc)

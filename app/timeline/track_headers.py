@@ -113,6 +113,10 @@ class TrackHeader(QFrame):
         self.pan.valueChanged.connect(self._pan_moved)
         self.pan.sliderReleased.connect(self._pan_committed)
         self.meter = TrackMeter()
+        self.duck = QLabel()  # the gain ducking applies while speech plays
+        self.duck.setStyleSheet("color: #e0b050; font-size: 8pt;")
+        self.duck.setToolTip("How far this track dips under speech now")
+        self.duck.setVisible(False)
         top = QHBoxLayout()
         top.setSpacing(2)
         top.addWidget(self.collapse)
@@ -126,6 +130,7 @@ class TrackHeader(QFrame):
         bottom.setSpacing(4)
         bottom.addWidget(self.gain)
         bottom.addWidget(self.pan, 1)
+        bottom.addWidget(self.duck)
         column = QVBoxLayout()
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
@@ -194,6 +199,16 @@ class TrackHeader(QFrame):
 
     def set_colour(self, colour: str | None) -> None:
         self._push({"color": colour}, "Track colour")
+
+    def set_ducking(self, on: bool) -> None:
+        self._push({"duck_under_speech": on}, "Duck under speech" if on else "No ducking")
+
+    def show_ducking(self, gain_db: float) -> None:
+        """The dip the track gets under speech right now, beside its meter."""
+        dipping = gain_db < -0.5
+        self.duck.setVisible(dipping)
+        if dipping:
+            self.duck.setText(f"duck {gain_db:.0f} dB".replace("-", "\N{MINUS SIGN}"))
 
     def _push(self, fields: dict, text: str) -> None:
         track = self.document.story.track(self.track_id)
@@ -302,9 +317,13 @@ class TrackHeaderPanel(QWidget):
         if track_id in self._rows:
             self._rows[track_id].sync()
 
-    def set_levels(self, peaks: dict[str, float]) -> None:
+    def set_levels(self, peaks: dict[str, float],
+                   ducking: dict[str, float] | None = None) -> None:
+        """Meters, and the gain ducking applies now (dB; shown while a track dips)."""
+        ducking = ducking or {}
         for track_id, row in self._rows.items():
             row.meter.set_peak(peaks.get(track_id, 0.0))
+            row.show_ducking(ducking.get(track_id, 0.0))
 
     # -- track operations ----------------------------------------------------------------
     def add_track(self, kind: TrackKind, after: str | None = None) -> str:
@@ -347,6 +366,13 @@ class TrackHeaderPanel(QWidget):
         menu.addAction("Colour…", lambda: self.choose_colour(track_id))
         if track.color:
             menu.addAction("Default colour", lambda: row.set_colour(None))
+        if track.kind != TrackKind.SPEECH:
+            duck = menu.addAction("Duck under speech")
+            duck.setCheckable(True)
+            duck.setChecked(track.ducks_under_speech())
+            duck.setToolTip("Dip this track while the speech tracks speak (on by default for "
+                            "ambience and music)")
+            duck.toggled.connect(lambda on: row.set_ducking(on))
         collapsed = track_id in self.scene.collapsed
         menu.addAction("Expand" if collapsed else "Collapse",
                        lambda: self.scene.set_collapsed(track_id, not collapsed))
