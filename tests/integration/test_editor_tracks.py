@@ -66,7 +66,7 @@ def test_add_delete_and_reorder_tracks(qtbot, window):
 def test_the_header_menu_offers_the_track_operations(qtbot, window):
     menu = window.timeline.headers.build_menu("effects-1")
     texts = [action.text() for action in menu.actions() if action.text()]
-    assert texts[:4] == ["Rename…", "Colour…", "Collapse", "Move up"]
+    assert texts[:5] == ["Rename…", "Colour…", "Duck under speech", "Collapse", "Move up"]
     assert "Delete track and its 3 clips" in texts
 
 
