@@ -370,6 +370,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.player.stop()
+        self.clips.release_clipboard(QApplication.clipboard())
         self.library_panel.shutdown()
         self.render_lane.shutdown()
         self.file_lane.shutdown()

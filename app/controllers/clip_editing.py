@@ -77,6 +77,15 @@ class ClipEditor:
         mime.setText("\n".join(e.caption for e in events))
         return mime
 
+    @staticmethod
+    def release_clipboard(clipboard) -> None:
+        """Drop copied clips from the clipboard when the window closes: they name takes of
+        this project, and Qt must not free the clip data after the application is gone
+        (which crashed the process at exit)."""
+        mime = clipboard.mimeData()
+        if mime is not None and mime.hasFormat(CLIP_MIME):
+            clipboard.clear()
+
     def cut(self, event_ids: list[str]) -> QMimeData | None:
         mime = self.copy(event_ids)
         if mime is not None:
