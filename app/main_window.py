@@ -32,7 +32,7 @@ from app.controllers.engine_controller import EngineController
 from app.controllers.import_controller import ImportController
 from app.controllers.playback_controller import PlaybackController
 from app.controllers.project_controller import ProjectController
-from app.controllers.workers import Job, JobLane, QuickPool
+from app.controllers.workers import Job, JobLane, ProcessLane, QuickPool
 from app.document.edits import AddEvents, RemoveEvents
 from app.document.story_document import StoryDocument
 from app.document.timeline_edits import RetimeScene, SetSceneFields
@@ -48,6 +48,7 @@ from app.timeline.snapping import grid_step_samples
 from app.timeline.widget import TimelineWidget
 from engine.locations import APP_NAME
 from engine.model.story import TrackKind
+from engine.render.pool import worker_count
 
 LEFT_PANEL_MIN_PX = 170
 INSPECTOR_MIN_PX = 196
@@ -71,7 +72,8 @@ class MainWindow(QMainWindow):
         if ask is not None:  # how questions are put to the user (tests answer them)
             self.projects.ask = ask
         document = self._first_document(project, recover)
-        self.engine = EngineController(document, self.render_lane, self)
+        self.processes = self._process_lane()
+        self.engine = EngineController(document, self.render_lane, self, self.processes)
         self.engine.generator_name = settings.generator
         self.imports = ImportController(self.file_lane, self)
         self._apply_planner_settings()
@@ -97,6 +99,11 @@ class MainWindow(QMainWindow):
                 action.setEnabled(False)
         self.render_lane.submit(Job(self._warm_up, "Loading the sound engine"))
 
+    def _process_lane(self) -> ProcessLane | None:
+        """Worker processes for renders where the machine has cores to spare for them."""
+        count = self.settings.render_processes or worker_count(os.cpu_count() or 1)
+        return ProcessLane(count, (self.settings.generator,), self) if count > 1 else None
+
     def _warm_up(self, progress, cancel) -> None:
         """Load the default generator and the embedding model before the first render needs
         them (in the render lane, so the window is usable meanwhile)."""
@@ -107,6 +114,8 @@ class MainWindow(QMainWindow):
         generator = get_generator(self.settings.generator)
         if hasattr(generator, "warm_up"):  # cheap backends prepare fully; models load on use
             generator.warm_up()
+        if self.processes is not None:  # the render workers load the engine meanwhile
+            self.processes.start()
 
     def _first_document(self, project, recover: bool) -> StoryDocument:
         if project is not None:
@@ -373,6 +382,8 @@ class MainWindow(QMainWindow):
         self.clips.release_clipboard(QApplication.clipboard())
         self.library_panel.shutdown()
         self.render_lane.shutdown()
+        if self.processes is not None:
+            self.processes.shutdown()
         self.file_lane.shutdown()
         self.quick_pool.wait(3000)
         event.accept()

@@ -60,6 +60,9 @@ class AppSettings:
     loudness_target = _Setting("export/loudness", DEFAULT_LOUDNESS, allowed=LOUDNESS_TARGETS)
     audio_device = _Setting("playback/device", "", doc="output device; empty: system default")
     autosave_interval_s = _Setting("project/autosave_interval_s", 60, int)
+    render_processes = _Setting("engine/render_processes", 0, int, doc="worker processes "
+                                "for renders; 0: one per core, 1: render in the window's own "
+                                "process")
     last_folder = _Setting("project/last_folder", "", doc="where Open, Save As and Export "
                            "start (empty: the Documents folder)")
 

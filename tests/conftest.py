@@ -1,6 +1,7 @@
 """Shared fixtures: small real stories, real take files, the real command line."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,11 @@ import numpy as np
 import pytest
 
 from engine.model.story import Event, Story, Track, TrackKind
+
+# Renders run in the calling process unless a test asks for worker processes itself
+# (tests/integration/test_render_pool.py, test_editor_render_processes): a pool per test
+# would spend more time starting workers than rendering. Subprocesses inherit this.
+os.environ.setdefault("AUDIOSTORY_RENDER_WORKERS", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from app.controllers.batch_progress import BatchProgress
-from app.controllers.workers import Job, JobLane
+from app.controllers.workers import Job, JobLane, ProcessLane
 from app.document.edits import AddTake, ReplaceTimeline
 from app.document.story_document import StoryDocument
 from engine.errors import StudioError
@@ -26,6 +26,7 @@ from engine.model.story import Take
 from engine.planning import Plan, PlanRequest, get_planner, planner_options, story_from_plan
 from engine.progress import CancelToken
 from engine.render.context import ContextIndex, render_request
+from engine.render.pool import runs_in_workers
 from engine.render.take import render_take
 
 
@@ -52,18 +53,22 @@ class EngineController(QObject):
     planApplied = Signal()       # a plan replaced the timeline
     batchChanged = Signal()      # renders queued, started, progressed or finished
 
-    def __init__(self, document: StoryDocument, lane: JobLane, parent=None) -> None:
+    def __init__(self, document: StoryDocument, lane: JobLane, parent=None,
+                 processes: ProcessLane | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.lane = lane
+        self.processes = processes  # worker processes for the backends that run there
         self.planner_name = "offline"
         self.planner_options: dict = {}
         self.generator_name = "procedural"
         self.batch = BatchProgress()
         lane.idle.connect(self._on_idle)
+        if processes is not None:
+            processes.idle.connect(self._on_idle)
 
     def set_document(self, document: StoryDocument) -> None:
-        self.lane.cancel_all()
+        self.cancel()
         self.document = document
         self.batch.reset()
         self.batchChanged.emit()
@@ -128,17 +133,31 @@ class EngineController(QObject):
                                   project.folder, next(_render_keys))
             label = event.caption
             self.batch.add(ticket.key, request.duration_s)
+            self.document.set_queued(event_id)
+            if self.processes is not None and self._runs_in_workers(generator_name):
+                self.processes.submit(
+                    project.folder, request, generator_name, label=label,
+                    on_done=partial(self._rendered, ticket, label),
+                    on_error=partial(self._render_failed, ticket, label),
+                    on_cancelled=partial(self._render_cancelled, ticket, label))
+                continue
             jobs.append(self.lane.submit(Job(
                 run, label, on_done=partial(self._rendered, ticket, label),
                 on_error=partial(self._render_failed, ticket, label),
                 on_progress=partial(self._render_progress, ticket, label),
                 on_cancelled=partial(self._render_cancelled, ticket, label),
                 on_started=partial(self._render_started, ticket, label))))
-            self.document.set_queued(event_id)
-        if jobs:
+        if event_ids:
             self.busyChanged.emit(True)
             self.batchChanged.emit()
         return jobs
+
+    @staticmethod
+    def _runs_in_workers(generator_name: str) -> bool:
+        try:
+            return runs_in_workers(get_generator(generator_name))
+        except StudioError:
+            return False
 
     def render_scene(self, scene_id: str) -> list[Job]:
         """New takes for every clip of a scene, each with the story around it as context."""
@@ -150,6 +169,8 @@ class EngineController(QObject):
 
     def cancel(self) -> None:
         self.lane.cancel_all()
+        if self.processes is not None:
+            self.processes.cancel_all()
 
     # -- results, on the GUI thread ----------------------------------------------------
     def _render_started(self, ticket: RenderTicket, label: str) -> None:
@@ -198,6 +219,8 @@ class EngineController(QObject):
         self.message.emit(f"Cancelled “{label}”")
 
     def _on_idle(self) -> None:
+        if self.lane.busy() or (self.processes is not None and self.processes.busy()):
+            return  # the other lane still works
         self.batch.reset()
         self.batchChanged.emit()
         self.busyChanged.emit(False)

@@ -191,3 +191,76 @@ class QuickPool(QObject):
             futures = list(self._in_flight.values())
         finished, pending = futures_wait(futures, timeout=timeout_ms / 1000)
         return not pending
+
+
+class ProcessLane(QObject):
+    """Renders in worker processes (one per core), for backends that can run there
+    (`engine.render.pool`): the GUI process keeps its GIL for drawing, and both cores work.
+    Each job's `on_done(Take)` / `on_error(reason)` / `on_cancelled()` runs on the GUI
+    thread. Workers are started fresh (never forked from a process with Qt threads) and
+    kept for the window's life."""
+
+    idle = Signal()
+
+    def __init__(self, workers: int, warm: tuple[str, ...] = (), parent=None) -> None:
+        super().__init__(parent)
+        self.workers = workers
+        self._warm = warm
+        self._gui = _GuiCall(self)
+        self._pool = None
+        self._futures: dict[Future, Callable[[], None]] = {}  # future -> its on_cancelled
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the workers now (they load the engine), so the first render need not wait."""
+        from engine.render.pool import RenderPool
+
+        with self._lock:
+            if self._pool is None:
+                self._pool = RenderPool(self.workers, fork=False, warm=self._warm)
+                self._pool.prime()
+
+    def submit(self, folder, request, generator_name: str, on_done: Callable[[Any], None],
+               on_error: Callable[[str], None], on_cancelled: Callable[[], None] = _ignore,
+               label: str = "") -> Future:
+        self.start()
+        future = self._pool.submit(folder, request, generator_name)
+        with self._lock:
+            self._futures[future] = on_cancelled
+        future.add_done_callback(lambda done: self._finished(done, on_done, on_error,
+                                                             on_cancelled, label))
+        return future
+
+    def busy(self) -> bool:
+        with self._lock:
+            return bool(self._futures)
+
+    def cancel_all(self) -> None:
+        """Drop the renders not started yet; the running ones finish and are delivered."""
+        with self._lock:
+            futures = list(self._futures)
+        for future in futures:
+            future.cancel()
+
+    def shutdown(self) -> None:
+        self.cancel_all()
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
+
+    def _finished(self, future: Future, on_done, on_error, on_cancelled, label: str) -> None:
+        """On the pool's thread: hand the outcome to the GUI thread."""
+        with self._lock:
+            self._futures.pop(future, None)
+            empty = not self._futures
+        if future.cancelled():
+            self._gui.call.emit(on_cancelled)
+        elif future.exception() is not None:
+            reason = describe_failure(future.exception(), label)
+            self._gui.call.emit(lambda: on_error(reason))
+        else:
+            result = future.result()
+            self._gui.call.emit(lambda: on_done(result))
+        if empty:
+            self.idle.emit()

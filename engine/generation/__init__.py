@@ -15,7 +15,7 @@ _BACKENDS = {
     "stable-audio-3": "engine.generation.diffusers.stable_audio3:StableAudio3Generator",
     "tangoflux": "engine.generation.tangoflux.generator:TangoFluxGenerator",
     "audiostory": "engine.generation.audiostory.generator:AudioStoryGenerator",
-    "speech": "engine.generation.speech:SpeechGenerator",
+    "speech": "engine.generation.speech.generator:SpeechGenerator",
 }
 _instances: dict[str, Generator] = {}
 

@@ -13,7 +13,7 @@ from engine.model.story import Event, Take
 from engine.progress import CancelToken, Progress, no_progress, sub_progress
 from engine.project.folder import Project, attach_take
 from engine.render.context import ContextIndex, render_request
-from engine.render.pool import PooledTake, RenderPool, runs_in_workers, worker_count
+from engine.render.pool import RenderPool, runs_in_workers, worker_count
 from engine.render.take import render_take
 
 log = logging.getLogger(__name__)
@@ -47,16 +47,13 @@ def render_events(project: Project, events: Sequence[Event], progress: Progress 
     serial = [job for job in jobs if job not in pooled]
     done = 0
 
-    def finished(event: Event, outcome: Take | PooledTake | BaseException) -> None:
+    def finished(event: Event, outcome: Take | BaseException) -> None:
         nonlocal done
         done += 1
         progress(done / max(len(jobs), 1), f"[{done}/{len(jobs)}] {event.caption}")
         if isinstance(outcome, BaseException):
             _record_failure(report, event, outcome)
             return
-        if isinstance(outcome, PooledTake):
-            project.keep_audio(outcome.take, outcome.audio, outcome.sample_rate)
-            outcome = outcome.take
         attach_take(event, outcome, project.story)
         report.rendered.append(event.id)
 

@@ -5,7 +5,9 @@ can render in any order and in any process: a take depends only on its request, 
 takes are the same, sample for sample, as the serial path's. Backends that hold a model (and
 GPU memory) declare nothing and stay in the calling process; backends that declare
 `runs_in_workers = True` (the procedural engine, speech) go to the pool. Workers write the
-take files themselves and send back the take and its audio, so nothing is read back to mix.
+take files themselves and send back only the take: a float WAV in the page cache reads back
+at memory speed, far cheaper than sending the audio through a pipe (and unpickling it holds
+the receiving process's GIL: in the editor, that stalled the window).
 
 On Linux the CLI forks its workers from the warm process (no start-up cost); elsewhere, and
 in the editor (whose Qt threads must not be forked), workers are started fresh once and
@@ -18,11 +20,8 @@ import os
 import sys
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
-
-import numpy as np
 
 from engine.errors import Cancelled
 from engine.generation.base import RenderRequest
@@ -31,15 +30,6 @@ from engine.progress import CancelToken
 
 Key = TypeVar("Key")
 WORKERS_ENV = "AUDIOSTORY_RENDER_WORKERS"  # a number of worker processes; 1: render serially
-
-
-@dataclass(frozen=True)
-class PooledTake:
-    """A take a worker rendered and stored, with its audio (for the mix that follows)."""
-
-    take: Take
-    audio: np.ndarray
-    sample_rate: int
 
 
 def worker_count(jobs: int) -> int:
@@ -54,13 +44,12 @@ def runs_in_workers(generator: object) -> bool:
     return bool(getattr(generator, "runs_in_workers", False))
 
 
-def _render_in_worker(folder: str, request: RenderRequest, generator_name: str) -> PooledTake:
+def _render_in_worker(folder: str, request: RenderRequest, generator_name: str) -> Take:
     from engine.generation import get_generator
     from engine.render.take import render_take_to
 
-    generator = get_generator(generator_name)
-    take, generated = render_take_to(Path(folder), request, generator)
-    return PooledTake(take, generated.audio, generated.sample_rate)
+    take, _ = render_take_to(Path(folder), request, get_generator(generator_name))
+    return take
 
 
 def _warm_worker(generator_names: tuple[str, ...]) -> None:
@@ -87,11 +76,17 @@ class RenderPool:
             self._executor = ProcessPoolExecutor(workers, mp_context=context,
                                                  initializer=_warm_worker, initargs=(warm,))
 
+    def prime(self) -> None:
+        """Start every worker now (a spawned one loads and warms its generators) instead of
+        at the first render."""
+        for future in [self._executor.submit(os.getpid) for _ in range(self.workers)]:
+            future.add_done_callback(lambda f: None)
+
     def submit(self, folder: Path, request: RenderRequest, generator_name: str) -> Future:
         return self._executor.submit(_render_in_worker, str(folder), request, generator_name)
 
     def results(self, futures: dict[Future, Key], cancel: CancelToken | None
-                ) -> Iterator[tuple[Key, PooledTake | BaseException]]:
+                ) -> Iterator[tuple[Key, Take | BaseException]]:
         """(key, take or the error it raised) as each job finishes. On cancel, the jobs not
         yet started are dropped, the running ones finish and are yielded, then Cancelled."""
         pending = set(futures)

@@ -29,7 +29,9 @@ def test_plan_json_carries_the_scenes_and_each_events_scene_level_and_pan():
     assert any("foghorn" in e["caption"] for e in plan["events"])
     for event in plan["events"]:
         assert set(event) == {"caption", "track", "start_s", "duration_s", "tone", "cues",
-                              "scene", "gain_db", "pan", "fade_in_s", "fade_out_s"}
+                              "scene", "gain_db", "pan", "fade_in_s", "fade_out_s", "text", "speaker",
+                              "delivery"}
+        assert event["text"] == "" or event["track"] == "speech"
 
 
 def test_plan_prints_the_timeline_scene_by_scene():
