@@ -23,7 +23,7 @@ from engine.errors import ProjectError
 from engine.generation.base import GeneratedAudio, RenderRequest
 from engine.meter.loudness import integrated_lufs
 from engine.model import schema
-from engine.model.story import Event, Story, Take, render_key
+from engine.model.story import Event, Story, Take, TakeLayer, render_key
 
 SUFFIX = ".story"
 STORY_FILE = "story.json"
@@ -187,7 +187,7 @@ class Project:
             render_key=render_key(request.caption, request.tone, dict(request.cues),
                                   request.seed, generator, dict(request.settings),
                                   request.speech()),
-            notes=list(generated.notes))
+            notes=list(generated.notes), layers=take_layers(generated))
         try:
             (self.folder / TAKES_DIR).mkdir(parents=True, exist_ok=True)
             write_audio(self.folder / relative, generated.audio, generated.sample_rate, subtype)
@@ -218,6 +218,12 @@ class Project:
         """Store a rendered take and make it the event's active take."""
         return attach_take(event, self.store_take(request, generated, generator,
                                                   generator_version))
+
+
+def take_layers(generated: GeneratedAudio) -> list[TakeLayer]:
+    """What a generator says its take is made of: `metadata["layers"]`, a list of
+    {"kind", "name", "parameters"} (recipes, models, recordings)."""
+    return [TakeLayer.model_validate(layer) for layer in generated.metadata.get("layers", ())]
 
 
 def take_is_current(event: Event, take: Take, story_rate: int) -> bool:

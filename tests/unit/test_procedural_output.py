@@ -67,7 +67,7 @@ def test_fading_away_and_building_shape_the_event():
 def test_beds_are_wide_and_point_sources_have_a_place():
     rain = render("rain falling", 4.0, track_kind="ambience").audio
     assert np.corrcoef(rain[0], rain[1])[0, 1] < 0.5, "a bed surrounds the listener"
-    placed = [render("a dog barks", 3.0, story_seed=story).metadata["layers"][0]["pan"]
+    placed = [render("a dog barks", 3.0, story_seed=story).metadata["layers"][0]["parameters"]["pan"]
               for story in range(6)]
     assert len(set(placed)) > 1 and max(abs(p) for p in placed) > 0.1
     dog = render("a dog barks", 3.0, story_seed=int(np.argmax(np.abs(placed)))).audio
