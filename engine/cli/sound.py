@@ -1,6 +1,11 @@
 """`sound`: render one caption to a WAV file, a quick sound-effect generator.
 
     main.py sound "a dog barks twice in the distance" --duration 4 -o dog.wav
+    main.py sound "rain on a tin roof" --duration 20 --set loop=on -o rain-loop.wav
+
+It goes through the same guards as every render (silent, clipped, noise where a tone was
+asked, short, non-finite: one retry with the next seed) and prints what the sound is made
+of: each layer (recipe) with its parameters.
 """
 from __future__ import annotations
 
@@ -40,13 +45,17 @@ def register(commands) -> None:
                         help="mood: tense, calm, joyful, sad, ... (default neutral)")
     parser.add_argument("--generator", choices=generator_names(), default="procedural",
                         help="which engine renders it (default procedural: offline, instant)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        dest="settings", help="a generator setting, e.g. loop=on, "
+                        "intensity=0.8, recipe=rain_heavy (repeatable)")
     parser.add_argument("--force", action="store_true", help="overwrite an existing output")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.audio.files import write_audio  # soundfile: only when there is work
+    from engine.audio.files import write_audio  # soundfile, scipy: only when there is work
+    from engine.render.take import guarded_render
 
     caption = " ".join((args.caption or "").split())
     if not caption:
@@ -56,13 +65,33 @@ def run(args: argparse.Namespace) -> int:
     progress = StderrProgress(args.quiet)
     kind = TrackKind(args.kind) if args.kind else _kind_for(caption, args.generator)
     request = RenderRequest(caption=caption, duration_s=args.duration, seed=args.seed,
-                            track_kind=kind, tone=args.tone.strip().lower() or "neutral")
-    result = get_generator(args.generator).render(request, progress.stage("sound"), CancelToken())
+                            track_kind=kind, tone=args.tone.strip().lower() or "neutral",
+                            settings=_settings(args.settings))
+    result, _ = guarded_render(get_generator(args.generator), request, progress.stage("sound"),
+                               CancelToken())
     write_audio(output, result.audio, result.sample_rate, "PCM_24")
     for note in result.notes:
         progress.note(f"note: {note}")
     _summarise(output, result, kind)
     return 0
+
+
+def _settings(pairs: list[str]) -> dict:
+    """NAME=VALUE pairs as generator settings (numbers as numbers)."""
+    settings = {}
+    for pair in pairs:
+        name, equals, raw = pair.partition("=")
+        if not equals or not name.strip():
+            raise InvalidInput(f"--set {pair!r}: write NAME=VALUE, e.g. --set loop=on.")
+        value: object = raw.strip()
+        for kind in (int, float):
+            try:
+                value = kind(raw)
+                break
+            except ValueError:
+                continue
+        settings[name.strip()] = value
+    return settings
 
 
 def _kind_for(caption: str, generator: str) -> TrackKind:
@@ -84,6 +113,19 @@ def _summarise(output: Path, result, kind: TrackKind) -> None:
     loud = f", {loudness:.1f} LUFS" if loudness is not None else ""
     recipes = result.metadata.get("recipes")
     made_of = f": {' + '.join(recipes)}" if recipes else ""
+    looped = ", a seamless loop" if result.metadata.get("loop") else ""
     print(f"wrote {output} ({seconds:.2f} s, {result.sample_rate} Hz, "
           f"{layout_name(audio.shape[0])}, peak {gain_to_db(peak):.1f} dBFS{loud}, "
-          f"{kind}){made_of}")
+          f"{kind.value}{looped}){made_of}")
+    for layer in result.metadata.get("layers", ()):
+        print(f"  {layer['kind']} {layer['name']}: {_described(layer.get('parameters', {}))}")
+
+
+def _described(parameters: dict) -> str:
+    """A layer's parameters in one line: the phrase it renders, then the values that are set."""
+    parts = [f"{parameters['phrase']!r}"] if parameters.get("phrase") else []
+    for key, value in parameters.items():
+        if key in ("phrase", "score") or value is None or value is False:
+            continue
+        parts.append(f"{key} {value:.2f}" if isinstance(value, float) else f"{key} {value}")
+    return ", ".join(parts)

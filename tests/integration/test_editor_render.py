@@ -191,7 +191,10 @@ def test_cancel_stops_rendering_and_keeps_the_clips(qtbot, tmp_path):
 def test_inspector_shows_and_edits_a_generators_own_settings(qtbot, window):
     window.timeline.scene.select_events(["e2"])
     inspector = window.inspector
-    assert not inspector.generator_settings.isVisibleTo(inspector)  # procedural: none
+    form = inspector.generator_settings.form
+    assert inspector.generator_settings.isVisibleTo(inspector)  # the procedural engine's own
+    assert {"Recipe", "Intensity", "Loop"} <= {
+        form.itemAt(row, form.ItemRole.LabelRole).widget().text() for row in range(form.rowCount())}
     inspector.generator.setCurrentText("tangoflux")
     inspector.generator.activated.emit(inspector.generator.currentIndex())
     assert window.document.story.event("e2").generator == "tangoflux"

@@ -124,7 +124,10 @@ def test_every_backend_publishes_its_settings_for_the_editor():
         schema = {s["name"]: s for s in settings_schema(name)}
         assert {"model", "steps", "guidance", "device", "dtype"} <= set(schema), name
         assert schema["steps"]["kind"] == "int" and schema["steps"]["minimum"] == 1
-    assert settings_schema("procedural") == []
+    procedural = {s["name"]: s for s in settings_schema("procedural")}
+    assert {"recipe", "intensity", "distance", "count", "loop"} <= set(procedural)
+    assert "dog_bark" in procedural["recipe"]["choices"]
+    assert procedural["count"]["kind"] == "int" and procedural["count"]["maximum"] == 64
 
 
 def test_bad_settings_are_refused_with_the_setting_named():

@@ -65,3 +65,16 @@ def test_render_uses_the_procedural_engine_by_default(tmp_path):
     story = json.loads((tmp_path / "rain.story" / "story.json").read_text())
     takes = [take for event in story["story"]["events"] for take in event["takes"]]
     assert takes and {take["generator"] for take in takes} == {"procedural"}
+
+
+def test_sound_prints_what_the_sound_is_made_of_and_renders_loops(tmp_path):
+    out = tmp_path / "rain.wav"
+    done = run_cli("sound", "heavy rain falling and drumming", "--duration", "2", "--set",
+                   "loop=on", "-o", str(out), "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert "recipe rain_heavy: 'heavy rain falling and drumming'" in done.stdout
+    assert "intensity 0.85" in done.stdout and "a seamless loop" in done.stdout
+    assert "war_drums" not in done.stdout, "the rain drums; no drum kit joins it"
+    bad = run_cli("sound", "rain", "--set", "intensity=loud", "-o", str(tmp_path / "x.wav"))
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+    assert "'intensity' must be a number" in bad.stderr

@@ -11,8 +11,8 @@ import pytest
 
 from engine.errors import Unavailable
 from engine.generation.base import RenderRequest
-from engine.generation.speech.generator import SpeechGenerator
 from engine.generation.speech.engines import find_engines
+from engine.generation.speech.generator import SpeechGenerator
 from engine.meter.loudness import integrated_lufs
 from tests.support.speech_analysis import pitch_track, syllable_rate_hz, voiced_share
 

@@ -12,9 +12,9 @@ import pytest
 from engine.generation.base import RenderRequest
 from engine.generation.library import LibraryGenerator
 from engine.generation.library.editing import loop_to_length, zero_crossing
-from engine.generation.procedural.finishing import TARGET_LUFS
 from engine.library import LibraryIndex, normalise_folder, scan_folders
 from engine.meter.loudness import integrated_lufs
+from engine.mix.targets import TAKE_TARGET_LUFS as TARGET_LUFS
 from engine.model.story import Event, Story, Track, TrackKind
 from engine.project.folder import Project, attach_take
 from engine.render.events import render_events

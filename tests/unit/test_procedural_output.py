@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.generation.procedural.finishing import TARGET_LUFS
 from engine.meter.loudness import integrated_lufs as reference_lufs
+from engine.mix.targets import TAKE_TARGET_LUFS as TARGET_LUFS
 from tests.support.procedural import SR, band_share, centroid_hz, envelope_db, render
 
 
@@ -67,8 +67,17 @@ def test_fading_away_and_building_shape_the_event():
 def test_beds_are_wide_and_point_sources_have_a_place():
     rain = render("rain falling", 4.0, track_kind="ambience").audio
     assert np.corrcoef(rain[0], rain[1])[0, 1] < 0.5, "a bed surrounds the listener"
-    placed = [render("a dog barks", 3.0, story_seed=story).metadata["layers"][0]["pan"]
+    placed = [render("a dog barks", 3.0, story_seed=story).metadata["layers"][0]["parameters"]["pan"]
               for story in range(6)]
     assert len(set(placed)) > 1 and max(abs(p) for p in placed) > 0.1
     dog = render("a dog barks", 3.0, story_seed=int(np.argmax(np.abs(placed)))).audio
     assert abs(level_db(dog[0]) - level_db(dog[1])) > 1, "a placed source leans to its side"
+
+
+def test_takes_stop_at_the_top_of_the_audible_band():
+    """Noise and a saturated blast reach Nyquist unless cut: nothing is left above 20 kHz that
+    a resampler reading the master could turn into a higher true peak."""
+    for caption in ("heavy rain falling", "a gunshot rings out", "glass shatters"):
+        audio = render(caption, 3.0, seed=4, track_kind="effects").audio
+        assert band_share(audio, 21_000, 24_000) < 2e-4, caption
+        assert band_share(audio, 8_000, 16_000) > 0.003, caption  # the highs below are kept

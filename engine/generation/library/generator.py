@@ -4,7 +4,7 @@ Per event: pick the recording (`choice`: the caption's best matches, the source'
 family, the seed), read it, take the region the event needs (its audible part, from a zero
 crossing), loop it seamlessly when a bed is longer than the file, fold it to stereo at
 48 kHz, and finish it like every take: no DC, peaks under -1 dBFS, edge fades, levelled to
-the track kind's loudness target (`TARGET_LUFS`). The take's layers name the file, the region
+the track kind's loudness target (`engine.mix.targets`). The take's layers name the file, the region
 and the score, so the editor can show it and the user can pin another file
 (`settings: {"file": PATH}`). When nothing matches well enough (`min_score`), or the library
 is empty, the procedural engine renders the event and the take's notes say so.
@@ -80,13 +80,10 @@ class LibraryGenerator:
             raise StudioError(f"{path}: the recording holds no audio.")
         take, region = self._cut(audio, rate, request)
         progress(0.9, "levelling")
-        from engine.generation.procedural.finishing import (
-            DEFAULT_TARGET_LUFS,
-            TARGET_LUFS,
-            finish,
-        )
+        from engine.generation.procedural.finishing import finish
+        from engine.mix.targets import take_target_lufs
 
-        target = TARGET_LUFS.get(request.track_kind, DEFAULT_TARGET_LUFS)
+        target = take_target_lufs(request.track_kind)
         take = finish(take, SAMPLE_RATE, target)
         progress(1.0, "done")
         layer = {"kind": "recording", "name": path.name[:200], "parameters": {

@@ -1,42 +1,61 @@
-"""The last stage of every take: clean edges, no DC, a documented loudness per track kind.
+"""The last stage of every take: clean edges, no DC, nothing above the audible band, a
+documented loudness per track kind.
 
-Loudness targets (integrated, ITU-R BS.1770, LUFS) by the track an event sits on:
-
-    effects   -20   foreground sounds: a door, a dog, a car
-    speech    -20   voices sit with the effects
-    music     -24   a score under the action
-    ambience  -28   beds sit well under everything else
-
-A caption's distance and intensity move a take from its target, relative to the recipe's
-ordinary values: -12 dB across the whole distance range (a distant dog is quieter than a near
-one), +-2 dB for intensity, and -6 dB when muffled behind a wall. Peaks are limited to
--1 dBFS by a look-ahead limiter (no clipping); the first and last 10 ms fade in and out so
-clips never click at their boundaries.
+Takes are normalised to the loudness of their track kind (`engine.mix.targets`). A caption's
+distance and intensity move a take from its target, relative to the recipe's ordinary values:
+-12 dB across the whole distance range (a distant dog is quieter than a near one), +-2 dB for
+intensity, and -6 dB when muffled behind a wall. Peaks are limited to -1 dBFS by a look-ahead
+limiter (no clipping). The band is cut at 20 Hz and 20 kHz: noise and
+saturated sources reach Nyquist, and content up there is inaudible yet makes the master's
+true peak depend on the resampler that reads it. The first and last 10 ms fade in and out so
+clips never click at their boundaries, except in a seamless loop, whose end runs on into its
+start (its filters are run round the seam instead).
 """
 from __future__ import annotations
 
-import numpy as np
+from functools import lru_cache
 
-from engine.generation.procedural import dsp
+import numpy as np
+from scipy import signal
+
 from engine.generation.procedural.effects import limit
 from engine.generation.procedural.params import SoundParams
 from engine.meter.loudness import integrated_lufs
+from engine.mix.targets import take_target_lufs
 
-TARGET_LUFS = {"effects": -20.0, "speech": -20.0, "music": -24.0, "ambience": -28.0}
-DEFAULT_TARGET_LUFS = -22.0
 PEAK_CEILING = 10 ** (-1.0 / 20)  # -1 dBFS
 EDGE_FADE_S = 0.01
 DISTANCE_RANGE_DB = 12.0
 INTENSITY_RANGE_DB = 4.0
 MUFFLED_DB = -6.0
 _MEASURE_MAX_S = 60.0  # a longer take's loudness is measured on its first minute: beds are steady
+_SEAM_PRIMING_S = 0.25  # a loop's filters start from its own end, so the seam holds no transient
+
+
 def target_lufs(track_kind: str, params: SoundParams, defaults: SoundParams) -> float:
-    target = TARGET_LUFS.get(track_kind, DEFAULT_TARGET_LUFS)
+    target = take_target_lufs(track_kind)
     target -= DISTANCE_RANGE_DB * (params.distance - defaults.distance)
     target += INTENSITY_RANGE_DB * (params.intensity - defaults.intensity)
     if params.muffled:
         target += MUFFLED_DB
     return target
+
+
+LOW_EDGE_HZ = 18.0  # DC and subsonic rumble out
+HIGH_EDGE_HZ = 20_000.0
+
+
+@lru_cache(maxsize=8)
+def _band_sos(sr: int) -> np.ndarray:
+    low = signal.butter(2, LOW_EDGE_HZ, "highpass", fs=sr, output="sos")
+    if HIGH_EDGE_HZ >= 0.45 * sr:  # a low rate's own band ends below 20 kHz already
+        return low
+    return np.concatenate([low, signal.butter(4, HIGH_EDGE_HZ, "lowpass", fs=sr, output="sos")])
+
+
+def band_limited(mix: np.ndarray, sr: int) -> np.ndarray:
+    """`mix` between LOW_EDGE_HZ and HIGH_EDGE_HZ (one filter pass)."""
+    return signal.sosfilt(_band_sos(sr), mix, axis=-1)
 
 
 def active_level_db(x: np.ndarray, sr: int) -> float:
@@ -56,10 +75,16 @@ def active_level_db(x: np.ndarray, sr: int) -> float:
     return float(10 * np.log10(np.mean(active)))
 
 
-def finish(mix: np.ndarray, sr: int, target: float) -> np.ndarray:
-    """The clean float32 take at `target` LUFS (or as close as the peak ceiling allows)."""
+def finish(mix: np.ndarray, sr: int, target: float, seamless: bool = False) -> np.ndarray:
+    """The clean float32 take at `target` LUFS (or as close as the peak ceiling allows);
+    `seamless`: `mix` is a loop, kept one (no edge fades)."""
     # (in place after the first filter: a three-minute bed is mostly memory traffic)
-    mix = dsp.highpass(mix, sr, 18.0, order=2)  # DC and subsonic rumble out
+    if seamless:
+        priming = min(int(_SEAM_PRIMING_S * sr), mix.shape[1])
+        primed = np.concatenate([mix[:, mix.shape[1] - priming:], mix], axis=1)
+        mix = band_limited(primed, sr)[:, priming:]
+    else:
+        mix = band_limited(mix, sr)
     measured = integrated_lufs(mix[:, : int(_MEASURE_MAX_S * sr)], sr)
     if measured is not None:
         mix *= 10 ** ((target - measured) / 20)
@@ -67,7 +92,7 @@ def finish(mix: np.ndarray, sr: int, target: float) -> np.ndarray:
         mix *= 10 ** ((target - 3.0 - active_level_db(mix, sr)) / 20)
     limit(mix, sr, PEAK_CEILING)
     mix -= mix.mean(axis=1, keepdims=True)
-    fade = min(int(EDGE_FADE_S * sr), mix.shape[1] // 2)
+    fade = 0 if seamless else min(int(EDGE_FADE_S * sr), mix.shape[1] // 2)
     if fade > 0:
         ramp = np.sin(0.5 * np.pi * np.linspace(0.0, 1.0, fade)) ** 2
         mix[:, :fade] *= ramp

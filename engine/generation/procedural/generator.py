@@ -7,16 +7,16 @@ motion, muffling), send it to the scene's shared reverb, and finish the take for
 """
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import numpy as np
 import soxr
 
-from engine.errors import InvalidInput
 from engine.generation.base import GeneratedAudio, RenderRequest
 from engine.generation.procedural import dsp, effects
 from engine.generation.procedural.catalogue import entry
 from engine.generation.procedural.finishing import active_level_db, finish, target_lufs
+from engine.generation.procedural.loops import close_loop, loop_tail_n, tile_loop
 from engine.generation.procedural.matching import Layer, Match, matcher
 from engine.generation.procedural.modifiers import parse_modifiers
 from engine.generation.procedural.params import RecipeContext, SoundParams
@@ -26,24 +26,27 @@ from engine.generation.procedural.scene import (
     scene_for,
     source_identity,
 )
+from engine.generation.procedural.settings import SETTINGS, ProceduralSettings, read_settings
 from engine.generation.procedural.variation import Variation, splice
+from engine.model.story import TrackKind
 from engine.progress import CancelToken, Progress, no_progress
 
 SAMPLE_RATE = 48_000
 MIN_RENDER_S = 1.0  # recipes always get room to play; a shorter take is cut from it
-LOOP_ABOVE_S = 45.0  # beds longer than this render LOOP_TEXTURE_S and extend it
+LOOP_ABOVE_S = 45.0  # beds longer than this repeat a seamless loop of LOOP_TEXTURE_S
 LOOP_TEXTURE_S = 30.0
 MIN_WET_SHARE = 0.08  # less room than this is inaudible under the dry sound: skip it
 LAYER_GAIN_DB = (0.0, -3.0, -5.0)  # first named sound leads, later ones sit under it
 BED_UNDER_EVENT_DB = -4.0  # a bed layered under a foreground sound sits lower still
 # A bed has no single point to move: "the rain moving away" fades it instead.
 _BED_MOTION = {"approaching": "fade_in", "receding": "fade_out", "passing": "swell"}
-_SETTING_KEYS = ("intensity", "distance", "brightness", "speed", "size", "material", "count",
-                 "motion", "envelope", "muffled")
+
+
 class ProceduralGenerator:
     runs_in_workers = True  # no model to hold: renders go to every core (engine.render.pool)
     name = "procedural"
-    version = "1.0"
+    version = "1.1"
+    SETTINGS = SETTINGS
 
     def warm_up(self) -> None:
         """Load the matcher and the recipes' modules and tables now (a short render), so the
@@ -73,10 +76,14 @@ class ProceduralGenerator:
                 cancel: CancelToken | None, variation: Variation | None = None
                 ) -> GeneratedAudio:
         progress = progress or no_progress
+        settings = read_settings(request.settings)
         progress(0.0, "matching the caption")
-        match = _chosen_recipe(request) or matcher().match(request.caption, request.track_kind)
+        match = _chosen_recipe(request, settings) or matcher().match(request.caption,
+                                                                     request.track_kind)
         scene = scene_for(request)
         n = max(int(round(request.duration_s * SAMPLE_RATE)), 1)
+        seamless = settings.loop == "on"
+        total = n + loop_tail_n(n, SAMPLE_RATE) if seamless else n
         dry: np.ndarray | None = None
         send: np.ndarray | None = None
         layers_info = []
@@ -84,11 +91,14 @@ class ProceduralGenerator:
             if cancel is not None:
                 cancel.raise_if_cancelled()
             progress(index / (len(match.layers) + 1), f"rendering {layer.entry.name}")
-            audio, wet_share, info = render_layer(layer, request, scene, index, n, variation)
-            gain = 10 ** (_layer_gain_db(match, index) / 20)
+            audio, wet_share, info = render_layer(layer, request, settings, scene, index, total,
+                                                  variation)
+            gain_db = _layer_gain_db(match, index)
+            gain = 10 ** (gain_db / 20)
             if wet_share > 0:  # (the send first: the dry total may reuse `audio` itself)
                 send = _accumulate(send, audio * wet_share, gain)
             dry = _accumulate(dry, audio, gain * (1 - 0.5 * wet_share))
+            info["parameters"]["gain_db"] = gain_db
             layers_info.append(info)
         if cancel is not None:
             cancel.raise_if_cancelled()
@@ -96,18 +106,22 @@ class ProceduralGenerator:
         if send is not None:  # (beds send next to nothing: they skip the costly room)
             dry += effects.reverb(send, SAMPLE_RATE, scene.space, scene.space_seed)
         mixed = effects.tone_colour(dry, SAMPLE_RATE, scene.brightness_shift)
+        if seamless:
+            mixed = close_loop(mixed, n)
         primary = match.primary.entry
-        params = _params_for(match.primary, request, scene)
+        params = _params_for(match.primary, settings, scene)
         target = target_lufs(request.track_kind, params, primary.defaults)
-        audio = finish(mixed, SAMPLE_RATE, target)
+        audio = finish(mixed, SAMPLE_RATE, target, seamless=seamless)
         progress(1.0, "done")
-        notes = () if match.matched else (
-            f"no sound recipe matched {request.caption!r}; rendered the closest ambience "
-            f"({primary.name}) instead",)
+        notes = settings.notes
+        if not match.matched:
+            notes += (f"no sound recipe matched {request.caption!r}; rendered the closest "
+                      f"ambience ({primary.name}) instead",)
         metadata = {"recipes": [layer.entry.name for layer in match.layers],
                     "matched": match.matched, "layers": layers_info,
                     "candidates": [list(c) for c in match.candidates],
-                    "scene": scene.to_json(), "target_lufs": round(target, 2)}
+                    "scene": scene.to_json(), "target_lufs": round(target, 2),
+                    "tonal": primary.tonal, "loop": seamless}
         if variation is not None:
             metadata["variation"] = asdict(variation)
         return GeneratedAudio(audio=audio, sample_rate=SAMPLE_RATE, metadata=metadata,
@@ -132,23 +146,18 @@ def _accumulate(total: np.ndarray | None, audio: np.ndarray, gain: float) -> np.
     return total
 
 
-def _chosen_recipe(request: RenderRequest) -> Match | None:
-    """settings["recipe"] names a recipe outright (the caption still gives the modifiers)."""
-    name = request.settings.get("recipe")
-    if not name:
+def _chosen_recipe(request: RenderRequest, settings: ProceduralSettings) -> Match | None:
+    """The recipe setting names a recipe outright (the caption still gives the modifiers)."""
+    if settings.recipe is None:
         return None
-    try:
-        chosen = entry(str(name))
-    except KeyError:
-        raise InvalidInput(f"unknown sound recipe {name!r}; see resources/sounds/catalogue.json "
-                           "for the names.") from None
+    chosen = entry(settings.recipe)
     layer = Layer(chosen, request.caption, 1.0, parse_modifiers(request.caption))
     return Match((layer,), True, ((chosen.name, 1.0),))
 
 
-def suggest_track_kind(caption: str) -> str:
+def suggest_track_kind(caption: str) -> TrackKind:
     """The track kind a caption's sound usually belongs on (for a caption with no track)."""
-    return matcher().match(caption, "effects").primary.entry.kind
+    return matcher().match(caption, TrackKind.EFFECTS).primary.entry.kind
 
 
 def _layer_gain_db(match: Match, index: int) -> float:
@@ -158,18 +167,19 @@ def _layer_gain_db(match: Match, index: int) -> float:
     return gain
 
 
-def _params_for(layer: Layer, request: RenderRequest, scene: SceneState) -> SoundParams:
+def _params_for(layer: Layer, settings: ProceduralSettings, scene: SceneState) -> SoundParams:
     """Recipe defaults, then the caption's words, then the event's settings, then the tone."""
-    settings = {k: request.settings[k] for k in _SETTING_KEYS if k in request.settings}
-    params = layer.entry.defaults.merged(layer.modifiers).merged(settings)
+    params = replace(layer.entry.defaults.merged(layer.modifiers), **settings.overrides)
     return params.shifted(brightness=scene.brightness_shift, intensity=scene.intensity_shift)
 
 
-def render_layer(layer: Layer, request: RenderRequest, scene: SceneState, index: int,
-                 n: int, variation: Variation | None = None) -> tuple[np.ndarray, float, dict]:
-    """(stereo audio at SAMPLE_RATE, its reverb send share 0..1, what was rendered)."""
+def render_layer(layer: Layer, request: RenderRequest, settings: ProceduralSettings,
+                 scene: SceneState, index: int, n: int, variation: Variation | None = None
+                 ) -> tuple[np.ndarray, float, dict]:
+    """(stereo audio at SAMPLE_RATE, its reverb send share 0..1, what was rendered as a
+    take layer: {"kind": "recipe", "name", "parameters"})."""
     entry = layer.entry
-    params = _params_for(layer, request, scene)
+    params = _params_for(layer, settings, scene)
     performance = request.seed
     if variation is not None:
         params = variation.nudged(params, index)
@@ -177,22 +187,25 @@ def render_layer(layer: Layer, request: RenderRequest, scene: SceneState, index:
     identity = source_identity(entry.family, layer.phrase, dict(request.cues))
     rate = entry.code.rate
     render_n = max(int(np.ceil(n * rate / SAMPLE_RATE)), int(MIN_RENDER_S * rate))
-    looped = entry.bed and entry.kind != "music" and render_n > LOOP_ABOVE_S * rate
+    looped = (entry.bed and entry.kind != TrackKind.MUSIC and settings.loop != "off"
+              and render_n > LOOP_ABOVE_S * rate)
+    period = int(LOOP_TEXTURE_S * rate)
     context = RecipeContext(
-        n=int(LOOP_TEXTURE_S * rate) if looped else render_n, sr=rate,
+        n=period + loop_tail_n(period, rate) if looped else render_n, sr=rate,
         rng=dsp.rng_for(performance, index, entry.name),
         timbre=np.random.default_rng(scene.identity_seed(identity)), p=params,
         start_s=request.start_s, scene_seed=dsp.int_seed(request.story_seed, identity),
         name=entry.name)
-    audio = np.asarray(entry.code.function(context), dtype=np.float64)
-    if looped:  # a long steady bed: its first half minute, then crossfaded stretches of it
-        audio = dsp.loop_texture(audio, render_n, rate, context.rng)
+    audio = entry.code.render(context)
+    if looped:  # a long steady bed: a seamless half-minute loop, played round
+        audio = tile_loop(close_loop(audio, period), render_n, int(context.rng.integers(period)))
     if rate != SAMPLE_RATE:
         audio = soxr.resample(audio.T, rate, SAMPLE_RATE).T
-    audio = _window(audio, n)
+    audio = _window(audio, n, from_onset=settings.loop != "on")
     audio = _normalise(audio)
-    position = place_of_source(dsp.rng_for(request.story_seed, "place", identity),
-                               spatial=not entry.bed and request.track_kind != "music")
+    # The event's own pan is the mixer's to apply: a source then stays centred here.
+    spatial = not entry.bed and request.track_kind != TrackKind.MUSIC and not request.pan
+    position = place_of_source(dsp.rng_for(request.story_seed, "place", identity), spatial)
     audio = _place(audio, params, entry, position, performance)
     if params.muffled:
         audio = effects.muffle(audio, SAMPLE_RATE)
@@ -204,17 +217,19 @@ def render_layer(layer: Layer, request: RenderRequest, scene: SceneState, index:
     wet_share = float(np.clip((scene.space.wet + 0.5 * params.distance) * entry.reverb * 2, 0, 0.9))
     if wet_share < MIN_WET_SHARE:
         wet_share = 0.0
-    info = {"recipe": entry.name, "phrase": layer.phrase, "score": round(layer.score, 3),
-            "identity": identity, "params": asdict(params), "pan": round(position, 3)}
+    info = {"kind": "recipe", "name": entry.name,
+            "parameters": {"phrase": layer.phrase, "score": round(layer.score, 3),
+                           "identity": identity, "pan": round(position, 3), "looped": looped,
+                           **asdict(params)}}
     return audio, wet_share, info
 
 
-def _window(audio: np.ndarray, n: int) -> np.ndarray:
+def _window(audio: np.ndarray, n: int, from_onset: bool = True) -> np.ndarray:
     """Exactly n samples; a take shorter than the render starts where the sound does (a
     0.3 s event of a dog barking holds the bark, not the silence before it)."""
-    if audio.shape[-1] <= n:
+    if audio.shape[-1] <= n or not from_onset:
         return dsp.fit_length(audio, n)
-    level = np.abs(audio).max(axis=0) if audio.ndim == 2 else np.abs(audio)
+    level = np.abs(audio).max(axis=0)
     active = np.flatnonzero(level > 0.05 * level.max()) if level.max() > 0 else np.array([0])
     start = min(max(int(active[0]) - int(0.005 * SAMPLE_RATE), 0), audio.shape[-1] - n)
     return audio[..., start:start + n]
@@ -233,12 +248,11 @@ def _place(audio: np.ndarray, params: SoundParams, entry, position: float,
            seed: int) -> np.ndarray:
     """Stereo at a position, or moving (approaching, receding, passing) when asked."""
     if params.motion and not entry.moving and not entry.bed:
-        mono = audio.mean(axis=0) if audio.ndim == 2 else audio
-        moved, pan_curve = effects.motion(mono, SAMPLE_RATE, params.motion,
+        moved, pan_curve = effects.motion(audio.mean(axis=0), SAMPLE_RATE, params.motion,
                                           dsp.rng_for(seed, "motion"), doppler=entry.doppler)
         return dsp.pan(moved, np.clip(position + pan_curve, -1, 1))
-    if audio.ndim == 1:
-        return dsp.pan(audio, position)
+    if audio.shape[0] == 1:
+        return dsp.pan(audio[0], position)
     if position:  # a stereo source with a place: keep some width, lean it to its side
         left, right = audio
         mid = (left + right) / 2

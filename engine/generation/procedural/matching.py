@@ -5,9 +5,12 @@ resources/sounds/description_embeddings.npz (rebuild with
 `python -m engine.generation.procedural`; a test checks they match the catalogue).
 A caption scores each recipe by its closest description, plus a bonus for every tag it
 names outright ("dog", "tin roof"), plus a small prior for recipes that belong on the event's
-track. A caption naming several sources ("rain and distant thunder", "a dog barks as a car
-passes") is split into clauses; each clause that clearly names another recipe adds a layer,
-with its own modifiers. A caption that matches nothing renders the closest ambience.
+track. Tags are read in their sentence (`reading`): a word that only describes ("rain
+drumming", "wind whistling") names a sound of its own only when that sound belongs to the
+clause's source ("a dog barking"). A caption naming several sources ("rain and distant
+thunder", "a dog barks as a car passes") is split into clauses; each clause that clearly
+names another recipe adds a layer, with its own modifiers. A caption that matches nothing
+renders the closest ambience.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import hashlib
 import json
 import logging
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -28,6 +32,8 @@ from engine.generation.procedural.catalogue import (
     catalogue_texts,
 )
 from engine.generation.procedural.modifiers import parse_modifiers
+from engine.generation.procedural.reading import Clause, clauses_of, stem, stems
+from engine.model.story import TrackKind
 from engine.text.embeddings import embed
 
 log = logging.getLogger(__name__)
@@ -35,15 +41,16 @@ EMBEDDINGS_FILE = SOUNDS_FOLDER / "description_embeddings.npz"
 EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 TAG_BONUS = 0.12  # per tag word named in the caption
 MAX_TAG_BONUS = 0.3
-KIND_PRIOR = {"music": 0.12, "speech": 0.2, "ambience": 0.03, "effects": 0.0}
+KIND_PRIOR = {TrackKind.MUSIC: 0.12, TrackKind.SPEECH: 0.2, TrackKind.AMBIENCE: 0.03,
+              TrackKind.EFFECTS: 0.0}
 MIN_MEANING = 0.55  # a caption naming no tag must be at least this close in meaning
 LAYER_MIN_SCORE = 0.42  # a clause must clearly name another sound to add a layer
 LAYER_MARGIN = 0.15  # a clause's runner-up counts when its best is already a layer
 CLAUSE_OWNED_MARGIN = 0.05  # a clause this close in meaning to a chosen sound describes it
 MAX_LAYERS = 3
-# Where a caption names another sound; "over the harbour", "in the hall" name places, not sounds.
-_SPLIT = re.compile(r"\s*(?:,|;|\band then\b|\bthen\b|\band\b|\bwith\b|\bas\b|\bwhile\b|"
-                    r"\bplus\b|\bamid\b)\s*")
+# Words of a recipe's tags and descriptions that say nothing of its source.
+_FUNCTION_WORDS = frozenset(stems("a an the of in on at to by from into over under and or with "
+                                  "its his her their out up down off one some"))
 
 
 @dataclass(frozen=True)
@@ -65,22 +72,7 @@ class Match:
         return self.layers[0]
 
 
-def stem(word: str) -> str:
-    """A tiny suffix stripper, applied alike to captions and tags (barking = barks = bark)."""
-    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not (
-                suffix == "s" and word.endswith("ss")):
-            word = word[: len(word) - len(suffix)] + keep
-            break
-    if word.endswith("e") and len(word) > 3:
-        word = word[:-1]
-    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
-        word = word[:-1]
-    return word
-
-
-def stems(text: str) -> list[str]:
-    return [stem(w) for w in re.findall(r"[a-z]+", text.lower())]
+__all__ = ["Layer", "Match", "Matcher", "matcher", "stem", "stems"]
 
 
 def texts_digest(texts: list[tuple[str, str]]) -> str:
@@ -124,14 +116,19 @@ class Matcher:
         self.owner = np.array([index[name] for name, _ in texts])
         self.vectors = load_embeddings()
         self.tag_stems = [[tuple(stems(tag)) for tag in e.tags] for e in self.entries]
+        # what a recipe's sound belongs to: the words of its tags and descriptions
+        self.vocabulary = [frozenset(s for text in (*e.tags, *e.descriptions)
+                                     for s in stems(text)) - _FUNCTION_WORDS
+                           for e in self.entries]
         # what stands in when nothing matched: a place (room, street, forest, night, tavern)
         self.ambience = np.array([e.category == "ambiences" for e in self.entries])
 
-    def scores(self, texts: list[str], track_kind: str) -> tuple[np.ndarray, np.ndarray]:
-        """(final scores, tag bonuses), each (len(texts), recipes); final = meaning (cosine
-        to the closest description) + tag bonus + track prior."""
-        meaning, bonus = self._meaning(texts), self._bonuses(texts)
-        return meaning + bonus + self.prior(track_kind), bonus
+    def scores(self, caption: str, track_kind: str) -> tuple[np.ndarray, np.ndarray]:
+        """(final scores, tag bonuses) of a whole caption, each (recipes,); final = meaning
+        (cosine to the closest description) + tag bonus + track prior."""
+        text = _clean(caption)
+        whole, _ = self.tag_bonuses(clauses_of(text))
+        return self._meaning([text])[0] + whole + self.prior(track_kind), whole
 
     def _meaning(self, texts: list[str]) -> np.ndarray:
         sims = embed(texts) @ self.vectors.T
@@ -139,22 +136,59 @@ class Matcher:
         np.maximum.at(best.T, self.owner, sims.T)
         return best
 
-    def _bonuses(self, texts: list[str]) -> np.ndarray:
-        return np.array([[self._tag_bonus(stems(text), i) for i in range(len(self.entries))]
-                         for text in texts])
-
     def prior(self, track_kind: str) -> np.ndarray:
         return np.array([KIND_PRIOR.get(track_kind, 0.0) if e.kind == track_kind else 0.0
                          for e in self.entries])
 
-    def _tag_bonus(self, words: list[str], index: int) -> float:
-        named = 0
-        for tag in self.tag_stems[index]:
-            if tag and _contains(words, tag):
-                named += len(tag)
-        return min(TAG_BONUS * named, MAX_TAG_BONUS)
+    def tag_bonuses(self, clauses: list[Clause]) -> tuple[np.ndarray, np.ndarray]:
+        """(bonus of the whole caption, bonus of each clause), for every recipe.
 
-    def match(self, caption: str, track_kind: str = "effects") -> Match:
+        A tag counts where the caption names it, unless every word of it only describes
+        and the clause's source (its own nouns, else the last clause's) is not the
+        recipe's: "rain drumming" is no drum, "a dog barking" is the dog's bark."""
+        subjects: frozenset[str] = frozenset()
+        named_in_clause = []
+        for clause in clauses:
+            spans = self._tag_spans(clause)
+            own = frozenset(clause.stems[k] for _, _, start, size in spans
+                            for k in range(start, start + size) if not clause.describing[k])
+            subjects = own or subjects
+            named = defaultdict(set)
+            for index, tag, start, size in spans:
+                describing = all(clause.describing[start:start + size])
+                if describing and subjects and not subjects & self.vocabulary[index]:
+                    continue
+                named[index].add(tag)
+            named_in_clause.append(named)
+        whole = defaultdict(set)
+        for named in named_in_clause:
+            for index, tags in named.items():
+                whole[index] |= tags
+        return (self._bonus_row(whole),
+                np.array([self._bonus_row(named) for named in named_in_clause]))
+
+    def _tag_spans(self, clause: Clause) -> list[tuple[int, int, int, int]]:
+        """(recipe, tag, first word, words) of every tag the clause names."""
+        words = clause.stems
+        spans = []
+        for index, tags in enumerate(self.tag_stems):
+            for number, tag in enumerate(tags):
+                size = len(tag)
+                if not size or tag[0] not in words:
+                    continue
+                for start in range(len(words) - size + 1):
+                    if words[start:start + size] == tag:
+                        spans.append((index, number, start, size))
+        return spans
+
+    def _bonus_row(self, named: dict[int, set[int]]) -> np.ndarray:
+        row = np.zeros(len(self.entries))
+        for index, tags in named.items():
+            words = sum(len(self.tag_stems[index][tag]) for tag in tags)
+            row[index] = min(TAG_BONUS * words, MAX_TAG_BONUS)
+        return row
+
+    def match(self, caption: str, track_kind: str = TrackKind.EFFECTS) -> Match:
         return self.match_many([caption], [track_kind])[0]
 
     def match_many(self, captions: list[str], track_kinds: list[str]) -> list[Match]:
@@ -162,17 +196,19 @@ class Matcher:
         pieces, texts = [], []
         for caption in captions:
             text = _clean(caption)
-            clauses = [c for c in _SPLIT.split(text) if len(stems(c)) > 0]
-            clauses = clauses if len(clauses) >= 2 else []
-            pieces.append((text, clauses, len(texts)))
+            read = clauses_of(text)
+            whole, per_clause = self.tag_bonuses(read)
+            clauses = [clause.text for clause in read] if len(read) >= 2 else []
+            bonus = np.vstack([whole, per_clause]) if clauses else whole[None, :]
+            pieces.append((text, clauses, len(texts), bonus))
             texts += [text] + clauses
-        meaning, bonus = self._meaning(texts), self._bonuses(texts)
+        meaning = self._meaning(texts)
         matches = []
-        for (text, clauses, at), kind in zip(pieces, track_kinds):
+        for (text, clauses, at, bonus), kind in zip(pieces, track_kinds):
             rows = slice(at, at + 1 + len(clauses))
             prior = self.prior(kind)
-            matches.append(self._decide(text, clauses, meaning[rows] + bonus[rows] + prior,
-                                        bonus[rows], prior))
+            matches.append(self._decide(text, clauses, meaning[rows] + bonus + prior, bonus,
+                                        prior))
         return matches
 
     def _decide(self, text: str, clauses: list[str], score: np.ndarray, bonus: np.ndarray,
@@ -242,11 +278,6 @@ def _selects(key: str, wanted: Any, modifiers: dict[str, Any]) -> bool:
     if isinstance(wanted, list):
         return value in wanted
     return value == wanted
-
-
-def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
-    size = len(phrase)
-    return any(tuple(words[i:i + size]) == phrase for i in range(len(words) - size + 1))
 
 
 def _clean(caption: str) -> str:

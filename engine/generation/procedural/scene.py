@@ -10,7 +10,8 @@ its room, its tone and the timbre of every source, and changes only the performa
   that single it out ("the big dog", "a second dog"); its timbre and its place in the
   stereo field are seeded by the story seed and that identity.
 - The tone (tense, calm, joyful, ...) shifts brightness and intensity the same way for every
-  event that carries it; an event with a neutral tone takes the tone of the events it overlaps.
+  event that carries it (by `engine.model.tones`, the one tone table); an event with a
+  neutral tone takes the tone of the events it overlaps.
 """
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ import numpy as np
 from engine.generation.base import RenderRequest
 from engine.generation.procedural import dsp
 from engine.generation.procedural.effects import Space
+from engine.model.story import TrackKind
+from engine.model.tones import tone_shift
 
 SPACES = {
     "open": Space("open", rt60_s=0.6, predelay_s=0.025, brightness=0.55, wet=0.12),
@@ -55,17 +58,6 @@ _SPACE_WORDS = {
 }
 _WORD_TO_SPACE = {word: space for space, words in _SPACE_WORDS.items() for word in words}
 
-# Tone -> (brightness shift, intensity shift): one mapping for the whole story.
-TONE_SHIFTS = {
-    "tense": (-0.12, 0.12), "ominous": (-0.15, 0.1), "scary": (-0.12, 0.12),
-    "dark": (-0.15, 0.05), "suspense": (-0.1, 0.08), "eerie": (-0.1, 0.0),
-    "calm": (-0.05, -0.15), "peaceful": (-0.05, -0.18), "serene": (-0.05, -0.18),
-    "gentle": (-0.03, -0.15), "sad": (-0.1, -0.12), "melancholic": (-0.1, -0.12),
-    "joyful": (0.12, 0.1), "happy": (0.12, 0.1), "playful": (0.1, 0.05),
-    "triumphant": (0.1, 0.15), "festive": (0.12, 0.12), "exciting": (0.08, 0.15),
-    "action": (0.05, 0.18), "dramatic": (0.0, 0.15), "mysterious": (-0.08, -0.05),
-    "neutral": (0.0, 0.0),
-}
 # Words that say a source is not the one met before ("another dog", "a second boat").
 # Other words ("the big dog", "a fishing boat") do not: the boat met again is "the boat".
 _OTHER_WORDS = {"another": "2", "second": "2", "other": "2", "different": "2", "new": "2",
@@ -91,12 +83,12 @@ class SceneState:
 
 
 def scene_for(request: RenderRequest) -> SceneState:
-    if request.track_kind == "music":
+    if request.track_kind == TrackKind.MUSIC:
         space = MUSIC_SPACE
     else:
         space = SPACES[space_name(request)]
     tone = scene_tone(request)
-    brightness, intensity = TONE_SHIFTS.get(tone, (0.0, 0.0))
+    brightness, intensity = tone_shift(tone)
     return SceneState(space=space, space_seed=dsp.int_seed(request.story_seed, "space", space.name),
                       tone=tone,
                       brightness_shift=brightness, intensity_shift=intensity,

@@ -1,7 +1,9 @@
-"""Voice-like synthesis shared by animals and crowds: a glottal buzz through vowel formants.
+"""Voice-like synthesis shared by animals and crowds.
 
-A source (pitched buzz plus breath) is filtered by the formants of a few vowels, and the
-vowel outputs are cross-faded along the call: "mee-ow" glides from an e to an a to an u.
+Two sources: `voiced`, a smooth glottal buzz through the formants of a few vowels cross-faded
+along the call (pure, sung calls: a howl, a gull, a cheer); and `pulse_source` with
+`formant_track`, a throat built pulse by pulse with its faults (jitter, shimmer, alternating
+pulses, breath) through resonances that move as the jaw does (barks, meows, neighs, moos).
 """
 from __future__ import annotations
 
@@ -72,3 +74,49 @@ def contour(n: int, points: Sequence[float], values: Sequence[float]) -> np.ndar
     """A piecewise-smooth curve through (fraction, value) points: a pitch or level contour."""
     x = np.linspace(0, 1, n)
     return np.interp(x, points, values)
+
+
+# ---- animal calls: a pulsed source with the faults of a real throat --------------------
+
+def pulse_source(sr: int, rng: np.random.Generator, f0: np.ndarray, tilt_hz: float = 2500.0,
+                 jitter: float = 0.02, shimmer: float = 0.15, subharmonic: float = 0.0,
+                 breath: float = 0.3, breath_band: tuple[float, float] = (400.0, 7000.0)
+                 ) -> np.ndarray:
+    """A throat's buzz along the pitch curve `f0`, built pulse by pulse.
+
+    Real calls are not a clean buzz: each period differs a little (jitter) and each pulse's
+    strength (shimmer); a strained or barking voice alternates strong and weak pulses
+    (subharmonic: period doubling, the rasp of a bark or a bellow); and air rushes through
+    with every pulse (breath: noise gated by the pulses). `tilt_hz` rolls the pulses' spectrum
+    off above it (a bright yelp: high; a soft moo: low).
+    """
+    n = f0.size
+    wobble = 1 + jitter * (dsp.smooth_curve(rng, n, sr, 60.0) - 0.5) * 2
+    cycles = np.cumsum(f0 * wobble) / sr + rng.random()
+    at = np.flatnonzero(np.diff(np.floor(cycles), prepend=np.floor(cycles[0])) > 0)
+    strength = np.clip(1 + shimmer * rng.standard_normal(at.size), 0.1, None)
+    if subharmonic > 0:
+        strength[1::2] *= 1 - subharmonic
+    pulses = dsp.impulse_train(n, at, strength)
+    buzz = dsp.lowpass(pulses, sr, tilt_hz, order=2)
+    buzz = buzz / (np.std(buzz) + 1e-9)
+    if breath > 0:
+        gate = dsp.lowpass(pulses, sr, 300.0)
+        gate = 0.35 + gate / (np.abs(gate).max() + 1e-9)
+        air = dsp.bandpass(rng.standard_normal(n), sr, *breath_band)
+        buzz = buzz + breath * air * gate / (np.std(air * gate) + 1e-9)
+    return buzz
+
+
+def formant_track(x: np.ndarray, sr: int, formants_hz: Sequence[np.ndarray | float],
+                  bandwidths_hz: Sequence[float], gains: Sequence[float]) -> np.ndarray:
+    """Parallel resonances whose centres may move (a jaw opening: "wo-of", "mee-ow")."""
+    out = np.zeros_like(x)
+    for centre, width, gain in zip(formants_hz, bandwidths_hz, gains):
+        mean = float(np.mean(centre))
+        q = max(mean / max(width, 1.0), 0.5)
+        if np.ndim(centre) == 0:
+            out += gain * dsp.resonate(x, sr, [mean], q)
+        else:
+            out += gain * dsp.sweep_filter(x, sr, centre, q=q, kind="bandpass", block=128)
+    return out

@@ -10,7 +10,7 @@ import numpy as np
 from engine.generation.procedural import dsp
 from engine.generation.procedural.params import RecipeContext
 from engine.generation.procedural.recipes.animals import crickets, frogs, owl, songbirds
-from engine.generation.procedural.recipes.crowds import babble
+from engine.generation.procedural.recipes.crowds import WALLA, Talk, babble
 from engine.generation.procedural.recipes.vehicles import traffic
 from engine.generation.procedural.registry import recipe
 
@@ -77,7 +77,8 @@ def city_ambience(c: RecipeContext) -> np.ndarray:
     """A city street: distant traffic, footsteps and voices passing, a horn far off."""
     road = _far(_part(c, traffic, intensity=0.5), c.sr, 3000)
     unique_n = min(c.n, int(40 * c.sr))
-    people = np.stack([babble(c, unique_n, 3, (100, 230), 4.5, 0.4, 0.4) for _ in range(2)])
+    talk = Talk(f0_range=(100, 230), syllable_hz=4.5, talk_share=0.4, brightness=0.4)
+    people = np.stack([babble(c, unique_n, 3, talk) for _ in range(2)])
     people = dsp.loop_texture(people, c.n, c.sr, c.rng)
     out = dsp.normalise_rms(road, 0.1) + 0.25 * dsp.normalise_rms(people, 0.1)
     for at in dsp.poisson_times(c.rng, c.n, c.sr, 0.05):  # a horn somewhere
@@ -93,8 +94,9 @@ def city_ambience(c: RecipeContext) -> np.ndarray:
 def restaurant_ambience(c: RecipeContext) -> np.ndarray:
     """A busy tavern, café or restaurant: chatter, cutlery and glasses clinking."""
     unique_n = min(c.n, int(40 * c.sr))
-    chatter = np.stack([babble(c, unique_n, 5, (100, 240), 4.5, 0.55, 0.45) for _ in range(2)])
-    chatter = dsp.loop_texture(chatter + 0.3 * chatter[::-1], c.n, c.sr, c.rng)
+    chatter = np.stack([babble(c, unique_n, 9, WALLA) for _ in range(2)])
+    chatter = dsp.lowpass(chatter + chatter[::-1], c.sr, 3600, order=4)
+    chatter = dsp.loop_texture(chatter, c.n, c.sr, c.rng)
     clinks = np.zeros((2, c.n))
     for side in range(2):
         grains = [dsp.modal_strike(c.sr, c.rng.uniform(1800, 6000, 2), c.rng.uniform(0.05, 0.3, 2),
@@ -103,4 +105,4 @@ def restaurant_ambience(c: RecipeContext) -> np.ndarray:
         positions = dsp.poisson_times(c.rng, c.n, c.sr, 0.8 + 1.5 * c.p.intensity)
         clinks[side] = dsp.place_variants(c.n, grains, positions,
                                           c.rng.uniform(0.2, 1.0, positions.size), c.rng)
-    return dsp.normalise_rms(chatter, 0.1) + 0.35 * dsp.normalise_rms(clinks, 0.1)
+    return dsp.normalise_rms(chatter, 0.1) + 0.06 * dsp.normalise_rms(clinks, 0.1)

@@ -10,7 +10,12 @@ import numpy as np
 from engine.generation.procedural import dsp
 from engine.generation.procedural.params import RecipeContext
 from engine.generation.procedural.registry import recipe
-from engine.generation.procedural.voice import contour, glide_weights, voiced
+from engine.generation.procedural.voice import (
+    contour,
+    formant_track,
+    pulse_source,
+    voiced,
+)
 
 
 def _calls(c: RecipeContext, grains: list[np.ndarray], positions: np.ndarray,
@@ -177,25 +182,35 @@ def rooster(c: RecipeContext) -> np.ndarray:
 
 # ---- dogs, cats, horses, wolves -----------------------------------------------------------
 
-def _bark(sr: int, rng: np.random.Generator, peak_hz: float, scale: float,
-          length_s: float) -> np.ndarray:
+def _bark(sr: int, rng: np.random.Generator, size: float, length_s: float) -> np.ndarray:
+    """One bark: a burst of air, then a rough cry (uneven, alternating pulses) whose pitch
+    leaps and falls while the jaw opens and closes (the formants sweep: "wuf"); a big dog
+    barks lower, with a longer throat. The cry is held, then cut off, not rung out."""
     n = int(length_s * sr)
-    pitch = peak_hz * contour(n, [0, 0.25, 1], [0.75, 1.0, 0.6])
-    bark = voiced(sr, rng, pitch, ["a", "o"], scale=scale, breath=0.6, brightness=0.8,
-                  rough=0.5, q=3.5)
-    return bark * dsp.attack_decay(n, sr, 0.012, length_s * 0.4)
+    peak = (1320 - 700 * size) * rng.uniform(0.9, 1.1)
+    f0 = peak * contour(n, [0, 0.12, 0.5, 1], [1.08, 1.0, 0.8, 0.58])
+    source = pulse_source(sr, rng, f0, tilt_hz=3300, jitter=0.14, shimmer=0.22,
+                          subharmonic=0.49 * rng.uniform(0.6, 1.0), breath=0.34)
+    scale = 1.5 * (1.4 - 0.7 * size)
+    jaw = contour(n, [0, 0.3, 1], [0.85, 1.0, 0.7])
+    formants = [620 * scale * jaw, 1500 * scale * (0.85 + 0.15 * jaw), 2700 * scale]
+    widths = [220 * scale, 315 * scale, 510 * scale]
+    bark = formant_track(source, sr, formants, widths, [1.0, 0.2, 0.46])
+    onset = dsp.noise_burst(sr, rng, min(0.03, length_s), 300, 5000, 0.001, 0.008)
+    dsp.add_into(bark, 0, 0.95 * onset * np.std(bark) / (np.std(onset) + 1e-9))
+    bark = dsp.lowpass(bark, sr, 4000, order=4)  # a throat's sound is spent by 5 kHz
+    return bark * dsp.hold_envelope(n, sr, 0.008, 0.74 * length_s)
 
 
 @recipe("dog_bark")
 def dog_bark(c: RecipeContext) -> np.ndarray:
-    """A dog barking: short, rough, pitched bursts in volleys; bigger dogs bark lower."""
-    size = c.timbre.uniform(0.05, 0.95) * 0.7 + 0.3 * c.p.size
-    peak = c.timbre.uniform(0.9, 1.1) * (900 - 650 * size)
-    scale = 1.45 - 0.7 * size
-    barks = [_bark(c.sr, c.timbre, peak * c.timbre.uniform(0.92, 1.08), scale,
-                   c.timbre.uniform(0.12, 0.22) * (0.8 + 0.4 * size)) for _ in range(4)]
-    positions = c.onsets(3, c.timbre.uniform(0.28, 0.42), jitter=0.2, first_s=0.03,
-                         group_pause_s=c.timbre.uniform(1.0, 2.0))
+    """A dog barking: short, rough, pitched bursts in volleys of about three; a big dog barks
+    lower and longer, a small one yaps, high and quick."""
+    size = float(np.clip(c.timbre.uniform(0.05, 0.95) * 0.5 + 0.5 * c.p.size, 0, 1))
+    length = (0.17 + 0.095 * size) * c.timbre.uniform(0.9, 1.1)
+    barks = [_bark(c.sr, c.timbre, size, length * c.timbre.uniform(0.85, 1.15)) for _ in range(4)]
+    positions = c.onsets(3, 0.31 * c.timbre.uniform(0.8, 1.2), jitter=0.2, first_s=0.03,
+                         group_pause_s=0.48 * c.timbre.uniform(1.0, 2.0))
     return _calls(c, barks, positions, c.rng.uniform(0.75, 1.0, positions.size))
 
 
@@ -218,40 +233,64 @@ def dog_growl(c: RecipeContext) -> np.ndarray:
     return out
 
 
+def _meow(sr: int, rng: np.random.Generator, f0: float, length_s: float) -> np.ndarray:
+    """One meow: the mouth opens early and half closes ("mi-a-ow": the first formant sweeps
+    up and back), the pitch rises to a peak a third in and falls away; breathy, uneven."""
+    n = int(length_s * sr)
+    pitch = f0 * contour(n, [0, 0.3, 1], [0.6, 1.1, 0.53])
+    source = pulse_source(sr, rng, pitch, tilt_hz=1800, jitter=0.09, shimmer=0.21,
+                          subharmonic=0.01, breath=0.54)
+    mouth = contour(n, [0, 0.22, 1], [0.7, 1.0, 0.75])
+    formants = [1450 * mouth, 2650 * (0.8 + 0.2 * mouth), 4750]
+    meow = formant_track(source, sr, formants, [340, 510, 850], [1.0, 0.41, 0.01])
+    meow = dsp.lowpass(meow, sr, 6500, order=4)
+    return meow * dsp.hold_envelope(n, sr, 0.12, 0.25 * length_s)
+
+
 @recipe("cat_meow")
 def cat_meow(c: RecipeContext) -> np.ndarray:
-    """A cat meowing: mee-ow, the pitch rising then falling."""
-    f0 = c.timbre.uniform(500, 750) * (1.2 - 0.4 * c.p.size)
-    meows = []
-    for _ in range(3):
-        n = int(c.timbre.uniform(0.55, 1.0) * c.sr)
-        pitch = f0 * contour(n, [0, 0.35, 1], [0.85, 1.1, 0.7])
-        weights = glide_weights(3, n, [0.0, 0.45, 1.0])
-        meow = voiced(c.sr, c.timbre, pitch, ["i", "a", "u"], weights, scale=1.5, breath=0.15,
-                      brightness=0.7, q=5.0)
-        meows.append(meow * dsp.hold_envelope(n, c.sr, 0.06, 0.2))
-    positions = c.onsets(1, 2.0, jitter=0.3, first_s=0.05, group_pause_s=1.5)
+    """A cat meowing: long, rising and falling mee-ows; a kitten higher and shorter; a hiss
+    when the caption says so."""
+    f0 = c.timbre.uniform(495, 610) * (1.2 - 0.4 * c.p.size)
+    meows = [_meow(c.sr, c.timbre, f0 * c.timbre.uniform(0.9, 1.1),
+                   c.timbre.uniform(0.8, 1.5) * (0.6 + 0.8 * c.p.size)) for _ in range(3)]
+    positions = c.onsets(1, 1.25, jitter=0.3, first_s=0.05, group_pause_s=1.1)
     return _calls(c, meows, positions, c.rng.uniform(0.7, 1.0, positions.size))
+
+
+def _neigh(sr: int, rng: np.random.Generator, top_hz: float, length_s: float) -> np.ndarray:
+    """A whinny: a high, bright cry that trembles (pitch and level shake some fourteen times
+    a second, more towards the end) and sags a little as it goes."""
+    n = int(length_s * sr)
+    t = np.arange(n) / sr
+    shake = np.sin(2 * np.pi * 13.7 * rng.uniform(0.9, 1.1) * t + rng.uniform(0, 2 * np.pi))
+    depth = 0.025 * contour(n, [0, 0.2, 1], [0.3, 1.0, 1.2])
+    pitch = top_hz * contour(n, [0, 0.06, 0.6, 1], [0.88, 1.0, 0.88, 0.85]) * (1 + depth * shake)
+    source = pulse_source(sr, rng, pitch, tilt_hz=5800, jitter=0.011, shimmer=0.41,
+                          subharmonic=0.05, breath=0.51)
+    formants = [1020, 1920, 3170]
+    cry = formant_track(source, sr, formants, [215, 290, 430], [1.0, 1.2, 0.09])
+    cry *= dsp.hold_envelope(n, sr, 0.055, 0.6 * length_s)
+    return cry * (1 + 0.3 * shake)
+
+
+def _snort(sr: int, rng: np.random.Generator, length_s: float) -> np.ndarray:
+    """A snort: air blown out through the nostrils, fluttering."""
+    n = int(length_s * sr)
+    flutter = 0.5 + 0.5 * np.sin(2 * np.pi * rng.uniform(25, 35) * np.arange(n) / sr)
+    air = dsp.bandpass(rng.standard_normal(n), sr, 200, 2500)
+    return air * flutter * dsp.attack_decay(n, sr, 0.02, 0.35 * length_s)
 
 
 @recipe("horse_neigh")
 def horse_neigh(c: RecipeContext) -> np.ndarray:
-    """A horse neighing: a high whinny that shakes and falls, then a snort."""
-    top = c.timbre.uniform(850, 1150) * c.rng.uniform(0.96, 1.04)
-    n = int(c.timbre.uniform(1.1, 1.6) * c.sr)
-    t = np.arange(n) / c.sr
-    vibrato = 1 + 0.1 * np.sin(2 * np.pi * c.timbre.uniform(10, 14) * t) * np.linspace(0.3, 1, n)
-    pitch = top * contour(n, [0, 0.1, 0.6, 1], [0.8, 1.0, 0.7, 0.35]) * vibrato
-    whinny = voiced(c.sr, c.timbre, pitch, ["e", "a", "o"], scale=1.1, breath=0.35,
-                    brightness=0.8, rough=0.3, q=4.0)
-    whinny *= dsp.hold_envelope(n, c.sr, 0.05, 0.3)
-    snort_n = int(0.35 * c.sr)
-    flutter = 0.5 + 0.5 * np.sin(2 * np.pi * 28 * np.arange(snort_n) / c.sr)
-    snort = dsp.lowpass(c.timbre.standard_normal(snort_n), c.sr, 1200) * flutter * \
-        dsp.attack_decay(snort_n, c.sr, 0.02, 0.12)
+    """A horse neighing: a high, trembling whinny, a short snort after it."""
+    top = c.timbre.uniform(1500, 1800) * c.rng.uniform(0.96, 1.04)
+    whinny = _neigh(c.sr, c.timbre, top, c.timbre.uniform(1.45, 1.95))
+    snort = _snort(c.sr, c.timbre, 0.35)
     call = np.concatenate([whinny, np.zeros(int(0.1 * c.sr)),
-                           0.5 * snort * np.std(whinny) / (np.std(snort) + 1e-9)])
-    positions = c.onsets(1, 4.0, jitter=0.2, first_s=c.rng.uniform(0.03, 0.25), group_pause_s=2.0)
+                           0.04 * snort * np.std(whinny) / (np.std(snort) + 1e-9)])
+    positions = c.onsets(1, 1.8, jitter=0.2, first_s=c.rng.uniform(0.03, 0.25), group_pause_s=2.0)
     return _calls(c, [call], positions)
 
 
@@ -305,17 +344,27 @@ def wolf_howl(c: RecipeContext) -> np.ndarray:
 
 # ---- farm ---------------------------------------------------------------------------------
 
+def _moo(sr: int, rng: np.random.Generator, f0: float, length_s: float) -> np.ndarray:
+    """A moo: a long, low, rough bellow; the mouth, nearly closed at first ("mmm"), opens
+    late in the call ("ooo"); the pitch rises a third of the way in and sags at the end."""
+    n = int(length_s * sr)
+    pitch = f0 * contour(n, [0, 0.3, 0.8, 1], [1.1, 1.05, 1.0, 0.66])
+    source = pulse_source(sr, rng, pitch, tilt_hz=1830, jitter=0.017, shimmer=0.37,
+                          subharmonic=0.17, breath=0.4, breath_band=(200.0, 4000.0))
+    mouth = contour(n, [0, 0.7, 1], [0.45, 1.0, 0.61])
+    formants = [205 * mouth, 460 * (0.7 + 0.3 * mouth), 1010]
+    moo = formant_track(source, sr, formants, [112, 187, 300], [1.0, 1.25, 0.26])
+    moo = dsp.lowpass(moo, sr, 5000, order=4)
+    return moo * dsp.hold_envelope(n, sr, 0.09, 0.25 * length_s)
+
+
 @recipe("cow_moo", rate=24_000)
 def cow_moo(c: RecipeContext) -> np.ndarray:
-    """A cow mooing: a long, low mmm-ooo."""
-    f0 = c.timbre.uniform(105, 150) * c.rng.uniform(0.95, 1.05)
-    n = int(c.timbre.uniform(1.4, 2.2) * c.sr)
-    pitch = f0 * contour(n, [0, 0.3, 0.8, 1], [0.9, 1.05, 1.0, 0.8])
-    weights = glide_weights(3, n, [0.0, 0.35, 1.0])
-    moo = voiced(c.sr, c.timbre, pitch, ["m", "o", "u"], weights, scale=0.75, breath=0.1,
-                 brightness=0.5, rough=0.15, q=5.0)
-    moo *= dsp.hold_envelope(n, c.sr, 0.2, 0.4)
-    positions = c.onsets(1, 4.0, jitter=0.2, first_s=c.rng.uniform(0.03, 0.25), group_pause_s=3.0)
+    """A cow mooing: long, low, rough mmm-ooos."""
+    f0 = c.timbre.uniform(250, 295) * c.rng.uniform(0.95, 1.05)
+    moo = _moo(c.sr, c.timbre, f0, c.timbre.uniform(2.5, 3.3))
+    positions = c.onsets(1, 2.35, jitter=0.2, first_s=c.rng.uniform(0.03, 0.25),
+                         group_pause_s=0.8)
     return _calls(c, [moo], positions)
 
 

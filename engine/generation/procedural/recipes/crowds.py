@@ -5,6 +5,8 @@ Speech is never intelligible here: it is a stand-in with the rhythm and melody o
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from engine.generation.procedural import dsp
@@ -15,6 +17,7 @@ from engine.generation.procedural.voice import (
     contour,
     formant_filter,
     glide_weights,
+    pulse_source,
     voiced,
 )
 
@@ -22,10 +25,31 @@ _TALK_VOWELS = ("a", "e", "i", "o", "u")
 _LOOP_ABOVE_S = 40.0  # longer crowd beds repeat a 40 s texture with crossfades (cheap, unnoticed)
 
 
-def babble(c: RecipeContext, n: int, voices: int, f0_range: tuple[float, float],
-           syllable_hz: float, talk_share: float, brightness: float = 0.5,
+@dataclass(frozen=True)
+class Talk:
+    """How a group of voices talks: their pitch, pace and the throat they talk with."""
+
+    f0_range: tuple[float, float]
+    syllable_hz: float
+    talk_share: float  # of the time each voice is talking
+    melody: float = 0.18  # pitch swing of a phrase
+    brightness: float = 0.5  # (the smooth buzz of a single voice)
+    rough: bool = False  # a crowd's voices: the pulsed throat with its faults, breathy
+    quietest: float = 0.5  # the quietest voice's level against the loudest
+    vowel_q: float = 5.0
+    consonants: float = 0.05
+
+
+# Walla: two dozen voices and more, quick, breathy and never all silent, at every distance,
+# all around, their highs lost in the room.
+WALLA = Talk(f0_range=(153.0, 280.0), syllable_hz=8.8, talk_share=1.0, melody=0.35,
+             rough=True, quietest=0.24, vowel_q=12.0, consonants=0.049)
+
+
+def babble(c: RecipeContext, n: int, voices: int, talk: Talk,
            timbre: np.random.Generator | None = None) -> np.ndarray:
-    """Several voices talking at once, unintelligibly.
+    """Several voices talking at once, unintelligibly: syllables of changing vowels with
+    consonants between them, in phrases and pauses, each voice with its own melody.
 
     All voices share five vowel filters: each voice's buzz is weighted into the filter of
     the vowel it is on, so the cost grows with the voices only by a few multiplications.
@@ -35,20 +59,24 @@ def babble(c: RecipeContext, n: int, voices: int, f0_range: tuple[float, float],
     columns = np.arange(n)
     consonants = np.zeros(n)
     for _ in range(voices):
-        base = voice_rng.uniform(*f0_range)
-        melody = 1 + 0.18 * (dsp.smooth_curve(c.rng, n, c.sr, 2.5) - 0.5)
-        buzz = dsp.glottal(base * melody, n, c.sr, brightness, c.rng, 0.02)
+        base = voice_rng.uniform(*talk.f0_range)
+        melody = 1 + talk.melody * (dsp.smooth_curve(c.rng, n, c.sr, 2.5) - 0.5)
+        if talk.rough:
+            buzz = pulse_source(c.sr, c.rng, base * melody, tilt_hz=1150, jitter=0.039,
+                                shimmer=0.29, breath=0.77)
+        else:
+            buzz = dsp.glottal(base * melody, n, c.sr, talk.brightness, c.rng, 0.02)
         buzz /= np.std(buzz) + 1e-9
-        rate = syllable_hz * (1 + 0.7 * (dsp.smooth_curve(c.rng, n, c.sr, 3) - 0.5))
+        rate = talk.syllable_hz * (1 + 0.7 * (dsp.smooth_curve(c.rng, n, c.sr, 3) - 0.5))
         phase = np.cumsum(rate) / c.sr + c.rng.random()
         syllable = 0.5 - 0.5 * np.cos(2 * np.pi * phase)
         syllable *= np.sqrt(syllable)  # ** 1.5, a sharper syllable shape
-        talks = dsp.smooth_curve(c.rng, n, c.sr, 0.5) < talk_share
+        talks = dsp.smooth_curve(c.rng, n, c.sr, 0.5) < talk.talk_share
         if voices == 1:  # one speaker: the event starts with them talking
             talks[: int(min(1.5, n / c.sr) * c.sr)] = True
         talking = dsp.lowpass(talks.astype(float), c.sr, 6)
-        stress = 0.25 + 0.75 * dsp.smooth_curve(c.rng, n, c.sr, syllable_hz / 1.5)
-        amp = syllable * talking * stress * voice_rng.uniform(0.5, 1.0)
+        stress = 0.25 + 0.75 * dsp.smooth_curve(c.rng, n, c.sr, talk.syllable_hz / 1.5)
+        amp = syllable * talking * stress * voice_rng.uniform(talk.quietest, 1.0)
         index = np.floor(phase).astype(int)
         # a new vowel each syllable; it changes where the syllable is silent, so no click
         vowel_of = c.rng.integers(0, len(_TALK_VOWELS), index.max() - index.min() + 1)[
@@ -58,30 +86,32 @@ def babble(c: RecipeContext, n: int, voices: int, f0_range: tuple[float, float],
             gap = (1 - syllable) ** 2
             gap *= gap
             consonants += gap * gap * talking
-    scale = 1.0 + 0.25 * (np.mean(f0_range) > 170)  # higher voices, shorter tracts
+    scale = 1.0 + 0.25 * (np.mean(talk.f0_range) > 170)  # higher voices, shorter tracts
     out = np.zeros(n)
     for k, vowel in enumerate(_TALK_VOWELS):
-        out += formant_filter(inputs[k], c.sr, np.asarray(VOWELS[vowel]) * scale, 5.0)
+        out += formant_filter(inputs[k], c.sr, np.asarray(VOWELS[vowel]) * scale, talk.vowel_q)
     hiss = dsp.bandpass(c.rng.standard_normal(n), c.sr, 2500, min(7500, 0.45 * c.sr))
-    out += 0.05 * hiss * consonants  # consonants between the vowels
+    out += talk.consonants * hiss * consonants  # consonants between the vowels
     return out
 
 
-def _crowd_bed(c: RecipeContext, voices: int, f0_range: tuple[float, float],
-               syllable_hz: float, talk_share: float, brightness: float) -> np.ndarray:
+def _crowd_bed(c: RecipeContext, voices: int, talk: Talk, cross: float = 0.35,
+               lowpass_hz: float | None = None) -> np.ndarray:
+    """Voices on both sides of the listener (each side heard a little on the other)."""
     unique_n = min(c.n, int(_LOOP_ABOVE_S * c.sr))
-    sides = [babble(c, unique_n, voices // 2, f0_range, syllable_hz, talk_share, brightness)
-             for _ in range(2)]
-    bed = np.stack(sides)
-    bed = bed + 0.35 * bed[::-1]  # voices heard from both sides
+    bed = np.stack([babble(c, unique_n, voices // 2, talk) for _ in range(2)])
+    bed = bed + cross * bed[::-1]
+    if lowpass_hz:
+        bed = dsp.lowpass(bed, c.sr, lowpass_hz, order=4)
     return dsp.loop_texture(bed, c.n, c.sr, c.rng)
 
 
 @recipe("crowd_murmur", rate=16_000)
 def crowd_murmur(c: RecipeContext) -> np.ndarray:
-    """A crowd murmuring: many people talking at once, no words made out."""
-    voices = 6 + int(8 * c.p.intensity)
-    return _crowd_bed(c, voices, (95, 230), 4.5, 0.6, 0.4)
+    """A crowd murmuring (walla): many people talking at once, quick and breathy, near and
+    far, no words made out."""
+    voices = int(24 + 6 * c.p.intensity)
+    return _crowd_bed(c, voices, WALLA, cross=1.0, lowpass_hz=3600)
 
 
 @recipe("voice_talking", rate=16_000)
@@ -89,7 +119,8 @@ def voice_talking(c: RecipeContext) -> np.ndarray:
     """One person speaking (unintelligible stand-in): phrases, pauses, a natural melody."""
     male = c.timbre.random() < 0.5
     f0 = (c.timbre.uniform(95, 135),) * 2 if male else (c.timbre.uniform(175, 235),) * 2
-    return babble(c, c.n, 1, f0, c.timbre.uniform(4.0, 5.5), 0.62, 0.5, timbre=c.timbre)
+    talk = Talk(f0_range=f0, syllable_hz=c.timbre.uniform(4.0, 5.5), talk_share=0.62)
+    return babble(c, c.n, 1, talk, timbre=c.timbre)
 
 
 def _shout(sr: int, rng: np.random.Generator, f0_range: tuple[float, float]) -> np.ndarray:
@@ -124,7 +155,8 @@ def applause(c: RecipeContext) -> np.ndarray:
 def cheering(c: RecipeContext) -> np.ndarray:
     """A crowd cheering: shouts of joy over a roar of voices, whistles and clapping."""
     shouts = [_shout(c.sr, c.rng, (180, 420)) for _ in range(12)]
-    roar = _crowd_bed(c, 6, (160, 380), 3.0, 0.85, 0.75)
+    roar = _crowd_bed(c, 6, Talk(f0_range=(160, 380), syllable_hz=3.0, talk_share=0.85,
+                                 brightness=0.75))
     rate = 4 + 10 * c.p.intensity
     sides = []
     for _ in range(2):

@@ -140,27 +140,32 @@ def footsteps_grass(c: RecipeContext) -> np.ndarray:
 
 @recipe("door_creak")
 def door_creak(c: RecipeContext) -> np.ndarray:
-    """A hinge creaking as a door swings: stick-slip pulses whose rate wanders."""
+    """A door swinging on a dry hinge: the latch lets go with a click, then stick-slip pulses
+    at a rate that wanders (a creak is a pitch that moves) ring the wood of the door."""
     metal = c.p.material == "metal"
-    base_hz = c.timbre.uniform(45, 100) * (4.0 if metal else 1.0)
-    modes = (c.timbre.uniform(380, 650), c.timbre.uniform(900, 1400), c.timbre.uniform(1900, 2800))
-    swing_s = min(c.seconds * 0.9, 1.2 + 2.5 * (1 - c.p.speed))
+    base_hz = c.timbre.uniform(67, 200) * (4.0 if metal else 1.0)
+    modes = (c.timbre.uniform(225, 385), c.timbre.uniform(530, 830), c.timbre.uniform(1125, 1660))
+    swing_s = min(c.seconds * 0.9, 0.5 + 3.0 * (1 - c.p.speed))
     n = int(swing_s * c.sr)
     t = np.linspace(0, 1, n)
-    wander = dsp.smooth_curve(c.rng, n, c.sr, 3)
-    rate = base_hz * (0.7 + 0.8 * np.sin(np.pi * t) ** 0.7 + 0.25 * wander)
+    wander = dsp.smooth_curve(c.rng, n, c.sr, 4.2)
+    rate = base_hz * (0.5 + 0.1 * np.sin(np.pi * t) ** 0.7 + 0.23 * wander)
     cycles = np.cumsum(rate) / c.sr
     positions = np.flatnonzero(np.diff(np.floor(cycles), prepend=0) > 0)
-    positions = positions + c.rng.integers(0, max(int(0.1 * c.sr / base_hz), 1), positions.size)
-    hits = dsp.impulse_train(n, positions, c.rng.uniform(0.5, 1.0, positions.size))
-    q = 25 if metal else 12
-    hits = dsp.lowpass(hits, c.sr, 5000)
-    body = dsp.resonate(hits, c.sr, modes, q, [1.0, 0.8, 0.5])
-    body += 0.05 * dsp.bandpass(hits, c.sr, 2000, 5000)
-    env = np.sin(np.pi * t) ** 0.4 * (0.6 + 0.4 * dsp.smooth_curve(c.rng, n, c.sr, 4))
+    positions = positions + c.rng.integers(0, max(int(0.11 * c.sr / base_hz), 1), positions.size)
+    hits = dsp.impulse_train(n, positions, c.rng.uniform(0.6, 1.0, positions.size))
+    hits = dsp.lowpass(hits, c.sr, 3100)
+    body = dsp.resonate(hits, c.sr, modes, 25 if metal else 14, [1.0, 0.52, 0.46])
+    body += 0.78 * dsp.bandpass(hits, c.sr, 2000, 5000)
+    env = np.sin(np.pi * t) ** 0.39 * (0.6 + 0.4 * dsp.smooth_curve(c.rng, n, c.sr, 1.1))
+    creak = body * env
     out = np.zeros(c.n)
     start = int(0.03 * c.sr)
-    out[start:start + n] = (body * env)[:c.n - start]
+    latch = dsp.modal_strike(c.sr, c.timbre.uniform(1800, 4000, 3), [0.03, 0.02, 0.015],
+                             [1.0, 0.6, 0.4], 0.15, c.rng, noise_level=0.6, noise_decay_s=0.002)
+    dsp.add_into(out, start, 2.0 * latch * np.abs(creak).max() / (np.abs(latch).max() + 1e-9))
+    start += int(0.12 * c.sr)
+    out[start:start + n] += creak[:max(c.n - start, 0)]
     return out
 
 
@@ -187,32 +192,42 @@ def door_knock(c: RecipeContext) -> np.ndarray:
 
 @recipe("door_slam")
 def door_slam(c: RecipeContext) -> np.ndarray:
-    """A door slammed shut: a deep boom of the panel, the latch, a rattle of the frame."""
+    """A door slammed shut: the slap of the panel against the frame (a broad thud of 100 Hz
+    to 2.6 kHz), the panel's deep boom, the latch snapping home and the frame rattling, all
+    over within a third of a second; the air it pushed just before."""
     size = 0.5 + 0.5 * c.p.size
     metal = c.p.material == "metal"
     out = np.zeros(c.n)
     for position in c.onsets(1, 2.0, first_s=0.12, fill=False):
-        length = min(int(1.0 * c.sr), c.n - position)
-        low = c.timbre.uniform(55, 80) / size
+        length = min(int(0.3 * c.sr), c.n - position)
+        low = c.timbre.uniform(38, 63) / size
         boom = dsp.modal_strike(c.sr, [low, low * 1.8, low * 3.1, low * 5.3],
-                                [0.18, 0.1, 0.06, 0.04], [1.0, 0.7, 0.5, 0.3], 1.0, c.rng,
-                                noise_level=1.2, noise_decay_s=0.01)
+                                [0.043, 0.03, 0.02, 0.015], [1.0, 0.7, 0.5, 0.3], 0.3, c.rng,
+                                noise_level=1.4, noise_decay_s=0.01)
         if metal:
             ring_hz = c.timbre.uniform(250, 400) * np.array([1, 2.7, 5.2, 8.9])
-            boom += dsp.modal_strike(c.sr, ring_hz,
-                                     [0.6, 0.4, 0.25, 0.15], [0.5, 0.6, 0.4, 0.2], 1.0, c.rng)
+            boom += dsp.modal_strike(c.sr, ring_hz, [0.6, 0.4, 0.25, 0.15],
+                                     [0.5, 0.6, 0.4, 0.2], 0.3, c.rng)
+        slap = dsp.noise_burst(c.sr, c.rng, 0.3, 105, 2640, 0.0005, 0.113)
         latch = dsp.noise_burst(c.sr, c.rng, 0.02, 2500, 9000, 0.0002, 0.002)
-        rattle = dsp.modal_strike(c.sr, c.rng.uniform(300, 900, 3), [0.04, 0.03, 0.02],
-                                  [0.3, 0.2, 0.2], 0.3, c.rng)
-        hit = boom
-        dsp.add_into(hit, 0, 0.6 * latch)
-        at = int(0.03 * c.sr)
-        dsp.add_into(hit, at, rattle)
-        whoosh_n = int(0.1 * c.sr)  # air pushed by the swinging door
+        latch_ring = dsp.modal_strike(c.sr, c.timbre.uniform(1800, 4000, 3), [0.03, 0.02, 0.015],
+                                      [1.0, 0.6, 0.4], 0.15, c.rng)
+        rattle_grain = dsp.modal_strike(c.sr, c.rng.uniform(300, 1500, 3), [0.02, 0.015, 0.01],
+                                        [0.5, 0.4, 0.3], 0.08, c.rng, noise_level=0.5,
+                                        noise_decay_s=0.002)
+        rattle = dsp.place(length, rattle_grain, [int(0.02 * c.sr)], 1.0)
+        hit = np.zeros(length)
+        for part, level in ((boom, 0.96), (slap, 2.0), (latch, 0.46), (latch_ring, 0.47),
+                            (rattle, 0.55)):
+            part = dsp.normalise_rms(part[:length], 0.1) * level
+            hit[:part.size] += part
+        hit = dsp.lowpass(hit, c.sr, 8800, order=4)
+        hit *= dsp.hold_envelope(length, c.sr, 0.0, 0.62 * length / c.sr)
+        whoosh_n = int(0.1 * c.sr)
         whoosh = dsp.lowpass(c.rng.standard_normal(whoosh_n), c.sr, 600)
-        whoosh *= np.linspace(0, 0.15, whoosh_n)
+        whoosh *= np.linspace(0, 0.46, whoosh_n)
         dsp.add_into(out, position - whoosh_n, whoosh)
-        dsp.add_into(out, position, hit[:length])
+        dsp.add_into(out, position, hit)
     return out
 
 

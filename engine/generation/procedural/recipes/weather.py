@@ -1,6 +1,8 @@
 """Rain, wind and thunder."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from engine.generation.procedural import dsp
@@ -98,63 +100,90 @@ def wind_howling(c: RecipeContext) -> np.ndarray:
     return _wind(c, gust_rate_hz=0.35, howl=1.1 + 0.5 * c.p.intensity, q=9.0)
 
 
+@dataclass(frozen=True)
+class Roll:
+    """How a roll of thunder rumbles: when its swells arrive and die, how it grumbles."""
+
+    spread: float = 0.6  # swells arrive over this share of the roll
+    width: float = 1.0  # how long each swell lasts
+    fall: float = 0.8  # each later swell this much softer
+    grumble: float = 0.3  # depth of the level's shaking
+    grumble_hz: float = 6.0
+    corner_hz: float = 15.0  # the low noise's spectrum: -6 dB/octave above this
+    mid_band: tuple[float, float] = (200.0, 1200.0)
+    mid: float = 0.0  # the roll's middle (the far channel's crackle, heard as a roar)
+
+
+NEAR_ROLL = Roll(spread=0.8, width=0.38, fall=0.65, grumble=0.064, grumble_hz=1.33,
+                 corner_hz=80.0, mid_band=(108.0, 990.0), mid=0.98)
+FAR_ROLL = Roll(spread=1.2, width=1.67, fall=1.0, grumble=0.54, grumble_hz=4.65,
+                corner_hz=46.0, mid_band=(233.0, 4000.0), mid=1.15)
+
+
 def _rumble(c: RecipeContext, onset_s: float, length_s: float, cutoff_hz: float,
-            rolls: int, rise_s: float = 0.12) -> np.ndarray:
-    """Rolling thunder: several overlapping swells of low noise, each decaying."""
+            rolls: int, rise_s: float = 0.12, roll: Roll = Roll()) -> np.ndarray:
+    """Rolling thunder: several overlapping swells of low noise, each decaying, the whole
+    grumbling (its level shakes a few times a second) as the sound of the far parts of the
+    channel arrives."""
     n = c.n
     t = c.t
     env = np.zeros(n)
     for k in range(rolls):
-        at = onset_s + (k / rolls) ** 1.3 * length_s * 0.6 + c.rng.uniform(0, 0.3)
-        width = c.rng.uniform(0.4, 1.2) * (1 + k * 0.3)
-        level = c.rng.uniform(0.5, 1.0) * (0.8 ** k)
+        at = onset_s + (k / rolls) ** 1.3 * length_s * roll.spread + c.rng.uniform(0, 0.3)
+        width = c.rng.uniform(0.4, 1.2) * (1 + k * 0.3) * roll.width
+        level = c.rng.uniform(0.5, 1.0) * (roll.fall ** k)
         rel = t - at
         rise = np.clip(rel / rise_s, 0, 1)
         env += level * np.where(rel > 0, rise * rise * (3 - 2 * rise) * np.exp(-rel / width), 0)
-    flicker = 0.7 + 0.3 * c.wobble(6.0)
+    flicker = (1 - roll.grumble) + roll.grumble * c.wobble(roll.grumble_hz)
     out = []
     for _ in range(2):
-        low = dsp.lowpass(dsp.brown(c.rng, n, sr=c.sr, corner_hz=15), c.sr, cutoff_hz, order=4)
+        low = dsp.lowpass(dsp.brown(c.rng, n, sr=c.sr, corner_hz=roll.corner_hz), c.sr,
+                          cutoff_hz, order=4)
         low = dsp.highpass(low, c.sr, 22)
-        out.append(low * env * flicker)
+        body = dsp.normalise_rms(low, 0.1)
+        if roll.mid > 0:
+            mid = dsp.bandpass(dsp.pink(c.rng, n), c.sr, *roll.mid_band)
+            body = body + roll.mid * dsp.normalise_rms(mid, 0.1)
+        out.append(body * env * flicker)
     return np.stack(out)
 
 
 @recipe("thunder_near", rate=32_000)
 def thunder_near(c: RecipeContext) -> np.ndarray:
-    """A close strike: a tearing crack, then a long roll."""
+    """A close strike: a tearing crack a second long (a rain of sharp impulses over noise
+    from 550 Hz up), then a roll of five swells under it, dying within a few seconds."""
     strikes = c.onsets(1, max(c.seconds, 6.0), first_s=0.05, fill=False)
     out = np.zeros((2, c.n))
     for position in strikes:
         seg = c.n - position
         sub = RecipeContext(seg, c.sr, c.rng, c.timbre, c.p, c.start_s, c.scene_seed, c.name)
-        roll = _rumble(sub, 0.08, min(sub.seconds, 7.0), 300 + 300 * c.p.brightness, 5)
+        roll = _rumble(sub, 0.08, min(sub.seconds, 5.6), 560 + 300 * c.p.brightness, 5,
+                       roll=NEAR_ROLL)
         roll = dsp.normalise_rms(roll, 0.1)
-        crack_n = min(int(0.9 * c.sr), seg)
-        rip_at = dsp.poisson_times(c.rng, crack_n, c.sr, 900)
+        crack_n = min(int(1.1 * c.sr), seg)
+        rip_at = dsp.poisson_times(c.rng, crack_n, c.sr, 1000)
         rip = dsp.impulse_train(crack_n, rip_at, c.rng.uniform(0.3, 1.0, rip_at.size))
-        rip = rip * dsp.attack_decay(crack_n, c.sr, 0.002, 0.12)
-        crack = dsp.highpass(c.rng.standard_normal(crack_n), c.sr, 300) * dsp.attack_decay(
-            crack_n, c.sr, 0.003, 0.09) + 3 * dsp.bandpass(rip, c.sr, 800, 9000)
-        crack = dsp.normalise_rms(crack, 0.1) * (1.5 + 2.0 * c.p.intensity)
-        out[:, position:] += roll * 1.4
-        other = dsp.highpass(c.rng.standard_normal(crack_n), c.sr, 300) * dsp.attack_decay(
-            crack_n, c.sr, 0.003, 0.09)
-        out[0, position:position + crack_n] += crack
-        out[1, position:position + crack_n] += crack * 0.5 + 0.5 * dsp.normalise_rms(
-            other, 0.1) * (1.5 + 2.0 * c.p.intensity)
-    return out
+        rip = rip * dsp.attack_decay(crack_n, c.sr, 0.002, 0.072)
+        crack = dsp.highpass(c.rng.standard_normal(crack_n), c.sr, 550) * dsp.attack_decay(
+            crack_n, c.sr, 0.003, 0.25) + 1.54 * dsp.bandpass(rip, c.sr, 800, 2270)
+        crack = dsp.normalise_rms(crack, 0.1) * (1.6 + 2.0 * c.p.intensity)
+        out[:, position:] += roll * 2.6
+        out[:, position:position + crack_n] += crack
+    return dsp.lowpass(out, c.sr, 11000, order=4)
 
 
 @recipe("thunder_far", rate=16_000)
 def thunder_far(c: RecipeContext) -> np.ndarray:
-    """Distant thunder: no crack, a slow low roll."""
+    """Distant thunder: no crack; a slow roll that grumbles (its level shakes four or five
+    times a second) over a low rumble, swells arriving for seconds and dying slowly."""
     strikes = c.onsets(1, max(c.seconds, 8.0), first_s=0.1, fill=False)
     out = np.zeros((2, c.n))
     for position in strikes:
         seg = c.n - position
         sub = RecipeContext(seg, c.sr, c.rng, c.timbre, c.p, c.start_s, c.scene_seed, c.name)
-        roll = _rumble(sub, 0.1, min(sub.seconds, 9.0), 110 + 80 * c.p.brightness, 6, rise_s=1.2)
+        roll = _rumble(sub, 0.1, min(sub.seconds, 2.0), 142 + 80 * c.p.brightness, 5,
+                       rise_s=0.59, roll=FAR_ROLL)
         out[:, position:] += dsp.normalise_rms(roll, 0.1)
     return out
 
