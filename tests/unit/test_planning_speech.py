@@ -26,11 +26,20 @@ def lines(plan):
 def test_quoted_words_are_lines_with_their_speaker_and_delivery(plan):
     said = {e.text: (e.speaker, e.delivery, e.track) for e in lines(plan)}
     assert said["Hold fast, lads, the storm is coming."] == ("old captain", "", TrackKind.SPEECH)
-    assert said["We will make it,"] == ("daughter", "whispered", TrackKind.SPEECH)
+    assert said["We will make it."] == ("daughter", "whispered", TrackKind.SPEECH)
     assert said["Reef the sails!"][0] == "first mate"
     assert said["Reef the sails!"][1] == "shouted"
     for event in lines(plan):  # a line lasts about as long as it takes to say
         assert 0.3 * len(event.text.split()) < event.duration_s < 0.6 * len(event.text.split()) + 1
+
+
+def test_a_tag_with_its_verb_first_names_the_speaker_and_the_verb_keeps_its_meaning():
+    story = ('"Only the sea," whispers the girl. "Come inside," said the old man. Whispers fill '
+             'the hall.')
+    plan = get_planner("offline").plan(PlanRequest(story, 20.0, 1))
+    said = {e.text: (e.speaker, e.delivery) for e in lines(plan)}
+    assert said == {"Only the sea.": ("girl", "whispered"), "Come inside.": ("old man", "")}
+    assert any(e.caption.startswith("whispers filling") for e in plan.events)
 
 
 def test_every_speaker_is_cast_a_voice_and_keeps_it(plan):

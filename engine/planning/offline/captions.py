@@ -199,7 +199,7 @@ def speech_caption(clause: Clause, phrase: Phrase) -> str:
     speaker = phrase.subject if phrase.subject and (said or is_animate(phrase.subject)) \
         else "a voice"
     verb = _participle(speaking, speaking) if speaking else "saying"
-    quote = " ".join(clause.quote.split()[:15])
+    quote = " ".join(clause.quote.split()[:15]).rstrip(",")
     return trim(f'{speaker} {verb} "{quote}"')
 
 

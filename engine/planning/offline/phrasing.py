@@ -199,6 +199,9 @@ def phrase_of(text: str, continuation: bool, previous: Phrase | None,
     tokens = _words(NAME_THE.sub("", text.strip()))  # "Jerry the mouse sneaks": "mouse sneaks"
     while tokens and tokens[0].lower() in ("and", "but", "so", "or", "yet"):
         tokens = tokens[1:]
+    inverted = _inverted_speech_tag(tokens)
+    if inverted is not None:
+        return inverted
     index = find_verb(tokens, continuation, plural_subject)
     if index is None:
         return Phrase(subject=_noun_phrase(tokens), verb="", participle="", rest="")
@@ -239,6 +242,24 @@ def phrase_of(text: str, continuation: bool, previous: Phrase | None,
         participle = (getInflection(lemma, "VBN") or (lemma,))[0]
     return Phrase(subject=subject, verb=lemma, participle=participle, rest=rest,
                   passive=passive, subjects=items)
+
+
+_TAG_DETERMINERS = frozenset("the a an his her their my our its your".split())
+
+
+def _inverted_speech_tag(tokens: list[str]) -> Phrase | None:
+    """A dialogue tag with the verb first: '"Only the sea," whispers the girl' (subject "girl",
+    verb "whisper"). Only a said or saying form before a determiner and a verbless noun
+    phrase counts: "whispers fill the hall" and "call the dog" stay as they are."""
+    if len(tokens) < 3 or tokens[1].lower() not in _TAG_DETERMINERS:
+        return None
+    lemma = verb_lemma(tokens[0])
+    if lemma not in vocabulary().language["speech_verbs"] or tokens[0].lower() == lemma:
+        return None
+    if find_verb(tokens[1:], False) is not None:
+        return None
+    return Phrase(subject=_noun_phrase(tokens[1:]), verb=lemma,
+                  participle=_participle(lemma, tokens[0]), rest="")
 
 
 def _heard(subject_tokens: list[str], rest_tokens: list[str], passive: bool,

@@ -52,8 +52,15 @@ def spoken_line(clause: Clause, phrase: Phrase, character: str = "") -> SpokenLi
         else ""
     if not speaker and not phrase.verb and character:  # a quote standing alone
         speaker = character
-    return SpokenLine(" ".join(clause.quote.split()), _ARTICLE.sub("", speaker).strip(),
+    return SpokenLine(line_text(clause.quote), _ARTICLE.sub("", speaker).strip(),
                       delivery_of(clause, phrase))
+
+
+def line_text(quote: str) -> str:
+    """The quote as spoken and subtitled: one space between words, and the comma that hands
+    over to a dialogue tag ('"Come inside," he said') read as the sentence's end."""
+    text = " ".join(quote.split())
+    return text[:-1] + "." if text.endswith(",") else text
 
 
 def delivery_of(clause: Clause, phrase: Phrase) -> str:
