@@ -7,12 +7,13 @@ import os
 import random
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
+    QFrame,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QWidget,
 )
@@ -144,9 +146,9 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(document, self.peaks)
         self.story_dock = self._dock("Story", left, Qt.DockWidgetArea.LeftDockWidgetArea,
                                      LEFT_PANEL_MIN_PX)
-        self.inspector_dock = self._dock("Inspector", self.inspector,
-                                         Qt.DockWidgetArea.RightDockWidgetArea,
-                                         INSPECTOR_MIN_PX)
+        self.inspector_dock = self._dock("Inspector", VerticalScroll(self.inspector,
+                                                                     INSPECTOR_MIN_PX),
+                                         Qt.DockWidgetArea.RightDockWidgetArea)
         self.docks = [self.story_dock, self.inspector_dock]
         self.transport = TransportBar()
         toolbar = self.addToolBar("Transport")
@@ -177,14 +179,15 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.cancel_button)
         self._show_busy(False)
 
-    def _dock(self, title: str, widget: QWidget, area, width: int) -> QDockWidget:
+    def _dock(self, title: str, widget: QWidget, area, width: int = 0) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(title)
         dock.setWidget(widget)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetFloatable
                          | QDockWidget.DockWidgetFeature.DockWidgetClosable)
-        widget.setMinimumWidth(width)
+        if width:
+            widget.setMinimumWidth(width)
         self.addDockWidget(area, dock)
         return dock
 
@@ -635,3 +638,32 @@ class MainWindow(QMainWindow):
         if batch.active:
             self.progress.setValue(int(batch.fraction() * 1000))
 
+
+
+class VerticalScroll(QScrollArea):
+    """A panel in a vertical scroll area: a tall panel (a generator's settings form, a speech
+    clip's fields) scrolls inside its dock instead of making the window taller than the
+    screen, and the dock is never narrower than the panel's fields."""
+
+    def __init__(self, panel: QWidget, min_width: int) -> None:
+        super().__init__()
+        panel.setMinimumWidth(min_width - self.verticalScrollBar().sizeHint().width())
+        self.setWidget(panel)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        panel.installEventFilter(self)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        panel = self.widget()
+        if panel is not None:
+            needed = (max(panel.minimumSizeHint().width(), panel.minimumWidth())
+                      + self.verticalScrollBar().sizeHint().width())
+            hint.setWidth(max(hint.width(), needed))
+        return hint
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the panel's fields changed: the dock may need to widen
+        return super().eventFilter(watched, event)

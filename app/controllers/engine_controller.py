@@ -156,7 +156,7 @@ class EngineController(QObject):
     def _runs_in_workers(generator_name: str) -> bool:
         try:
             return runs_in_workers(get_generator(generator_name))
-        except StudioError:
+        except (StudioError, ImportError):  # the lane's render reports it
             return False
 
     def render_scene(self, scene_id: str) -> list[Job]:

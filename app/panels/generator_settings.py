@@ -41,6 +41,9 @@ class GeneratorSettingsForm(QWidget):
         kind = setting["kind"]
         if kind == "choice":
             widget = QComboBox()
+            # long choice names ("music_box_lullaby") must not widen the inspector
+            widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            widget.setMinimumContentsLength(8)
             widget.addItems(setting["choices"])
             widget.setCurrentText(str(value))
             widget.activated.connect(self._emit)

@@ -84,8 +84,8 @@ def render_events(project: Project, events: Sequence[Event], progress: Progress 
 def _pool_safe(generator_name: str) -> bool:
     try:
         return runs_in_workers(get_generator(generator_name))
-    except StudioError:
-        return False  # an unknown generator: the serial path reports it
+    except (StudioError, ImportError):
+        return False  # unknown, or without its libraries: the serial path reports it
 
 
 def _record_failure(report: RenderReport, event: Event, error: BaseException) -> None:

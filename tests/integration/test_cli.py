@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 
 pytestmark = pytest.mark.subprocess
 
@@ -133,3 +135,25 @@ def test_the_cli_prints_the_plan_for_bad_and_good_prompts():
                                         "and 2 foreground event(s)")  # a bed under the two
     result = run_cli("plan", "?!?!", "--duration", "10")
     assert result.returncode == 2 and "no words to plan from" in result.stderr
+
+
+WITHOUT_TORCH = """
+import runpy, sys
+class NoModelLibraries:  # the desktop build before the AI pack is installed
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("torch", "torchaudio", "diffusers", "transformers"):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+sys.meta_path.insert(0, NoModelLibraries())
+sys.argv = ["main.py", *sys.argv[1:]]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def test_a_model_generator_without_its_libraries_says_to_install_the_ai_pack(tmp_path):
+    out = tmp_path / "m.wav"
+    done = subprocess.run([sys.executable, "-c", WITHOUT_TORCH, "render", "rain", "--duration",
+                           "2", "-o", str(out), "--generator", "tangoflux"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert "needs torch, which is not installed; install the AI pack" in done.stderr
+    assert "internal error" not in done.stderr and not out.exists()

@@ -111,3 +111,20 @@ def test_the_screenshot_waits_for_every_waveform(qtbot, tmp_path):
     paths = [project.take_path(e.active_take()) for e in window.document.story.events]
     assert all(window.peaks.get(path) is not None for path in paths)
     close_without_prompt(window)
+
+
+def test_a_clip_with_many_settings_scrolls_in_the_inspector_instead_of_growing_the_window(
+        qtbot, tmp_path):
+    """The procedural engine's dozen settings under a clip's fields are taller than a laptop
+    screen: the window keeps its size and the inspector scrolls, none of its fields cut."""
+    window = open_window(qtbot, tmp_path, build_project(tmp_path / "story"), size=(1024, 640))
+    window.timeline.scene.select_events([window.document.story.events[0].id])
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: window.inspector.generator_settings.isVisible(), timeout=5000)
+    settle(qtbot, window)
+    assert window.height() == 640
+    area = window.inspector_dock.widget()
+    assert area.verticalScrollBar().maximum() > 0  # it scrolls
+    assert window.inspector.width() <= area.viewport().width()  # nothing cut at the side
+    assert window.inspector.width() >= window.inspector.minimumSizeHint().width()
+    close_without_prompt(window)

@@ -3,8 +3,9 @@
 Offline engines come from the system's packages and run as separate programs: espeak-ng
 (GPL-3, so it is only ever run, never linked) and Flite (BSD-style). Neural voices (Piper /
 VITS models) run through onnxruntime (MIT, the `voices` extra) when a voice folder is in the
-models folder (`piper.py`). Each engine maps a persona of the cast (male 2, female 1, child, narrator) onto one
-of its own voices, always the same way, so a speaker keeps one voice through a story.
+models folder (`piper.py`). Each engine maps a persona of the cast (male 2, female 1, child,
+narrator) onto one of its own voices, always the same way, so a speaker keeps one voice
+through a story.
 """
 from __future__ import annotations
 
