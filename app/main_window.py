@@ -38,6 +38,7 @@ from app.controllers.workers import Job, JobLane, ProcessLane, QuickPool
 from app.document.edits import AddEvents, RemoveEvents
 from app.document.story_document import StoryDocument
 from app.document.timeline_edits import RetimeScene, SetSceneFields
+from app.heap import settle_heap
 from app.menus import build_actions, build_menus
 from app.panels.inspector import Inspector
 from app.panels.library_panel import LibraryPanel
@@ -99,7 +100,8 @@ class MainWindow(QMainWindow):
             for action in (self.actions.play, self.actions.audition,
                            self.actions.audition_context):
                 action.setEnabled(False)
-        self.render_lane.submit(Job(self._warm_up, "Loading the sound engine"))
+        self.render_lane.submit(Job(self._warm_up, "Loading the sound engine",
+                                    on_done=lambda _: settle_heap()))
 
     def _process_lane(self) -> ProcessLane | None:
         """Worker processes for renders where the machine has cores to spare for them."""
@@ -112,12 +114,12 @@ class MainWindow(QMainWindow):
         from engine.generation import get_generator
         from engine.text.embeddings import encoder
 
+        if self.processes is not None:  # first: the workers load the engine meanwhile, and
+            self.processes.start()      # the first render never waits for them to start
         encoder()
         generator = get_generator(self.settings.generator)
         if hasattr(generator, "warm_up"):  # cheap backends prepare fully; models load on use
             generator.warm_up()
-        if self.processes is not None:  # the render workers load the engine meanwhile
-            self.processes.start()
 
     def _first_document(self, project, recover: bool) -> StoryDocument:
         if project is not None:
@@ -209,8 +211,14 @@ class MainWindow(QMainWindow):
         self.engine.error.connect(self.show_error)
         self.engine.busyChanged.connect(self._show_busy)
         self.engine.progress.connect(self._show_progress)
-        self.engine.batchChanged.connect(self._show_batch)
+        # at most 20 updates a second, never inside the click that queued the renders: a
+        # progress bar repaints at once, and takes the timeline's pending paint with it
+        self._batch_update = QTimer(self, singleShot=True, interval=50)
+        self._batch_update.timeout.connect(self._show_batch)
+        self.engine.batchChanged.connect(
+            lambda: None if self._batch_update.isActive() else self._batch_update.start())
         self.engine.planApplied.connect(self._refit)
+        self.engine.planApplied.connect(lambda: QTimer.singleShot(0, settle_heap))
         self.imports.imported.connect(lambda ids: self.timeline.scene.select_events(ids))
         self.imports.error.connect(self.show_error)
         self.imports.message.connect(self.show_message)
@@ -269,6 +277,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._refresh_recent()
         self._refit()
+        QTimer.singleShot(0, settle_heap)  # once the story's items exist
 
     def _document_connections(self, document: StoryDocument):
         connections = [(document.modifiedChanged, self._update_title),
@@ -637,7 +646,6 @@ class MainWindow(QMainWindow):
         self.batch_label.setVisible(batch.active)
         if batch.active:
             self.progress.setValue(int(batch.fraction() * 1000))
-
 
 
 class VerticalScroll(QScrollArea):

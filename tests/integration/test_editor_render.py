@@ -133,7 +133,8 @@ def test_waiting_renders_are_queued_and_counted(qtbot, tmp_path):
     window.actions.render_all.trigger()
     ids = [e.id for e in document.story.events]
     assert {document.state(i) for i in ids} == {ClipState.QUEUED}  # not "rendering" yet
-    assert window.batch_label.text() == f"Rendering 1 of {len(ids)} · estimating time left"
+    qtbot.waitUntil(lambda: window.batch_label.text() ==  # within the status's 50 ms beat
+                    f"Rendering 1 of {len(ids)} · estimating time left", timeout=1000)
     qtbot.waitUntil(lambda: window.summary.text() == f"{len(ids)} clips · {len(ids)} queued")
     gate.set()
     qtbot.waitUntil(lambda: document.state(ids[0]) in (ClipState.RENDERING,
