@@ -50,12 +50,14 @@ def speaking(key, sample_rate: int, settings: DuckSettings) -> tuple[np.ndarray,
     level = np.zeros(blocks, dtype=np.float32)
     step = block * 512  # read the key a slice at a time (it may be a lazy sum of stems)
     for start in range(0, length, step):
-        piece = np.asarray(key[:, start:start + step])
-        n = piece.shape[1]
-        padded = np.zeros((piece.shape[0], -(-n // block) * block), dtype=np.float32)
-        padded[:, :n] = piece
-        frames = padded.reshape(piece.shape[0], -1, block)
-        rms = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=(0, 2)))
+        piece = np.asarray(key[:, start:start + step], dtype=np.float32)
+        whole = piece.shape[1] // block * block
+        frames = piece[:, :whole].reshape(piece.shape[0], -1, block)
+        energy = np.einsum("cbk,cbk->b", frames, frames).astype(np.float64)
+        if whole < piece.shape[1]:  # the key's last, partial block
+            tail = piece[:, whole:].astype(np.float64)
+            energy = np.append(energy, np.sum(tail * tail))
+        rms = np.sqrt(energy / (piece.shape[0] * block))
         level[start // block: start // block + rms.size] = rms
     active = level > 10 ** (settings.threshold_dbfs / 20)
     hold = int(round(settings.hold_s / BLOCK_S))
@@ -81,13 +83,40 @@ def duck_curve(key, sample_rate: int, settings: DuckSettings = DuckSettings()) -
 
 
 def apply_curve(stem: np.ndarray, curve: DuckCurve) -> None:
-    """Multiply a (channels, samples) stem by the curve in place, interpolated per sample."""
+    """Multiply a (channels, samples) stem by the curve in place: the gain runs in a straight
+    line from one block's centre to the next. Only the stretches where the gain is below
+    unity are touched (an hour of bed with a few minutes of words costs those minutes)."""
     length = stem.shape[1]
-    if not len(curve.gain_db) or not np.any(curve.gain_db < -1e-3):
+    if not len(curve.gain_db) or not np.any(curve.gain_db < -UNITY_DB):
         return
-    centres = (np.arange(len(curve.gain_db)) + 0.5) * curve.block
-    step = curve.block * 4096
-    for start in range(0, length, step):
-        positions = np.arange(start, min(start + step, length), dtype=np.float64)
-        gain_db = np.interp(positions, centres, curve.gain_db)
-        stem[:, start:start + positions.size] *= (10 ** (gain_db / 20)).astype(np.float32)
+    block = curve.block
+    gains = (10 ** (curve.gain_db.astype(np.float64) / 20)).astype(np.float32)
+    below = curve.gain_db < -UNITY_DB
+    first_centre = block // 2
+    if below[0]:  # before the first centre: the first block's gain
+        stem[:, :min(first_centre, length)] *= gains[0]
+    if below[-1]:  # after the last centre: the last block's gain
+        stem[:, min(first_centre + (len(gains) - 1) * block, length):] *= gains[-1]
+    # segment k runs from centre k to centre k + 1; it needs work where either end ducks
+    busy = below[:-1] | below[1:]
+    ramp = np.arange(block, dtype=np.float32) / block
+    for first, last in _runs(busy):
+        for start in range(first, last, _SEGMENTS_PER_STEP):
+            stop = min(start + _SEGMENTS_PER_STEP, last)
+            lo = first_centre + start * block
+            if lo >= length:
+                return
+            g0, g1 = gains[start:stop], gains[start + 1:stop + 1]
+            line = (g0[:, None] + (g1 - g0)[:, None] * ramp[None, :]).reshape(-1)
+            hi = min(lo + line.size, length)
+            stem[:, lo:hi] *= line[:hi - lo]
+
+
+UNITY_DB = 1e-3  # a gain closer to 0 dB than this is left alone
+_SEGMENTS_PER_STEP = 4096  # block segments interpolated at a time (bounded memory)
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """[start, stop) of each run of True in `flags`."""
+    edges = np.diff(np.concatenate([[0], flags.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
