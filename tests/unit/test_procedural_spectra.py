@@ -50,6 +50,9 @@ def test_birdsong_is_tonal_between_2_and_8_khz():
     assert band_share(audio, 2000, 8000) > 0.8
     assert 2000 <= peak_hz(audio) <= 8000
     assert flatness(audio, 1000, 10000) < 0.05, "song is whistled tones, not noise"
+    env = envelope_db(audio, 0.05)  # between phrases: the air of the place, never silence
+    assert env.max() - env.min() < 40
+    assert band_share(audio, 50, 1500) > 0.01  # that air is a soft, dark wash under the song
 
 
 def test_crickets_chirp_in_a_narrow_high_band():
