@@ -1,5 +1,5 @@
 """Preferences: default backends, the model folder, the export loudness target, the audio
-output device. Values are stored as domain values in AppSettings."""
+output device, the render processes. Values are stored as domain values in AppSettings."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QWidget,
 )
 
@@ -67,7 +68,13 @@ class PreferencesDialog(QDialog):
             self.device.addItem(name, name)
         index = self.device.findData(settings.audio_device)
         self.device.setCurrentIndex(max(index, 0))
-        note = QLabel("A new audio device is used from the next start.")
+        self.render_processes = QSpinBox()
+        self.render_processes.setRange(0, 64)
+        self.render_processes.setSpecialValueText("One per core")  # 0
+        self.render_processes.setValue(settings.render_processes)
+        self.render_processes.setToolTip("Procedural and speech renders run in this many worker "
+                                         "processes; 1 renders in the window's own process.")
+        note = QLabel("A new audio device and render processes are used from the next start.")
         note.setStyleSheet("color: #9aa0ac;")
         form = QFormLayout(self)
         form.addRow("Planner", self.planner)
@@ -77,6 +84,7 @@ class PreferencesDialog(QDialog):
         form.addRow("Model folder", folder_row)
         form.addRow("Export loudness", self.loudness)
         form.addRow("Audio output", self.device)
+        form.addRow("Render processes", self.render_processes)
         self.library_folders = LibraryFoldersField()
         self.library_changed = False
         form.addRow("Library folders", self.library_folders)
@@ -103,5 +111,6 @@ class PreferencesDialog(QDialog):
         self.settings.model_folder = self.model_folder.text().strip()
         self.settings.loudness_target = self.loudness.currentData()
         self.settings.audio_device = self.device.currentData()
+        self.settings.render_processes = self.render_processes.value()
         self.library_changed = self.library_folders.apply()
         super().accept()

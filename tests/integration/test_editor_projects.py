@@ -154,10 +154,13 @@ def test_preferences_are_kept_between_sessions(qtbot, tmp_path, window):
     dialog = PreferencesDialog(window.settings, window)
     dialog.loudness.setCurrentIndex(dialog.loudness.findData("podcast"))
     dialog.model_folder.setText(str(tmp_path / "models"))
+    assert dialog.render_processes.text() == "One per core"  # the default, 0
+    dialog.render_processes.setValue(1)
     dialog.accept()
     again = AppSettings(tmp_path / "settings.ini")
     assert again.loudness_target == "podcast"
     assert again.model_folder == str(tmp_path / "models")
+    assert again.render_processes == 1  # renders in the window's own process from now on
 
 
 def test_the_chosen_model_folder_is_where_models_are_looked_up(qtbot, tmp_path, monkeypatch):
