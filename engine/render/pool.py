@@ -18,6 +18,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -29,6 +31,7 @@ from engine.model.story import Take
 from engine.progress import CancelToken
 
 Key = TypeVar("Key")
+PARENT_CHECK_S = 1.0  # how often a worker checks that the process it works for is alive
 WORKERS_ENV = "AUDIOSTORY_RENDER_WORKERS"  # a number of worker processes; 1: render serially
 
 
@@ -52,13 +55,24 @@ def _render_in_worker(folder: str, request: RenderRequest, generator_name: str) 
     return take
 
 
-def _warm_worker(generator_names: tuple[str, ...]) -> None:
+def _start_worker(parent: int, generator_names: tuple[str, ...] = ()) -> None:
+    """In each worker: leave with the parent, and warm the generators it will use."""
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
+                     name="exit-with-parent").start()
     from engine.generation import get_generator
 
     for name in generator_names:
         generator = get_generator(name)
         if hasattr(generator, "warm_up"):
             generator.warm_up()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose parent died (killed, crashed) would wait on the job queue for ever: it
+    holds that queue's write end itself, so it never reads its end. It leaves instead."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(0)
 
 
 class RenderPool:
@@ -70,11 +84,10 @@ class RenderPool:
             fork = sys.platform.startswith("linux")
         context = multiprocessing.get_context("fork" if fork else "spawn")
         self.workers = workers
-        if fork:  # the workers start as copies of this warm process
-            self._executor = ProcessPoolExecutor(workers, mp_context=context)
-        else:
-            self._executor = ProcessPoolExecutor(workers, mp_context=context,
-                                                 initializer=_warm_worker, initargs=(warm,))
+        warm = () if fork else warm  # forked workers start as copies of this warm process
+        self._executor = ProcessPoolExecutor(workers, mp_context=context,
+                                             initializer=_start_worker,
+                                             initargs=(os.getpid(), warm))
 
     def prime(self) -> None:
         """Start every worker now (a spawned one loads and warms its generators) instead of

@@ -2,6 +2,11 @@
 the per-event reports, and stop cleanly when cancelled."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+
 import numpy as np
 import pytest
 
@@ -11,6 +16,7 @@ from engine.planning import PlanRequest, get_planner, story_from_plan
 from engine.progress import CancelToken
 from engine.project.folder import Project
 from engine.render.events import render_events
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.subprocess
 PROMPT = ("Rain drums on a tin roof at night; a dog barks twice, a door slams, footsteps "
@@ -69,3 +75,40 @@ def test_a_cancelled_pool_keeps_the_finished_takes_and_raises(tmp_path):
     assert 1 <= len(finished) < len(project.story.events)
     for event in finished:
         assert project.take_available(event.active_take())
+
+
+KILLED_PARENT = """
+import os, sys, time
+sys.path.insert(0, sys.argv[1])
+from engine.render.pool import RenderPool
+pool = RenderPool(2, fork=sys.argv[2] == "fork")
+pids = {f.result() for f in [pool._executor.submit(os.getpid) for _ in range(8)]}
+print(" ".join(map(str, sorted(pids))), flush=True)
+time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return "\\nState:\\tZ" not in status.read()  # a zombie has exited
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads process states from /proc")
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_workers_leave_when_the_process_they_work_for_is_killed(start):
+    """The editor or the CLI killed (or crashed) leaves no render workers behind."""
+    parent = subprocess.Popen([sys.executable, "-c", KILLED_PARENT, str(ROOT), start],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        assert workers and all(_alive(pid) for pid in workers)
+    finally:
+        parent.kill()
+        parent.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
