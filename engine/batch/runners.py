@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
 import socket
 import time
@@ -24,6 +25,7 @@ from engine.batch.jobs import BatchJob
 from engine.batch.work import JobResult, PlannedJob, plan_job, render_job
 from engine.errors import Cancelled, StudioError
 from engine.progress import CancelToken
+from engine.render.pool import leave_with_parent
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -162,7 +164,7 @@ class PoolRunner:
 
 def _pool(workers: int, context, stop) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                               initargs=(stop,))
+                               initargs=(stop, os.getpid()))
 
 
 _stop_event = None
@@ -175,9 +177,10 @@ class _EventCancelToken(CancelToken):
         self._event = event
 
 
-def _start_worker(stop) -> None:
+def _start_worker(stop, coordinator: int) -> None:
     global _stop_event
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the coordinator's to handle
+    leave_with_parent(coordinator)  # ... and if it is killed, the workers go too
     _stop_event = stop
 
 

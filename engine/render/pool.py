@@ -57,8 +57,7 @@ def _render_in_worker(folder: str, request: RenderRequest, generator_name: str) 
 
 def _start_worker(parent: int, generator_names: tuple[str, ...] = ()) -> None:
     """In each worker: leave with the parent, and warm the generators it will use."""
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
-                     name="exit-with-parent").start()
+    leave_with_parent(parent)
     from engine.generation import get_generator
 
     for name in generator_names:
@@ -67,12 +66,16 @@ def _start_worker(parent: int, generator_names: tuple[str, ...] = ()) -> None:
             generator.warm_up()
 
 
-def _exit_with_parent(parent: int) -> None:
-    """A worker whose parent died (killed, crashed) would wait on the job queue for ever: it
-    holds that queue's write end itself, so it never reads its end. It leaves instead."""
-    while os.getppid() == parent:
-        time.sleep(PARENT_CHECK_S)
-    os._exit(0)
+def leave_with_parent(parent: int) -> None:
+    """In a pool worker: exit as soon as `parent` is gone. A worker whose parent died (killed,
+    crashed) would otherwise wait on the job queue for ever: it holds that queue's write end
+    itself, so its read never ends."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="leave-with-parent").start()
 
 
 class RenderPool:
