@@ -9,31 +9,27 @@
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
-import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.audio.clip_audio import clip_audio
 from app.audio.playback import Player
 from app.controllers.workers import QuickPool
+from engine.audio.cache import BoundedAudio
 from engine.mix.mixer import Mixer, story_rate_audio
 from engine.model.story import Take
 
-CACHE_BYTES = 1 << 30  # decoded takes kept for re-mixing
+CACHE_BYTES = 1 << 29  # takes resampled to the story's rate, kept for playback
 PRE_ROLL_S = 2.0
 SCRUB_GRAIN_S = 0.09
 
 
 class TakeAudioCache:
-    """Decoded takes by (path, rate), least recently used dropped first (thread-safe)."""
+    """Decoded takes for playback: at their own rate from the project's cache of decoded takes
+    (`Project.read_take`, shared with every mix), resampled to the story's rate once and kept
+    here (thread-safe)."""
 
     def __init__(self, limit_bytes: int = CACHE_BYTES) -> None:
-        self.limit_bytes = limit_bytes
-        self._items: OrderedDict[tuple, tuple[np.ndarray, int]] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+        self._resampled = BoundedAudio(limit_bytes)
 
     def get(self, project, event):
         """The event's active take as (audio, rate), or None (the mixer's take_audio)."""
@@ -42,42 +38,25 @@ class TakeAudioCache:
 
     def take(self, project, take: Take, rate: int | None = None):
         """A take as (audio, its rate), or resampled to `rate` once and kept that way."""
-        key = (str(project.take_path(take)), rate)
-        cached = self._cached(key)
-        if cached is not None:
-            return cached
         if not project.take_available(take):
             return None
-        if rate is None:
-            audio = project.read_take(take)
-        else:
-            own = self.take(project, take)
-            if own is None:
-                return None
-            audio = (story_rate_audio(own, rate), rate)
-        self._keep(key, audio)
-        return audio
+        own = project.read_take(take)
+        if rate is None or own[1] == rate:
+            return own
+        key = (str(project.take_path(take)), rate)
+        resampled = self._resampled.get(key)
+        if resampled is None:
+            resampled = (story_rate_audio(own, rate), rate)
+            self._resampled.put(key, resampled)
+        return resampled
 
     def has(self, project, take: Take, rate: int | None = None) -> bool:
-        with self._lock:
-            return (str(project.take_path(take)), rate) in self._items
-
-    def _cached(self, key):
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        return None
-
-    def _keep(self, key, audio) -> None:
-        with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = audio
-            self._bytes += audio[0].nbytes
-            while self._bytes > self.limit_bytes and len(self._items) > 1:
-                _, (dropped, _) = self._items.popitem(last=False)
-                self._bytes -= dropped.nbytes
+        """Playing the take needs no decoding or resampling."""
+        path = project.take_path(take)
+        if not project.audio_cache.holds(path):
+            return False
+        return (rate is None or (str(path), rate) in self._resampled
+                or project.read_take(take)[1] == rate)  # (held: no read)
 
 
 class MixPlayer(QObject):

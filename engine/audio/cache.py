@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 
 import numpy as np
 
 CACHE_BYTES = 1 << 30  # a story's worth of decoded takes; older ones are decoded again
+
+Audio = tuple[np.ndarray, int]  # (samples, rate)
 
 
 def file_key(path: Path) -> tuple[str, int, int] | None:
@@ -25,33 +27,28 @@ def file_key(path: Path) -> tuple[str, int, int] | None:
     return (str(path), stat.st_size, stat.st_mtime_ns)
 
 
-class AudioCache:
-    """(audio, rate) by file, thread-safe; `limit_bytes` bounds what it holds."""
+class BoundedAudio:
+    """(audio, rate) by any key, thread-safe, at most `limit_bytes` of samples held."""
 
     def __init__(self, limit_bytes: int = CACHE_BYTES) -> None:
         self.limit_bytes = limit_bytes
-        self._items: OrderedDict[tuple, tuple[np.ndarray, int]] = OrderedDict()
+        self._items: OrderedDict[Hashable, Audio] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, path: Path, read: Callable[[Path], tuple[np.ndarray, int]]
-            ) -> tuple[np.ndarray, int]:
-        key = file_key(path)
-        if key is not None:
-            with self._lock:
-                if key in self._items:
-                    self._items.move_to_end(key)
-                    return self._items[key]
-        audio = read(path)
-        if key is not None:
-            self.put(path, audio, key)
-        return audio
+    def __contains__(self, key: Hashable) -> bool:
+        with self._lock:
+            return key in self._items
 
-    def put(self, path: Path, audio: tuple[np.ndarray, int],
-            key: tuple[str, int, int] | None = None) -> None:
-        """Keep `audio` as the decoded content of the file now at `path`."""
-        key = key or file_key(path)
-        if key is None or audio[0].nbytes > self.limit_bytes:
+    def get(self, key: Hashable) -> Audio | None:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def put(self, key: Hashable, audio: Audio) -> None:
+        if audio[0].nbytes > self.limit_bytes:
             return
         with self._lock:
             if key in self._items:
@@ -61,3 +58,31 @@ class AudioCache:
             while self._bytes > self.limit_bytes and len(self._items) > 1:
                 _, (dropped, _) = self._items.popitem(last=False)
                 self._bytes -= dropped.nbytes
+
+
+class AudioCache:
+    """(audio, rate) by file, thread-safe; `limit_bytes` bounds what it holds."""
+
+    def __init__(self, limit_bytes: int = CACHE_BYTES) -> None:
+        self._held = BoundedAudio(limit_bytes)
+
+    def get(self, path: Path, read: Callable[[Path], Audio]) -> Audio:
+        key = file_key(path)
+        cached = self._held.get(key) if key is not None else None
+        if cached is not None:
+            return cached
+        audio = read(path)
+        if key is not None:
+            self._held.put(key, audio)
+        return audio
+
+    def put(self, path: Path, audio: Audio, key: tuple[str, int, int] | None = None) -> None:
+        """Keep `audio` as the decoded content of the file now at `path`."""
+        key = key or file_key(path)
+        if key is not None:
+            self._held.put(key, audio)
+
+    def holds(self, path: Path) -> bool:
+        """The file as it is now is decoded here (reading it costs nothing)."""
+        key = file_key(path)
+        return key is not None and key in self._held
