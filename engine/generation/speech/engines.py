@@ -138,8 +138,7 @@ class EspeakNG:
         self.program = program
 
     def voice_of(self, persona: Persona) -> str:
-        voices = self.VOICES.get(persona.kind, self.VOICES["male"])
-        return voices[persona.index % len(voices)]
+        return voice_in(self.VOICES, persona)
 
     def speak(self, line: Line, cancel: CancelToken | None = None) -> tuple[np.ndarray, int]:
         kind = persona_kind(line.persona)
@@ -169,8 +168,7 @@ class Flite:
         self.program = program
 
     def voice_of(self, persona: Persona) -> str:
-        voices = self.VOICES.get(persona.kind, self.VOICES["male"])
-        return voices[persona.index % len(voices)]
+        return voice_in(self.VOICES, persona)
 
     def speak(self, line: Line, cancel: CancelToken | None = None) -> tuple[np.ndarray, int]:
         kind = persona_kind(line.persona)
@@ -187,6 +185,12 @@ class Flite:
             _run(command, "", output, cancel, _timeout_for(line.text))
             audio, rate = _read_line_audio(output)
             return audio * np.float32(min(line.volume, 2.0)), rate
+
+
+def voice_in(voices: dict[str, tuple[str, ...]], persona: Persona) -> str:
+    """The persona's voice in an engine's table of voices by kind (the same one every time)."""
+    of_kind = voices.get(persona.kind, voices["male"])
+    return of_kind[persona.index % len(of_kind)]
 
 
 def persona_kind(persona: Persona) -> str:
