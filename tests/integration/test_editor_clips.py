@@ -23,13 +23,6 @@ from tests.support.editor import (
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def window(qtbot, tmp_path):
-    window = open_window(qtbot, tmp_path, build_project(tmp_path / "story"))
-    yield window
-    close_without_prompt(window)
-
-
 def hover(window, event_id: str) -> None:
     """Bring the mouse over a clip: its handles show."""
     item = window.timeline.scene.item(event_id)

@@ -18,13 +18,6 @@ from tests.support.editor import (
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def window(qtbot, tmp_path):
-    window = open_window(qtbot, tmp_path, build_project(tmp_path / "story"))
-    yield window
-    close_without_prompt(window)
-
-
 def test_side_panels_hide_and_come_back_from_the_window_menu(qtbot, window):
     actions = {a.text(): a for a in window.docks_menu.actions()}
     story, inspector = actions["Story Panel"], actions["Inspector Panel"]

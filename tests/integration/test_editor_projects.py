@@ -21,13 +21,6 @@ from tests.support.editor import (
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def window(qtbot, tmp_path):
-    window = open_window(qtbot, tmp_path, build_project(tmp_path / "story"))
-    yield window
-    close_without_prompt(window)
-
-
 def test_save_reopen_and_compare(qtbot, tmp_path, window):
     window.timeline.scene.select_events(["e3"])
     window.inspector.gain.setValue(-4.5)

@@ -27,13 +27,6 @@ PROMPT = "Rain falls on a tin roof; a dog barks, then a door slams and thunder r
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    window = open_window(qtbot, tmp_path, build_project(tmp_path / "story"))
-    yield window
-    close_without_prompt(window)
-
-
-@pytest.fixture
 def empty_window(qtbot, tmp_path):
     window = open_window(qtbot, tmp_path)
     yield window

@@ -23,13 +23,6 @@ from tests.support.editor import (
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def window(qtbot, tmp_path):
-    window = open_window(qtbot, tmp_path, build_project(tmp_path / "story"))
-    yield window
-    close_without_prompt(window)
-
-
 def band_point(window, samples: int) -> QPoint:
     ruler = window.timeline.ruler
     return QPoint(int(round(ruler.widget_x(samples))), style.SCENE_BAND_HEIGHT // 2)

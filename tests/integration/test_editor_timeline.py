@@ -17,22 +17,12 @@ from app.timeline.lanes import DEFAULT_LANE_PX
 from tests.support.editor import (
     SR,
     WAIT_MS,
-    build_project,
     clip_point,
-    close_without_prompt,
     mouse_drag,
-    open_window,
     pause_between_clicks,
 )
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    window = open_window(qtbot, tmp_path, build_project(tmp_path / "story"))
-    yield window
-    close_without_prompt(window)
 
 
 def test_drag_a_clip_in_time_and_trim_its_end(qtbot, window):

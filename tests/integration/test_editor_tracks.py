@@ -10,16 +10,8 @@ from PySide6.QtTest import QTest
 from app.timeline.clip_item import DIM_OPACITY
 from app.timeline.lanes import COLLAPSED_LANE_PX, DEFAULT_LANE_PX
 from engine.model.story import TrackKind
-from tests.support.editor import build_project, close_without_prompt, open_window
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    window = open_window(qtbot, tmp_path, build_project(tmp_path / "story"))
-    yield window
-    close_without_prompt(window)
 
 
 def lane_ids(window) -> list[str]:
