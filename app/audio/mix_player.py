@@ -18,18 +18,20 @@ from engine.audio.cache import BoundedAudio
 from engine.mix.mixer import Mixer, story_rate_audio
 from engine.model.story import Take
 
-CACHE_BYTES = 1 << 29  # takes resampled to the story's rate, kept for playback
+CACHE_BYTES = 1 << 30  # decoded takes kept for playback and re-mixing
 PRE_ROLL_S = 2.0
 SCRUB_GRAIN_S = 0.09
 
 
 class TakeAudioCache:
-    """Decoded takes for playback: at their own rate from the project's cache of decoded takes
-    (`Project.read_take`, shared with every mix), resampled to the story's rate once and kept
-    here (thread-safe)."""
+    """Decoded takes for playback by (path, rate), least recently used dropped first
+    (thread-safe). Native-rate entries are the very arrays of the project's own cache
+    (`Project.read_take`), so they cost no memory twice; a look-up here touches no file,
+    which matters on the GUI thread: every system call there can wait out another thread's
+    turn at the interpreter."""
 
     def __init__(self, limit_bytes: int = CACHE_BYTES) -> None:
-        self._resampled = BoundedAudio(limit_bytes)
+        self._held = BoundedAudio(limit_bytes)
 
     def get(self, project, event):
         """The event's active take as (audio, rate), or None (the mixer's take_audio)."""
@@ -38,25 +40,20 @@ class TakeAudioCache:
 
     def take(self, project, take: Take, rate: int | None = None):
         """A take as (audio, its rate), or resampled to `rate` once and kept that way."""
+        key = (str(project.take_path(take)), rate)
+        cached = self._held.get(key)
+        if cached is not None:
+            return cached
         if not project.take_available(take):
             return None
-        own = project.read_take(take)
-        if rate is None or own[1] == rate:
-            return own
-        key = (str(project.take_path(take)), rate)
-        resampled = self._resampled.get(key)
-        if resampled is None:
-            resampled = (story_rate_audio(own, rate), rate)
-            self._resampled.put(key, resampled)
-        return resampled
+        audio = project.read_take(take)
+        if rate is not None:  # float32, at most stereo, at the story's rate
+            audio = (story_rate_audio(audio, rate), rate)
+        self._held.put(key, audio)
+        return audio
 
     def has(self, project, take: Take, rate: int | None = None) -> bool:
-        """Playing the take needs no decoding or resampling."""
-        path = project.take_path(take)
-        if not project.audio_cache.holds(path):
-            return False
-        return (rate is None or (str(path), rate) in self._resampled
-                or project.read_take(take)[1] == rate)  # (held: no read)
+        return (str(project.take_path(take)), rate) in self._held
 
 
 class MixPlayer(QObject):
