@@ -183,8 +183,7 @@ class MixPlayer(QObject):
         clip = clip_audio(event, track, audio[0], rate)
         if clip is None:
             return False
-        samples, start = clip
-        return self.player.audition(samples, rate, start, track.id)
+        return self.player.audition(clip, rate, clip.start, track.id)
 
     def audition_in_context(self, event_id: str) -> bool:
         """The clip in the mix, from PRE_ROLL_S before it to its end."""

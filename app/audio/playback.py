@@ -1,17 +1,19 @@
 """Playback through sounddevice (PortAudio): the live mix with loop, auditions of single
 clips or takes, scrubbing, and level meters for the master and every track.
 
-The audio callback runs on PortAudio's thread and only copies from a prepared buffer (a
-"source"); the mix itself is computed elsewhere (app/audio/mix_player.py). Positions are
-story samples. Without PortAudio or an output device the player reports why and the rest of
-the app works as usual. Tests and benchmarks pass their own `stream_factory` (a fake output
-stream), so everything but the sound card is exercised.
+The audio callback runs on PortAudio's thread and only reads a block at a time from a
+prepared "source" (the mix, or one clip rendered as it is read); the mix itself is computed
+elsewhere (app/audio/mix_player.py). Positions are story samples. Without PortAudio or an
+output device the player reports why and the rest of the app works as usual. Tests and
+benchmarks pass their own `stream_factory` (a fake output stream), so everything but the
+sound card is exercised.
 """
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -27,13 +29,36 @@ class MeterReading:
     peak_right: float = 0.0
 
 
+class Audio(Protocol):
+    """What a source plays from: `length` samples, read in stretches as (2, n) float32."""
+
+    @property
+    def length(self) -> int: ...
+
+    def read(self, start: int, stop: int) -> np.ndarray: ...
+
+
 @dataclass(frozen=True)
-class Source:
-    """What the callback plays: `audio` (2, samples) starting at story sample `origin`;
-    playback stops at `stop_at` (None: the end of the audio). Kept as (channels, samples):
-    the callback copies a block at a time, so nothing the size of the mix is ever copied."""
+class Samples:
+    """Audio already in memory, (channels, samples): the mix."""
 
     audio: np.ndarray
+
+    @property
+    def length(self) -> int:
+        return self.audio.shape[1]
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        return self.audio[:2, start:stop]
+
+
+@dataclass(frozen=True)
+class Source:
+    """What the callback plays: `audio` starting at story sample `origin`; playback stops at
+    `stop_at` (None: the end of the audio). The callback reads a block at a time, so nothing
+    the size of the mix is ever copied, and a clip is rendered only as far as it plays."""
+
+    audio: Audio
     origin: int = 0
     stop_at: int | None = None
     kind: str = "mix"  # "mix", "audition" or "scrub"
@@ -41,7 +66,7 @@ class Source:
 
     @property
     def end(self) -> int:
-        end = self.origin + self.audio.shape[1]
+        end = self.origin + self.audio.length
         return end if self.stop_at is None else min(end, self.stop_at)
 
 
@@ -84,7 +109,7 @@ class Player(QObject):
         self.sample_rate = DEFAULT_SAMPLE_RATE  # until the first mix says otherwise
         self.state = "stopped"
         self.meter = MeterReading()
-        self._mix = Source(np.zeros((2, 0), np.float32))
+        self._mix = Source(Samples(np.zeros((2, 0), np.float32)))
         self._stems: dict[str, np.ndarray] = {}
         self._ducking: dict = {}  # track id -> DuckCurve of the mix playing
         self._source = self._mix
@@ -108,7 +133,7 @@ class Player(QObject):
         with self._lock:
             restart = self.state == "playing" and sample_rate != self.sample_rate
             playing_mix = self._source is self._mix
-            self._mix = Source(buffer)
+            self._mix = Source(Samples(buffer))
             self._stems = dict(stems or {})
             self._ducking = dict(ducking or {})
             if playing_mix:
@@ -120,7 +145,7 @@ class Player(QObject):
 
     @property
     def has_mix(self) -> bool:
-        return self._mix.audio.shape[1] > 0
+        return self._mix.audio.length > 0
 
     def set_loop(self, region: tuple[int, int] | None) -> None:
         with self._lock:
@@ -167,17 +192,17 @@ class Player(QObject):
         self.positionChanged.emit(self._position)
 
     # -- auditions ---------------------------------------------------------------------
-    def audition(self, audio: np.ndarray, sample_rate: int, origin: int,
+    def audition(self, audio: Audio, sample_rate: int, origin: int,
                  track_id: str | None = None) -> bool:
-        """Play `audio` (channels, samples) alone from story sample `origin`; the playhead
-        runs over it, and returns where it was when the audition ends."""
-        return self._play_source(Source(np.asarray(audio, dtype=np.float32), origin, None,
-                                        "audition", track_id), origin, sample_rate)
+        """Play `audio` alone from story sample `origin`; the playhead runs over it, and
+        returns where it was when the audition ends."""
+        return self._play_source(Source(audio, origin, None, "audition", track_id), origin,
+                                 sample_rate)
 
     def audition_range(self, start: int, end: int, kind: str = "audition") -> bool:
         """Play the mix from `start` to `end` (a clip with pre-roll, a scrub grain)."""
         mix = self._mix
-        if mix.audio.shape[1] == 0:
+        if mix.audio.length == 0:
             return False
         return self._play_source(Source(mix.audio, 0, end, kind), start, self.sample_rate)
 
@@ -229,7 +254,7 @@ class Player(QObject):
         source = self._source
         if source.kind == "audition":
             index = position - source.origin
-            block = source.audio[:, max(index - window, 0):max(index, 0)]
+            block = source.audio.read(max(index - window, 0), max(index, 0))
             peak = float(np.abs(block).max()) if block.size else 0.0
             return {source.track_id: peak} if source.track_id else {}
         peaks = {}
@@ -258,7 +283,7 @@ class Player(QObject):
                 count = min(frames - written, max(stop - position, 0))
                 if count > 0:
                     index = position - origin
-                    out[written:written + count] = audio[:2, index:index + count].T
+                    out[written:written + count] = audio.read(index, index + count).T
                     written += count
                     position += count
                 if written < frames:

@@ -235,9 +235,21 @@ def add_clip(stem: np.ndarray, audio: np.ndarray, plan: ClipPlan, gains: np.ndar
 
 def render_clip(audio: np.ndarray, plan: ClipPlan, gains: np.ndarray) -> np.ndarray:
     """The planned clip alone, as (2, plan.length): what it adds to its stem from plan.start."""
-    out = np.zeros((2, plan.length), dtype=np.float32)
-    add_clip(out, audio, ClipPlan(plan.event_id, 0, plan.source_start, plan.length,
-                                  plan.fade_in, plan.fade_out), gains)
+    return clip_span(audio, plan, gains, 0, plan.length)
+
+
+def clip_span(audio: np.ndarray, plan: ClipPlan, gains: np.ndarray, start: int, stop: int
+              ) -> np.ndarray:
+    """Samples start..stop of the planned clip alone, as (2, n): the same arithmetic as
+    `add_clip`, for one stretch (an audition reads a clip a block at a time)."""
+    start, stop = max(start, 0), min(stop, plan.length)
+    out = np.empty((2, max(stop - start, 0)), dtype=np.float32)
+    if stop > start:
+        source = plan.source_start
+        np.multiply(audio[:, source + start: source + stop], gains, out=out)
+        _apply_curve(out, start, fade_in_gains(plan.fade_in.length, plan.fade_in.curve), 0)
+        _apply_curve(out, start, fade_out_gains(plan.fade_out.length, plan.fade_out.curve),
+                     plan.length - plan.fade_out.length)
     return out
 
 

@@ -42,7 +42,8 @@ def expected_clip(window, event_id: str, take_id: str | None = None) -> tuple[np
     if take_id is not None:
         event = event.model_copy(update={"active_take_id": take_id})
     audio, _ = project.read_take(event.active_take())
-    return clip_audio(event, story.track(event.track_id), audio, story.sample_rate)
+    clip = clip_audio(event, story.track(event.track_id), audio, story.sample_rate)
+    return clip.read(0, clip.length), clip.start
 
 
 def played(qtbot, sound_card, frames: int) -> np.ndarray:
