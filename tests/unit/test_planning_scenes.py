@@ -123,6 +123,44 @@ def test_the_crickets_fall_silent_as_the_thunder_comes(planner):
     assert thunder.start_s < end(crickets) <= thunder.start_s + 2
 
 
+def test_a_stop_named_by_another_word_ends_the_sound_it_means(planner):
+    plan = plan_of(planner, "The dentist's drill whines while soft music plays. The drilling "
+                            "stops and the patient rinses and spits.", 40)
+    drill, rinse = find(plan, "drill"), find(plan, "rinsing")
+    assert end(drill) <= rinse.start_s
+    assert not any(e.caption.lower() == "drilling" for e in plan.events)  # no second drill
+
+    plan = plan_of(planner, "Gunfire and explosions shake the village. At dawn the shooting "
+                            "stops and a child cries somewhere.", 60)
+    assert end(find(plan, "gunfire")) <= plan.scenes[1].start_s + HANDOVER_S
+    assert not any("shooting" in e.caption for e in plan.events)
+
+
+def test_voices_saying_words_are_speech_and_it_is_never_a_person(planner):
+    plan = plan_of(planner, "Soldiers shout orders as the crowd shouts. Somebody sighs. The "
+                            "printer jams; somebody kicks it.", 40)
+    assert find(plan, "soldiers", "orders").track == TrackKind.SPEECH
+    assert find(plan, "sighing").track == TrackKind.SPEECH
+    assert find(plan, "crowd").track != TrackKind.SPEECH  # a crowd's roar, not lines
+    assert not any(re.search(r"kicking (?:a|the) person", e.caption) for e in plan.events)
+
+
+def test_what_fills_a_place_is_heard_there_and_silent_things_are_not(planner):
+    plan = plan_of(planner, "The ballroom is full of waltz music and laughter. Smoke drifts "
+                            "over the dance floor.", 40)
+    music, laughter = find(plan, "waltz", "ballroom"), find(plan, "laughter", "ballroom")
+    assert music.track == TrackKind.MUSIC and laughter.start_s < end(music)
+    assert not any("full" in e.caption or "smoke" in e.caption for e in plan.events)
+    assert find(plan_of(planner, "The air is filled with the buzz of bees.", 20),
+                "bees", "buzzing")
+
+
+def test_a_room_at_midnight_keeps_its_room_tone_and_hears_no_insects(planner):
+    plan = plan_of(planner, "A radio plays in the room. At midnight the clock strikes twelve.")
+    room = find(plan, "room tone")
+    assert end(room) == plan.duration_s and not any("insects" in e.caption for e in plan.events)
+
+
 def test_what_people_do_with_their_hands_and_feet_is_heard(planner):
     plan = plan_of(planner, "The keeper climbs the iron stairs. She opens the drawer and picks "
                             "up a key. He lights a match.", 40)

@@ -38,7 +38,7 @@ def add_place_beds(events: list[DraftEvent], clauses: list[Clause],
         text = _with_place(text, scenes[scene], own_place)
         # a bed from the scene's first moment: later beds ("later, rain begins") leave the
         # opening bare, and a generic bed for the place fills it
-        has_bed = _bed_at(events, scene, first[scene])
+        has_bed = _bed_at(events, scene, first[scene]) or _carried_into(events, scene)
         implied: list[DraftEvent] = []
         for entry in (*vocab.places, *vocab.combinations):
             if entry.all_of:

@@ -83,8 +83,8 @@ def clause_captions(clause: Clause, phrase: Phrase) -> list[Caption]:
         caption = " ".join(p for p in ("footsteps of", walker, phrase.participle, phrase.rest)
                            if p)
         return [Caption(trim(caption), action=True)]
-    voice = phrase.verb in set(language["voice_verbs"]) and _one_person(phrase.subject) \
-        and not phrase.subjects
+    voice = phrase.verb in set(language["voice_verbs"]) and not phrase.subjects and (
+        _one_person(phrase.subject) or is_person(phrase.subject) and _voices_words(phrase.rest))
     action = (is_person(phrase.subject) and phrase.verb in known_verbs()
               and phrase.verb not in set(language["silent_verbs"]) and not phrase.passive)
     out = []
@@ -182,6 +182,13 @@ def _after_generic_object(rest: str) -> str:
         if lowered == o or lowered.startswith(o + " "):
             return rest[len(o):].strip()
     return rest
+
+
+def _voices_words(rest: str) -> bool:
+    """ "shout orders", "call out their prices": what the voices say is words (speech, not
+    the murmur of a crowd)."""
+    spoken = set(vocabulary().language["spoken_objects"])
+    return any(_singular(word) in spoken for word in words_of(rest.lower())[:4])
 
 
 def _one_person(subject: str) -> bool:

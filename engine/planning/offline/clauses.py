@@ -146,6 +146,29 @@ def _connectives() -> list[str]:
 _WITH_ABSOLUTE = re.compile(r"\bwith\s+(?=((?:\w+\s+){0,3})(\w+ing)\b(\s+\w+)?)", re.I)
 
 
+# "the ballroom is full of waltz music and laughter": what fills a place is what sounds there
+_FULL_OF = re.compile(
+    r"\b(?P<place>(?:the|a|an|its|his|her|their|our|my)\s+(?:\w+\s+){0,2}?\w+)\s+"
+    r"(?:is|are|was|were|becomes|became|grows|grew|seems|seemed|feels|felt)\s+"
+    r"(?:now\s+|suddenly\s+|still\s+|soon\s+)?"
+    r"(?:full of|filled with|alive with|thick with|loud with|busy with|crowded with|"
+    r"packed with|noisy with|ringing with|echoing with|humming with|buzzing with|"
+    r"awash with|teeming with)\s+(?P<sounds>[^,.;:!?]+)", re.I)
+
+
+def _what_fills(match: re.Match) -> str:
+    """One clause per sound that fills the place, all heard there at once ("the buzz of
+    bees" read as "bees buzz")."""
+    place = match.group("place")
+    place = place[0].lower() + place[1:]
+    sounds = re.split(r"\s*,\s*|\s+and\s+", match.group("sounds").strip())
+    sounds = [re.sub(r"^(?:the |a |an )?(?:sounds? of )", "", sound, flags=re.I)
+              for sound in sounds if sound]
+    sounds = [re.sub(r"^(?:the |a |an )(\w+) of (?:the )?((?:(?!\w+ing\b)\w+\s*){1,2})$",
+                     r"\2 \1", sound, flags=re.I) for sound in sounds]
+    return " while ".join(f"{sound} in {place}" for sound in sounds)
+
+
 def _absolute_with(match: re.Match) -> str:
     """ "with sirens blaring" starts a clause; "with a grinding noise" does not."""
     from engine.planning.offline.phrasing import _form, _is_noun, verb_lemma
@@ -169,7 +192,7 @@ def _split_sentence(sentence: str) -> list[tuple[str, str]]:
     """(connective, clause) pairs; commas, connectives and clause-joining "and" split."""
     alternatives = "|".join(re.escape(c) for c in _connectives())
     splitter = re.compile(rf"(,|\band\s+(?:{alternatives})\b|\b(?:{alternatives})\b)", re.I)
-    sentence = _WITH_ABSOLUTE.sub(_absolute_with, sentence)
+    sentence = _WITH_ABSOLUTE.sub(_absolute_with, _FULL_OF.sub(_what_fills, sentence))
     parts = splitter.split(sentence)
     pieces: list[tuple[str, str]] = []
     connective = ""

@@ -34,6 +34,8 @@ from engine.planning.offline.stops import (
 from engine.planning.offline.stops import PLACE as PLACE_EMPTIED
 from engine.planning.offline.vocabulary import mentions, vocabulary
 
+STOP_SIMILARITY = 0.45  # "shooting" ~ "gunfire shaking the village"; not "wind" ~ "rain"
+
 
 def apply_stops(stops: list[tuple[Phrase, Clause, dict]], events: list[DraftEvent],
                 first_rank: dict[int, float], scenes: list[SceneDraft]) -> None:
@@ -69,6 +71,8 @@ def apply_stops(stops: list[tuple[Phrase, Clause, dict]], events: list[DraftEven
         if music_stop(phrase):
             ended |= _end_music(events, clause.rank, offset)
         ended |= _end_foreground(events, target, clause.rank)
+        if not ended and target and not is_animate(target):
+            ended = _end_most_like(events, target, clause.rank, offset)
         if ended or not target or is_animate(target) or not plain_stop(phrase):
             continue
         caption = sound_of(target)
@@ -93,11 +97,9 @@ def end_beds(events: list[DraftEvent], phrase: Phrase, rank: float,
     """End every running bed the stop names ("the rain" also ends "a heavy downpour", "the
     machines" the machinery, "the fire" the campfire; "switches off the radio": the radio);
     False if none matches."""
-    target = stopped_source(phrase)
-    words = words_of(target.lower())
-    if not words:
+    heads = _heads(stopped_source(phrase))
+    if not heads:
         return False
-    heads = kin(_noun(words[-1]))
     ended = False
     for event in _running(events, rank):
         names = names_of(event)
@@ -111,10 +113,9 @@ def _end_foreground(events: list[DraftEvent], target: str, rank: float) -> bool:
     """A stop that names a sound on the effects track ("the ringing stops", "the mower cuts
     out"): an earlier one ends there; one of the same moment ("whines past and fades into
     the distance") is left as it is. True when the stop named one."""
-    words = words_of(target.lower())
-    if not words:
+    heads = _heads(target)
+    if not heads:
         return False
-    heads = kin(_noun(words[-1]))
     named = False
     for event in events:
         if event.bed or event.rank > rank:
@@ -215,6 +216,31 @@ def end_until(clauses: list[Clause], events: list[DraftEvent]) -> None:
             if event.bed and event.end_rank is None and event.rank in before \
                     and event.origin in (TEXT, PHENOMENON):  # not the place it happens in
                 event.end_rank = clause.rank + (0.0 if opens else STOP_WITH_OFFSET)
+
+
+def _heads(target: str) -> set[str]:
+    """The words a stopped source goes by: its head noun and its kin, and the verb a
+    gerund names ("the drilling stops" ends the drill)."""
+    words = words_of(target.lower())
+    if not words:
+        return set()
+    return kin(_noun(words[-1])) | set(_lemmas(words[-1]).get("VERB", ()))
+
+
+def _end_most_like(events: list[DraftEvent], target: str, rank: float, offset: float) -> bool:
+    """A stop whose words name no earlier sound ends the one it means by sense ("the
+    shooting stops" ends the gunfire), when one is close enough; True when one was."""
+    earlier = [e for e in events if e.rank <= rank and e.end_rank is None
+               and (e.bed or e.rank < rank)]
+    if not earlier:
+        return False
+    likeness = embed_cached([target]) @ embed_cached([e.caption for e in earlier]).T
+    best = int(likeness[0].argmax())
+    if likeness[0, best] < STOP_SIMILARITY:
+        return False
+    event = earlier[best]
+    event.end_rank = rank + (offset if event.bed else STOP_WITH_OFFSET)
+    return True
 
 
 def _noun(word: str) -> str:

@@ -395,7 +395,7 @@ def _subject(tokens: list[str], previous: Phrase | None, character: str) -> str:
     if len(tokens) == 1 and tokens[0].lower() in PRONOUNS:
         word = tokens[0].lower()
         if word == "it" and previous is not None:
-            return previous_object(previous) or previous.subject
+            return _thing_meant(previous) or PRONOUNS[word]
         if word in ("he", "she") and character:
             return character
         if word in ("he", "she") and previous is not None and is_person(previous.subject):
@@ -470,6 +470,15 @@ def previous_object(phrase: Phrase) -> str:
     return " ".join(noun) if noun else ""
 
 
+def _thing_meant(previous: Phrase) -> str:
+    """What "it" continues: the clause before's object, else its subject; never a person
+    ("somebody sighs and kicks it" kicks the printer, not somebody)."""
+    for candidate in (previous_object(previous), previous.subject):
+        if candidate and not is_person(candidate):
+            return candidate
+    return ""
+
+
 def _rest(tokens: list[str], previous: Phrase | None, main_form: str = "") -> str:
     """The words after the verb: "it" resolved, "and hisses" made "and hissing"."""
     out: list[str] = []
@@ -478,7 +487,7 @@ def _rest(tokens: list[str], previous: Phrase | None, main_form: str = "") -> st
         if word in FILLERS:
             continue
         if word == "it" and previous is not None and not out:
-            word = previous_object(previous) or previous.subject or word
+            word = _thing_meant(previous) or word
         elif out and out[-1] == "and" and verb_lemma(word) and not _is_noun(word):
             word = (getInflection(verb_lemma(word), "VBG") or (word,))[0]
         elif (out and out[-1] == "and" and main_form in ("VB", "VBZ", "VBD")

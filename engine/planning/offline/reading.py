@@ -18,11 +18,13 @@ from lemminflect import getAllInflections
 from engine.model.story import TrackKind
 from engine.planning.offline.beds import add_place_beds, dedupe, fill_bare_scenes
 from engine.planning.offline.captions import clause_captions, speech_caption, spoken_alongside
-from engine.planning.offline.clauses import BEFORE, NEXT, SAME, Clause, split_clauses
+from engine.planning.offline.clauses import BEFORE, NEXT, SAME, Clause, split_clauses, words_of
 from engine.planning.offline.drafts import PHENOMENON, STOP_OFFSET, DraftEvent
 from engine.planning.offline.endings import apply_stops, end_until, hand_over_music
 from engine.planning.offline.phrasing import (
+    PREPOSITIONS,
     Phrase,
+    _lemmas,
     is_ambiguous,
     is_animate,
     named_character,
@@ -241,9 +243,25 @@ def _is_silent(clause: Clause, phrase: Phrase) -> bool:
         return True  # "the road is empty": a state, no sound
     if mentions(clause.text, language["silent_adverbs"]):
         return True
+    if _head_noun(phrase.subject) in set(language["silent_subjects"]) \
+            and phrase.verb not in language["verb_qualities"] \
+            and phrase.verb not in set(language["impulsive_verbs"]):
+        return True  # "smoke drifts over the ruins"; "red lights buzz" are heard
     subject = phrase.subject.split()
     return bool(phrase.verb and subject
                 and subject[-1].lower() in set(language["scene_time_subjects"]))
+
+
+def _head_noun(noun_phrase: str) -> str:
+    """ "thick smoke in the room" -> "smoke": the last word before a preposition, singular."""
+    words = []
+    for word in words_of(noun_phrase.lower()):
+        if word in PREPOSITIONS:
+            break
+        words.append(word)
+    if not words:
+        return ""
+    return (_lemmas(words[-1]).get("NOUN") or (words[-1],))[0]
 
 
 def _assign_ranks(clauses: list[Clause]) -> None:
