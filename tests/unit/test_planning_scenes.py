@@ -85,12 +85,26 @@ def test_the_lighthouse_story_hands_its_beds_over_on_their_lanes(planner):
     ("Wolves howl in the forest. Night falls and an owl hoots.", ["Forest", "Night"]),
     ("A marching band plays in the town square. When the parade passes, pigeons coo.",
      ["Town square", "After the parade"]),
+    ("Engines scream past and the crowd roars. After the chequered flag the cars slow down.",
+     ["Scene 1", "After the chequered flag"]),
+    ("Rain falls on the town. After the storm, birds sing.", ["Rain", "After the storm"]),
 ])
 def test_time_and_state_cues_start_scenes(planner, prompt, titles):
     plan = plan_of(planner, prompt, 60)
     assert [s.title for s in plan.scenes] == titles
     assert plan.scenes[0].start_s == 0 and plan.scenes[-1].end_s == 60
     assert all(a.end_s == b.start_s for a, b in zip(plan.scenes, plan.scenes[1:]))
+
+
+def test_after_a_moment_the_sounds_of_the_scene_before_end(planner):
+    plan = plan_of(planner, "Engines scream past and the crowd roars. After the chequered "
+                            "flag the cars slow down and the fans sing.", 60)
+    assert end(find(plan, "crowd", "roaring")) <= plan.scenes[1].start_s + HANDOVER_S
+    assert not any("flag" in e.caption for e in plan.events)  # a moment, not a sound
+
+    plan = plan_of(planner, "A crowd waits on the platform. After the last train leaves, "
+                            "the station falls silent.", 40)
+    find(plan, "train", "leaving")  # "after" a clause: the train is heard leaving
 
 
 def test_a_bed_the_text_stops_ends_and_the_quiet_after_it_begins(planner):

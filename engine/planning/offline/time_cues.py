@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from lemminflect import getAllInflections, getAllLemmas
+
 from engine.planning.offline.vocabulary import vocabulary
 
 TIME_TOKEN = "TIMECUE"
@@ -29,6 +31,8 @@ class TimeCue:
 def mark_time_cues(text: str, found: list[TimeCue]) -> str:
     """`text` with every time cue replaced by ` TIMECUE<n> ` (n indexes `found`)."""
     def keep(match: re.Match) -> str:
+        if match.group("after") and _has_finite_verb(match.group("after").split()[1:]):
+            return match.group(0)  # "after the last train leaves": a clause, not a moment
         found.append(_cue(match.group(0)))
         return f" {TIME_TOKEN}{len(found) - 1} "
 
@@ -59,6 +63,8 @@ def _cue(words: str) -> TimeCue:
         return TimeCue(DURATIVE, time, words)
     if first in ("the", "next") and time == "":
         return TimeCue(LATER, "", words)  # "the next day"
+    if first == "after" and time == "":
+        return TimeCue(LATER, "", words)  # "after the race": the story has moved on
     return TimeCue(POINT, time, words)
 
 
@@ -91,6 +97,11 @@ def _pattern() -> re.Pattern:
     counts = alternatives(data["later_counts"])
     units = alternatives(data["later_units"])
     clock = alternatives(data["clock_words"])
+    # "after the chequered flag", "after dinner": a moment the story moves on from, up to
+    # the comma or the main clause's subject
+    subjects = alternatives(data["clause_subjects"])
+    after = (rf"(?P<after>after\s+(?:(?:the|a|an|his|her|their|our|my|its)\s+)?"
+             rf"(?:[a-z'-]+\s+){{0,2}}?[a-z'-]+(?=\s*,|\s+(?:{subjects})\b))")
     parts = [
         alternatives(data["fixed"]),
         alternatives(data["later_phrases"]),
@@ -98,5 +109,19 @@ def _pattern() -> re.Pattern:
         rf"(?:(?:late|early)\s+)?(?:{leads})\s+(?:(?:early|late)\s+)?(?:{times})(?:\s+long)?",
         rf"(?:at|by|around|until|till)\s+(?:{clock}|\d{{1,2}})(?::\d\d)?"
         rf"(?:\s*o'clock)?(?:\s*(?:a\.?m\.?|p\.?m\.?))?(?![\w'-])",
+        after,
     ]
     return re.compile(rf"(?<![\w'-])(?:{'|'.join(parts)})(?![\w'-])", re.IGNORECASE)
+
+
+def _has_finite_verb(words: list[str]) -> bool:
+    """A word after a noun that reads as a verb with its subject ("train leaves", "storm
+    passed"): the words are a clause."""
+    for before, word in zip(words, words[1:]):
+        lemmas = getAllLemmas(word.lower())
+        if "NOUN" not in getAllLemmas(before.lower()) or "VERB" not in lemmas:
+            continue
+        forms = getAllInflections(lemmas["VERB"][0], upos="VERB")
+        if word.lower() in (*forms.get("VBZ", ()), *forms.get("VBD", ())):
+            return True
+    return False
