@@ -107,6 +107,15 @@ def test_after_a_moment_the_sounds_of_the_scene_before_end(planner):
     find(plan, "train", "leaving")  # "after" a clause: the train is heard leaving
 
 
+def test_one_piece_of_music_crossfades_into_the_next_and_stops_when_the_text_says(planner):
+    plan = plan_of(planner, "The orchestra tunes up and the audience murmurs. The violins "
+                            "begin a slow waltz. When the last note ends, the audience "
+                            "bursts into applause.", 90)
+    tuning, waltz = find(plan, "tuning"), find(plan, "waltz")
+    assert waltz.start_s < end(tuning) <= waltz.start_s + HANDOVER_S  # a crossfade
+    assert end(waltz) <= find(plan, "applause").start_s
+
+
 def test_a_bed_the_text_stops_ends_and_the_quiet_after_it_begins(planner):
     plan = plan_of(planner, "Party music thumps and guests chatter in the flat until the "
                             "power cuts out. In the sudden silence someone lights a match.", 45)

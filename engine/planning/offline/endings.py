@@ -34,6 +34,7 @@ from engine.planning.offline.stops import (
 from engine.planning.offline.stops import PLACE as PLACE_EMPTIED
 from engine.planning.offline.vocabulary import mentions, vocabulary
 
+MOMENT_CONNECTIVES = ("when", "once", "after")  # the stop is the moment the next sound starts
 STOP_SIMILARITY = 0.45  # "shooting" ~ "gunfire shaking the village"; not "wind" ~ "rain"
 
 
@@ -41,7 +42,8 @@ def apply_stops(stops: list[tuple[Phrase, Clause, dict]], events: list[DraftEven
                 first_rank: dict[int, float], scenes: list[SceneDraft]) -> None:
     """End the sounds a stop names. A stop that opens a scene ends them at its start (they
     hand over to the new scene's beds); one that goes with the clause before it, as that
-    clause's sound begins; any other half way through its moment. The power going off ends
+    clause's sound begins; one that says when the next begins ("when the music stops, ..."),
+    at its moment; any other half way through its moment. The power going off ends
     what runs on power; a place emptying, the sounds of its people; "everything falls
     silent", every bed; "the music fades", all music. A stop with nothing to end says the
     sound was there until then ("the wind drops"): a bed from the scene's start to that
@@ -51,6 +53,8 @@ def apply_stops(stops: list[tuple[Phrase, Clause, dict]], events: list[DraftEven
         if first_rank.get(clause.scene) == clause.rank and scene.index > 0 \
                 and scene.opened_by in (TIME, STOP):
             offset = 0.0
+        elif clause.connective in MOMENT_CONNECTIVES:
+            offset = 0.0  # "when the last note ends, the audience applauds": as it begins
         elif clause.with_previous:
             offset = STOP_WITH_OFFSET
         else:
@@ -150,7 +154,7 @@ def hand_over_music(events: list[DraftEvent], clauses: list[Clause]) -> None:
         for earlier in music:
             if earlier.rank < later.rank and earlier.end_rank is None \
                     and earlier.scene == later.scene:
-                earlier.end_rank = later.rank + STOP_WITH_OFFSET
+                earlier.end_rank = later.rank  # (crossfading into it: timing)
 
 
 def _running(events: list[DraftEvent], rank: float) -> list[DraftEvent]:

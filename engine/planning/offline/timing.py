@@ -61,6 +61,9 @@ def schedule(events: list[DraftEvent], duration_s: float,
         return offsets[i] + (rank - below) / (above - below) * widths[i] * unit
 
     handover = min(HANDOVER_S, HANDOVER_SLOT * slot)
+    # a bed ending just where a scene or another bed begins crossfades into it
+    handing_over = {first for first, _ in scene_ranks.values()} | {
+        e.rank for e in events if e.bed}
     out: list[dict] = []
     started: dict[float, int] = {}
     spans: dict[int, tuple[float, float]] = {}
@@ -69,7 +72,7 @@ def schedule(events: list[DraftEvent], duration_s: float,
             continue  # placed once the bed it comes back within is
         start = at(event.rank if event.from_rank is None else event.from_rank)
         if event.bed:
-            end = _bed_end(event, duration_s, handover, scene_ranks, at)
+            end = _bed_end(event, duration_s, handover, scene_ranks, at, handing_over)
             spans[id(event)] = (start, min(end, duration_s))
         else:
             width = widths[index[event.rank]] * unit
@@ -94,7 +97,8 @@ def schedule(events: list[DraftEvent], duration_s: float,
         if event.recurring:
             span = spans.get(id(event.span_of)) if event.span_of is not None else None
             if span is None:
-                span = (at(event.rank), _bed_end(event, duration_s, handover, scene_ranks, at))
+                span = (at(event.rank),
+                        _bed_end(event, duration_s, handover, scene_ranks, at, handing_over))
             out.extend(_recurrences(event, *span, duration_s))
     planned_scenes = _scenes(scenes or [], scene_ranks, at, duration_s)
     for planned in out:
@@ -182,10 +186,10 @@ def _foreground_length(event: DraftEvent, slot: float) -> float:
     return min(max(0.8 * slot, IMPULSE_S[0]), PROCESS_MAX_S)
 
 
-def _bed_end(event: DraftEvent, duration_s: float, handover: float, scene_ranks, at) -> float:
-    firsts = {first for first, _ in scene_ranks.values()}
-    if event.end_rank is not None:  # where the text ends it (at a scene's start: handing over)
-        return at(event.end_rank) + (handover if event.end_rank in firsts else 0.0)
+def _bed_end(event: DraftEvent, duration_s: float, handover: float, scene_ranks, at,
+             handing_over: set[float]) -> float:
+    if event.end_rank is not None:  # where the text ends it (where the next begins: a fade)
+        return at(event.end_rank) + (handover if event.end_rank in handing_over else 0.0)
     scenes = sorted(scene_ranks)
     last_scene = event.end_scene if event.end_scene is not None else event.scene
     later = [scene for scene in scenes if scene > last_scene]
