@@ -88,6 +88,7 @@ def test_the_lighthouse_story_hands_its_beds_over_on_their_lanes(planner):
     ("Engines scream past and the crowd roars. After the chequered flag the cars slow down.",
      ["Scene 1", "After the chequered flag"]),
     ("Rain falls on the town. After the storm, birds sing.", ["Rain", "After the storm"]),
+    ("Music plays in the bar. Later a glass breaks.", ["Bar", "Later"]),
 ])
 def test_time_and_state_cues_start_scenes(planner, prompt, titles):
     plan = plan_of(planner, prompt, 60)
@@ -114,6 +115,15 @@ def test_one_piece_of_music_crossfades_into_the_next_and_stops_when_the_text_say
     tuning, waltz = find(plan, "tuning"), find(plan, "waltz")
     assert waltz.start_s < end(tuning) <= waltz.start_s + HANDOVER_S  # a crossfade
     assert end(waltz) <= find(plan, "applause").start_s
+
+
+def test_the_quiet_a_stop_leaves_is_the_quiet_of_the_place(planner):
+    plan = plan_of(planner, "A campfire crackles in the woods. Soon the fire goes cold and "
+                            "an owl hoots.", 40)
+    fire, quiet = find(plan, "campfire"), find(plan, "quiet", "woods")
+    assert fire.start_s < quiet.start_s <= end(fire)  # the quiet takes over from the fire
+    assert not any("room tone" in e.caption for e in plan.events)  # outdoors
+    assert find(plan_of(planner, "A tractor starts up.", 20), "tractor", "starting up")
 
 
 def test_a_bed_the_text_stops_ends_and_the_quiet_after_it_begins(planner):

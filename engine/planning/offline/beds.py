@@ -153,8 +153,8 @@ def _fill_bare_scene(events: list[DraftEvent], scene: int, text: str, rank: floa
                      previous: SceneDraft | None, emptied: set[str]) -> None:
     """A scene with no bed of its own: the beds of the scene before carry on under it (after
     a change of time, only those of its place: the night's insects do not); else the place
-    it still plays in gets its bed again (an emptied one, a quiet room tone of it); the
-    first scene gets the general bed whose words fit it best (a quiet room tone by
+    it still plays in gets its bed again (an emptied one, a quiet room tone of it); a scene
+    in no known place gets the general bed whose words fit it best (a quiet room tone by
     default)."""
     if draft.opened_by == STOP and draft.ended_kind in (POWER, ALL):  # the hum is gone too
         where = f"{draft.place_word} " if draft.place_word else ""
@@ -172,11 +172,17 @@ def _fill_bare_scene(events: list[DraftEvent], scene: int, text: str, rank: floa
             event.end_scene = scene
         return
     entry = next((e for e in vocabulary().places if e.place == draft.place), None)
-    if previous is not None and entry is not None:
+    if entry is not None and draft.place_word \
+            and _names_something_else(text, draft.place_word, entry):
+        entry = None  # "the church bell rings": a bell, no church
+    if entry is not None:
         word = draft.place_word or entry.place
+        quiet = f"{word} {'room tone' if entry.indoors else 'ambience'}"
         beds = entry.beds
         if entry.place in emptied:
-            beds = (f"quiet empty {word} {'room tone' if entry.indoors else 'ambience'}",)
+            beds = (f"quiet empty {quiet}",)
+        elif previous is None:  # the first scene's bed was the text's, and it stopped:
+            beds = (f"quiet {quiet}",)  # the quiet of the place is left ("the kitchen")
         elif any(names_of(DraftEvent(caption=c, kind=TrackKind.AMBIENCE, rank=0, scene=0))
                  & draft.stopped for c in beds):
             beds = (f"quiet {word} ambience",)  # the machines wound down: the hall is quiet

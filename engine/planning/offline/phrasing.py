@@ -220,7 +220,8 @@ def phrase_of(text: str, continuation: bool, previous: Phrase | None,
             rest_tokens = rest_tokens[main + 1:]
     if lemma in ASPECT_VERBS and rest_tokens:  # "begins to fall" -> "falling"
         start = 1 if rest_tokens[0].lower() == "to" else 0
-        if start < len(rest_tokens) and verb_lemma(rest_tokens[start]):
+        particle = rest_tokens[0].lower() in PARTICLES  # "starts up": the start is the sound
+        if not particle and start < len(rest_tokens) and verb_lemma(rest_tokens[start]):
             lemma = verb_lemma(rest_tokens[start])
             rest_tokens = rest_tokens[start + 1:]
     if lemma == "be" and [t.lower() for t in subject_tokens] == ["there"]:

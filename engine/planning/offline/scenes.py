@@ -151,7 +151,9 @@ def time_passes(phrase: Phrase) -> str | None:
 
 def scene_title(scene: SceneDraft, text: str) -> str:
     """ "Night storm", "Dawn", "Hours later", "After the storm", "Harbour at night"."""
-    if scene.opened_by == STOP:
+    bare_later = scene.opened_by == TIME and scene.later.lower() == "later" \
+        and not scene.time_of_day  # "Later the café empties": "Empty café" says more
+    if scene.opened_by == STOP or bare_later:
         if scene.ended_kind in (CONDITION, EVENT):
             return f"After the {scene.ended}"
         if scene.ended_kind == POWER:

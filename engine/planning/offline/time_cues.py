@@ -110,6 +110,7 @@ def _pattern() -> re.Pattern:
         rf"(?:at|by|around|until|till)\s+(?:{clock}|\d{{1,2}})(?::\d\d)?"
         rf"(?:\s*o'clock)?(?:\s*(?:a\.?m\.?|p\.?m\.?))?(?![\w'-])",
         after,
+        r"later",  # last: "later that night" and "hours later" are longer cues at the same place
     ]
     return re.compile(rf"(?<![\w'-])(?:{'|'.join(parts)})(?![\w'-])", re.IGNORECASE)
 
