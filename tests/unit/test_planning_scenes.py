@@ -203,6 +203,14 @@ def test_what_people_do_with_their_hands_and_feet_is_heard(planner):
     assert find(plan, "match").track == TrackKind.EFFECTS
 
 
+def test_people_coming_and_going_are_heard_as_footsteps(planner):
+    plan = plan_of(planner, "At the last stop everyone gets off. The guests arrive and a dog "
+                            "barks. The train leaves the station.", 40)
+    find(plan, "footsteps", "getting off")
+    find(plan, "footsteps", "guests", "arriving")
+    assert "footsteps" not in find(plan, "train").caption  # a train leaving is the train
+
+
 def test_words_set_the_level_and_the_side_of_a_sound(planner):
     plan = plan_of(planner, "A dog barks to the left. A siren wails far away. A twig snaps "
                             "close by. A bell rings.", 40)

@@ -76,8 +76,9 @@ def clause_captions(clause: Clause, phrase: Phrase) -> list[Caption]:
         where = _after_generic_object(phrase.rest)
         return [Caption(trim(" ".join(p for p in (sound_of(item), where) if p)))
                 for item in items]
-    if phrase.verb in set(language["footstep_verbs"]) and is_animate(phrase.subject) \
-            and not phrase.subjects:
+    moves = phrase.verb in set(language["footstep_verbs"]) or phrase.verb == "get" and \
+        rest[:1] and rest[0].lower() in ("off", "out", "on", "in", "down", "away")  # "get off"
+    if moves and is_animate(phrase.subject) and not phrase.subjects:
         walker = phrase.subject if _is_plural_noun(phrase.subject.split()[-1]) \
             else f"a {phrase.subject}"
         caption = " ".join(p for p in ("footsteps of", walker, phrase.participle, phrase.rest)

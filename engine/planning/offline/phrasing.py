@@ -424,7 +424,7 @@ PERSON_NOUNS = frozenset(
     "climber jogger patient surgeon porter cashier barista bartender mechanic plumber "
     "carpenter painter gardener shepherd lumberjack woodcutter spy burglar intruder prisoner "
     "nun villager pilgrim explorer astronaut engineer teller guest lifeguard "
-    "diner shopper parent adult stranger neighbour fan spectator reveller".split())
+    "diner shopper parent adult stranger neighbour fan spectator reveller people".split())
 _PERSON_SUFFIX = re.compile(r"\w{3,}(?:ist|ian|man|woman|smith)$")
 
 
