@@ -211,6 +211,11 @@ def test_people_coming_and_going_are_heard_as_footsteps(planner):
     assert "footsteps" not in find(plan, "train").caption  # a train leaving is the train
 
 
+def test_a_ticking_clock_is_a_spot_effect_not_a_bed(planner):
+    plan = plan_of(planner, "In the dark kitchen the old clock ticks on the wall.", 30)
+    assert find(plan, "clock", "ticking").track == TrackKind.EFFECTS
+
+
 def test_words_set_the_level_and_the_side_of_a_sound(planner):
     plan = plan_of(planner, "A dog barks to the left. A siren wails far away. A twig snaps "
                             "close by. A bell rings.", 40)
