@@ -211,6 +211,13 @@ def test_people_coming_and_going_are_heard_as_footsteps(planner):
     assert "footsteps" not in find(plan, "train").caption  # a train leaving is the train
 
 
+def test_a_place_that_sounds_itself_is_one_bed_from_the_start(planner):
+    plan = plan_of(planner, "A hiker crunches along a gravel path. A stream babbles nearby "
+                            "and a woodpecker taps.", 40)
+    beds = [e for e in plan.events if e.track == TrackKind.AMBIENCE]
+    assert [e.caption for e in beds] == ["stream babbling nearby"] and beds[0].start_s == 0
+
+
 def test_a_ticking_clock_is_a_spot_effect_not_a_bed(planner):
     plan = plan_of(planner, "In the dark kitchen the old clock ticks on the wall.", 30)
     assert find(plan, "clock", "ticking").track == TrackKind.EFFECTS

@@ -8,7 +8,7 @@ import re
 
 from engine.model.story import TrackKind
 from engine.planning.offline.clauses import Clause
-from engine.planning.offline.drafts import COMBINATION, FALLBACK, PLACE, DraftEvent
+from engine.planning.offline.drafts import COMBINATION, FALLBACK, PLACE, TEXT, DraftEvent
 from engine.planning.offline.endings import names_of
 from engine.planning.offline.phrasing import _lemmas
 from engine.planning.offline.scenes import STOP, TIME, SceneDraft
@@ -17,6 +17,9 @@ from engine.planning.offline.stops import ALL, CONDITION, EVENT, POWER
 from engine.planning.offline.vocabulary import ImpliedSounds, mentions, vocabulary
 
 DUPLICATE_SIMILARITY = 0.62  # an implied sound this close to one the text names is that one
+# places that are a sound themselves: the text's "the river rushes" is the river's bed
+_SOUNDING_PLACES = frozenset({"river", "creek", "stream", "brook", "waterfall", "sea", "ocean",
+                              "lake", "pond"})
 
 
 def add_place_beds(events: list[DraftEvent], clauses: list[Clause],
@@ -40,7 +43,10 @@ def add_place_beds(events: list[DraftEvent], clauses: list[Clause],
         # opening bare, and a generic bed for the place fills it
         has_bed = _bed_at(events, scene, first[scene]) or _carried_into(events, scene)
         implied: list[DraftEvent] = []
-        for entry in (*vocab.places, *vocab.combinations):
+        # generic combinations ("night": distant insects) last: only a scene that no place
+        # or signature bed speaks for gets one
+        generic = [e for e in vocab.combinations if not e.signature]
+        for entry in (*vocab.places, *[e for e in vocab.combinations if e.signature], *generic):
             if entry.all_of:
                 if not all(mentions(text, group) for group in entry.all_of):
                     continue
@@ -52,6 +58,11 @@ def add_place_beds(events: list[DraftEvent], clauses: list[Clause],
                 if word is None or not own_place or _names_something_else(text, word, entry):
                     continue
                 if _goes_on(events, scene, entry):
+                    has_bed = True
+                    continue
+                sounding = _place_sounding(events, scene, word)
+                if sounding is not None:  # "a stream babbles nearby": the place is the sound,
+                    sounding.rank = min(sounding.rank, first[scene])  # there all along
                     has_bed = True
                     continue
                 rank = _arrival_rank(clauses, scene, word, first[scene])
@@ -120,6 +131,20 @@ def _goes_on(events: list[DraftEvent], scene: int, entry: ImpliedSounds) -> bool
     for event in going:
         event.end_scene = scene
     return bool(going)
+
+
+def _place_sounding(events: list[DraftEvent], scene: int, word: str) -> DraftEvent | None:
+    """The text's own bed of the scene whose source is the place itself ("stream babbling
+    nearby" for a stream), or None. (A market that bustles is its crowd, not its place.)"""
+    if word.lower() not in _SOUNDING_PLACES:
+        return None
+    for event in events:
+        if event.origin == TEXT and event.bed and event.kind == TrackKind.AMBIENCE \
+                and event.scene == scene:
+            source = re.split(r"\s+\w+ing\b", event.caption.lower(), maxsplit=1)[0].split()
+            if source and mentions(source[-1], [word]):
+                return event
+    return None
 
 
 def _names_something_else(text: str, word: str, entry: ImpliedSounds) -> bool:
