@@ -210,6 +210,11 @@ def test_people_coming_and_going_are_heard_as_footsteps(planner):
     find(plan, "footsteps", "guests", "arriving")
     assert "footsteps" not in find(plan, "train").caption  # a train leaving is the train
 
+    plan = plan_of(planner, "Children play in the schoolyard. A bell rings and they run "
+                            "inside. A clock strikes and he leaves.", 40)
+    find(plan, "footsteps of children running")  # "they": the children, not the bell
+    assert find(plan, "footsteps", "leaving").caption.startswith("footsteps of a man")
+
 
 def test_a_place_that_sounds_itself_is_one_bed_from_the_start(planner):
     plan = plan_of(planner, "A hiker crunches along a gravel path. A stream babbles nearby "

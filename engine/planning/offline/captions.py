@@ -80,7 +80,7 @@ def clause_captions(clause: Clause, phrase: Phrase) -> list[Caption]:
         rest[:1] and rest[0].lower() in ("off", "out", "on", "in", "down", "away")  # "get off"
     if moves and is_animate(phrase.subject) and not phrase.subjects:
         walker = phrase.subject if _is_plural_noun(phrase.subject.split()[-1]) \
-            else f"a {phrase.subject}"
+            or re.match(r"(?:a|an|the)\s", phrase.subject, re.I) else f"a {phrase.subject}"
         caption = " ".join(p for p in ("footsteps of", walker, phrase.participle, phrase.rest)
                            if p)
         return [Caption(trim(caption), action=True)]

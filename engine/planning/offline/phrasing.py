@@ -397,13 +397,16 @@ def _subject(tokens: list[str], previous: Phrase | None, character: str) -> str:
         word = tokens[0].lower()
         if word == "it" and previous is not None:
             return _thing_meant(previous) or PRONOUNS[word]
-        if word in ("he", "she") and character:
+        plural_character = bool(character) and _is_plural_noun(character.split()[-1])
+        if word in ("he", "she") and character and not plural_character:
             return character
         if word in ("he", "she") and previous is not None and is_person(previous.subject):
             return previous.subject
         if word == "they" and previous is not None and previous.subject.split() \
                 and _is_plural_noun(previous.subject.split()[-1]):
             return previous.subject  # "chairs scrape as they are stacked"
+        if word == "they" and plural_character:
+            return character  # "children play ... a bell rings and they run inside"
         return PRONOUNS[word]
     return " ".join(_lower_common(tokens))
 
