@@ -177,6 +177,10 @@ def test_voices_saying_words_are_speech_and_it_is_never_a_person(planner):
     assert find(plan, "crowd").track != TrackKind.SPEECH  # a crowd's roar, not lines
     assert not any(re.search(r"kicking (?:a|the) person", e.caption) for e in plan.events)
 
+    plan = plan_of(planner, "A blacksmith hammers a blade on the anvil while the forge roars. "
+                            "He plunges it into a bucket of water.", 40)
+    find(plan, "plunging", "blade")  # the blade, not the forge
+
 
 def test_what_fills_a_place_is_heard_there_and_silent_things_are_not(planner):
     plan = plan_of(planner, "The ballroom is full of waltz music and laughter. Smoke drifts "

@@ -137,11 +137,17 @@ def _phrases(clauses: list[Clause], named: str) -> list[Phrase]:
     previous: Phrase | None = None
     main: Phrase | None = None
     character = ""  # the last someone (or animal) who acted: whom "he" or "she" means
+    after_subordinate = False
     for clause in clauses:
         subordinate = clause.connective in language["simultaneous"]
         carried = (previous if subordinate else main) if clause.continuation else None
+        if carried is None:
+            # a new sentence goes on from the last one's main clause: "The smith hammers a
+            # blade while the forge roars. He plunges it into water" plunges the blade
+            carried = main if after_subordinate else previous
         phrase = _best_reading(clause, carried or previous, named or character)
         previous = _listener(phrase) if phrase.heard and phrase.hearer else phrase
+        after_subordinate = subordinate
         if not subordinate:
             main = previous
         if previous.verb and is_animate(previous.subject):
