@@ -227,6 +227,14 @@ def test_a_place_that_sounds_itself_is_one_bed_from_the_start(planner):
     assert [e.caption for e in beds] == ["stream babbling nearby"] and beds[0].start_s == 0
 
 
+def test_people_talking_are_a_bed_that_leaves_with_them(planner):
+    plan = plan_of(planner, "A train rattles through the tunnel while passengers talk. At the "
+                            "last stop everyone gets off and the doors close.", 60)
+    talk, off = find(plan, "passengers", "talking"), find(plan, "footsteps", "getting off")
+    assert talk.track == TrackKind.AMBIENCE and talk.start_s == 0
+    assert off.start_s < end(talk) <= off.start_s + 2  # their voices go as they get off
+
+
 def test_a_ticking_clock_is_a_spot_effect_not_a_bed(planner):
     plan = plan_of(planner, "In the dark kitchen the old clock ticks on the wall.", 30)
     assert find(plan, "clock", "ticking").track == TrackKind.EFFECTS

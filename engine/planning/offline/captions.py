@@ -34,6 +34,7 @@ class Caption:
     impulsive: bool = False
     voice: bool = False
     action: bool = False  # someone handling, opening, climbing: heard whatever it is
+    walla: bool = False  # several people talking: a bed of voices, no lines
 
 
 def trim(caption: str) -> str:
@@ -88,12 +89,14 @@ def clause_captions(clause: Clause, phrase: Phrase) -> list[Caption]:
         _one_person(phrase.subject) or is_person(phrase.subject) and _voices_words(phrase.rest))
     action = (is_person(phrase.subject) and phrase.verb in known_verbs()
               and phrase.verb not in set(language["silent_verbs"]) and not phrase.passive)
+    walla = phrase.verb in set(language["walla_verbs"]) and is_person(phrase.subject) \
+        and _is_plural_noun(phrase.subject.split()[-1])
     out = []
     for item in items:
         single = Phrase(subject=item, verb=phrase.verb, participle=phrase.participle,
                         rest=phrase.rest, passive=phrase.passive)
         out.append(Caption(trim(with_quality(single.caption, single)), impulsive, voice,
-                           action))
+                           action, walla))
     return out
 
 

@@ -28,6 +28,7 @@ class DraftEvent:
     cues: dict[str, str] = field(default_factory=dict)
     tone: str = "neutral"
     voice: bool = False           # one person's voice without quoted words ("he curses")
+    walla: bool = False           # several people talking ("passengers talk"): a bed
     source: tuple[str, ...] = ()  # what the bed is part of ("storm"): "the storm passes" ends it
     recurring: tuple[str, ...] = ()  # caption variants of a sound that comes back (thunder)
     span_of: DraftEvent | None = None  # the bed a recurring sound comes back within

@@ -17,7 +17,7 @@ from engine.planning.offline.drafts import (
     TEXT,
     DraftEvent,
 )
-from engine.planning.offline.phrasing import Phrase, _lemmas, is_animate
+from engine.planning.offline.phrasing import Phrase, _is_plural_noun, _lemmas, is_animate
 from engine.planning.offline.scenes import STOP, TIME, SceneDraft
 from engine.planning.offline.semantics import MIN_SOUNDNESS, catalogue, embed_cached
 from engine.planning.offline.stops import (
@@ -205,6 +205,28 @@ def _place_of(word: str) -> str:
         if word in entry.words:
             return entry.place
     return word
+
+
+DEPARTURE_VERBS = frozenset({"leave", "exit", "depart", "disperse", "get"})
+
+
+def end_departed(clauses: list[Clause], phrases: list[Phrase],
+                 events: list[DraftEvent]) -> None:
+    """ "Everyone gets off", "the guests leave": the voices of the people there go with them
+    (their footsteps are heard; their chatter ends as they go)."""
+    people = vocabulary().language["people_sounds"]
+    for clause, phrase in zip(clauses, phrases):
+        rest = phrase.rest.lower().split()
+        leaving = phrase.verb in DEPARTURE_VERBS and (phrase.verb != "get" or rest[:1] in (
+            ["off"], ["out"], ["away"]))
+        words = phrase.subject.lower().split()
+        if not leaving or not words or not (_is_plural_noun(words[-1]) and is_animate(
+                phrase.subject)):
+            continue
+        for event in _running(events, clause.rank):
+            if event.rank < clause.rank and event.scene == clause.scene \
+                    and (event.walla or mentions(event.caption, people)):
+                event.end_rank = clause.rank + STOP_WITH_OFFSET
 
 
 def end_until(clauses: list[Clause], events: list[DraftEvent]) -> None:

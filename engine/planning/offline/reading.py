@@ -20,7 +20,7 @@ from engine.planning.offline.beds import add_place_beds, dedupe, fill_bare_scene
 from engine.planning.offline.captions import clause_captions, speech_caption, spoken_alongside
 from engine.planning.offline.clauses import BEFORE, NEXT, SAME, Clause, split_clauses, words_of
 from engine.planning.offline.drafts import PHENOMENON, STOP_OFFSET, DraftEvent
-from engine.planning.offline.endings import apply_stops, end_until, hand_over_music
+from engine.planning.offline.endings import apply_stops, end_departed, end_until, hand_over_music
 from engine.planning.offline.phrasing import (
     PREPOSITIONS,
     Phrase,
@@ -104,6 +104,7 @@ def read_story(text: str) -> Reading:
             candidates.append((DraftEvent(caption=caption.text, kind=TrackKind.EFFECTS,
                                           rank=clause.rank, scene=clause.scene, cues=cues,
                                           impulsive=caption.impulsive, voice=caption.voice,
+                                          walla=caption.walla,
                                           action=caption.action, gain_db=gain_db, pan=pan),
                                clause))
     _judge(candidates, events)
@@ -112,6 +113,7 @@ def read_story(text: str) -> Reading:
     add_place_beds(events, clauses, scene_text, scenes)
     apply_stops(stops, events, first_rank, scenes)
     end_until(clauses, events)
+    end_departed(clauses, phrases, events)
     fill_bare_scenes(events, clauses, scene_text, scenes)
     dedupe(events)
     ranks: dict[int, tuple[float, float]] = {}
@@ -351,6 +353,8 @@ def _judge(candidates: list[tuple[DraftEvent, Clause]], events: list[DraftEvent]
             kind = TrackKind.MUSIC
         elif event.voice:
             kind = TrackKind.SPEECH  # one person's voice: "he curses", "a man hums"
+        elif event.walla:
+            kind = TrackKind.AMBIENCE  # "passengers talk": the murmur of a crowd
         elif kind in (TrackKind.MUSIC, TrackKind.SPEECH):
             kind = TrackKind.EFFECTS  # music and speech need their words (above) or quotes
         if kind == TrackKind.AMBIENCE and event.impulsive and judgement.kind_margin < 0.8:
