@@ -235,6 +235,19 @@ def test_people_talking_are_a_bed_that_leaves_with_them(planner):
     assert off.start_s < end(talk) <= off.start_s + 2  # their voices go as they get off
 
 
+def test_what_dies_or_passes_ends_even_when_the_text_says_it(planner):
+    plan = plan_of(planner, "The generator hums all night. At 5 a.m. it sputters and dies, "
+                            "and birds begin to sing.", 60)
+    sputter, birds = find(plan, "generator", "sputtering"), find(plan, "birds")
+    assert end(sputter) < birds.start_s and end(sputter) - sputter.start_s < 5
+
+    plan = plan_of(planner, "A thunderstorm shakes the cabin. When it passes, crickets "
+                            "start to sing.", 60)
+    assert [s.title for s in plan.scenes] == ["Storm", "After the storm"]
+    assert end(find(plan, "rain")) <= plan.scenes[1].start_s + HANDOVER_S
+    assert not any("cabin passing" in e.caption for e in plan.events)
+
+
 def test_a_ticking_clock_is_a_spot_effect_not_a_bed(planner):
     plan = plan_of(planner, "In the dark kitchen the old clock ticks on the wall.", 30)
     assert find(plan, "clock", "ticking").track == TrackKind.EFFECTS

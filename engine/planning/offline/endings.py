@@ -50,7 +50,9 @@ def apply_stops(stops: list[tuple[Phrase, Clause, dict]], events: list[DraftEven
     moment. A person who stops makes no sound."""
     for phrase, clause, cues in stops:
         scene = scenes[clause.scene]
-        if first_rank.get(clause.scene) == clause.rank and scene.index > 0 \
+        if clause.with_previous and clause.continuation:
+            offset = STOP_WITH_OFFSET  # "at dawn it sputters and dies": just after it starts
+        elif first_rank.get(clause.scene) == clause.rank and scene.index > 0 \
                 and scene.opened_by in (TIME, STOP):
             offset = 0.0
         elif clause.connective in MOMENT_CONNECTIVES:
@@ -64,6 +66,7 @@ def apply_stops(stops: list[tuple[Phrase, Clause, dict]], events: list[DraftEven
         scene.stopped.update(kin(_noun(target.split()[-1])) if target else ())
         if kind is not None and kind[0] in (POWER, PLACE_EMPTIED, ALL, EVENT):
             _end_by_kind(events, kind[0], clause.rank, offset)
+            end_beds(events, phrase, clause.rank, offset)  # "the generator dies": it too
             if kind[0] == PLACE_EMPTIED:
                 scene.emptied_places.add(_place_of(kind[1]))
             if kind[0] == EVENT and scene.place:  # its crowd has gone from the place

@@ -13,7 +13,7 @@ ends. Scenes start where their first moment starts and end where the next one st
 from __future__ import annotations
 
 from engine.model.story import TrackKind
-from engine.planning.offline.drafts import PHENOMENON, DraftEvent
+from engine.planning.offline.drafts import PHENOMENON, STOP_WITH_OFFSET, DraftEvent
 from engine.planning.offline.placement import level_and_pan
 from engine.planning.offline.scenes import SceneDraft
 
@@ -189,7 +189,13 @@ def _foreground_length(event: DraftEvent, slot: float) -> float:
 def _bed_end(event: DraftEvent, duration_s: float, handover: float, scene_ranks, at,
              handing_over: set[float]) -> float:
     if event.end_rank is not None:  # where the text ends it (where the next begins: a fade)
-        return at(event.end_rank) + (handover if event.end_rank in handing_over else 0.0)
+        end = at(event.end_rank) + (handover if event.end_rank in handing_over else 0.0)
+        # "thunder rumbles, the crickets fall silent": they go as the thunder comes in,
+        # however long that moment is
+        moment = event.end_rank - STOP_WITH_OFFSET
+        if abs(moment - round(moment)) < 1e-9:
+            end = min(end, at(moment + LEAD_IN) + handover)
+        return end
     scenes = sorted(scene_ranks)
     last_scene = event.end_scene if event.end_scene is not None else event.scene
     later = [scene for scene in scenes if scene > last_scene]
