@@ -430,7 +430,7 @@ PERSON_NOUNS = frozenset(
     "climber jogger patient surgeon porter cashier barista bartender mechanic plumber "
     "carpenter painter gardener shepherd lumberjack woodcutter spy burglar intruder prisoner "
     "nun villager pilgrim explorer astronaut engineer teller guest lifeguard "
-    "diner shopper parent adult stranger neighbour fan spectator reveller people".split())
+    "diner shopper parent adult stranger neighbour fan spectator reveller people dj".split())
 _PERSON_SUFFIX = re.compile(r"\w{3,}(?:ist|ian|man|woman|smith)$")
 
 
@@ -440,8 +440,9 @@ def is_person(noun_phrase: str) -> bool:
     if not words:
         return False
     head = words[-1]
-    if noun_phrase.split()[-1][:1].isupper() and not _lemmas(head):
-        return True  # a name: "Tom"
+    last = noun_phrase.split()[-1]
+    if last[:1].isupper() and not last.isupper() and not _lemmas(head):
+        return True  # a name: "Tom" (not "TV")
     singular = (_lemmas(head).get("NOUN") or (head,))[0]
     return head in PERSON_NOUNS or singular in PERSON_NOUNS or bool(
         _PERSON_SUFFIX.search(head)) and _is_noun(head)
