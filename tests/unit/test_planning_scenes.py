@@ -250,7 +250,7 @@ def test_what_dies_or_passes_ends_even_when_the_text_says_it(planner):
 
 def test_a_murmuring_tv_is_no_speaker_and_a_classroom_is_a_room(planner):
     plan = plan_of(planner, "Grandpa snores in his armchair as the TV murmurs.", 30)
-    assert find(plan, "TV").track != TrackKind.SPEECH  # an acronym is not a name
+    assert find(plan, "tv").track != TrackKind.SPEECH  # an acronym is not a name
     plan = plan_of(planner, "A girl whispers to her friend in the back of the classroom.", 30)
     assert find(plan, "classroom", "room tone") and not any(
         "playground" in e.caption for e in plan.events)
