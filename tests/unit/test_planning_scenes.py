@@ -256,6 +256,18 @@ def test_a_murmuring_tv_is_no_speaker_and_a_classroom_is_a_room(planner):
         "playground" in e.caption for e in plan.events)
 
 
+def test_where_when_and_how_often_are_no_sounds(planner):
+    plan = plan_of(planner, "It is a hot afternoon in the desert. Inside the tent, a radio "
+                            "crackles every few seconds. Now and then a pipe drips.", 40)
+    captions = [e.caption.lower() for e in plan.events]
+    assert "tent" not in captions  # "Inside the tent" says where, it is no sound
+    for wrong in ("hotting", "afternoon", "seconding", "now and then"):
+        assert not any(wrong in caption for caption in captions)
+    find(plan, "radio", "crackling")
+    find(plan, "pipe", "dripping")
+    assert len(plan.scenes) == 1  # how often moves no scene on
+
+
 def test_a_ticking_clock_is_a_spot_effect_not_a_bed(planner):
     plan = plan_of(planner, "In the dark kitchen the old clock ticks on the wall.", 30)
     assert find(plan, "clock", "ticking").track == TrackKind.EFFECTS

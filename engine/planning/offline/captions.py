@@ -103,6 +103,9 @@ def clause_captions(clause: Clause, phrase: Phrase) -> list[Caption]:
 def verbless_captions(text: str, phrase: Phrase) -> list[str]:
     """ "Rain over a fishing village" -> "rain falling over a fishing village"; [] for a
     phrase that only says where or when ("On the savanna at dawn", "A busy airport")."""
+    first = text.split()[:1]
+    if first and first[0].lower() in PREPOSITIONS:
+        return []  # "Inside the submarine", "Over the hills": where the next clause plays
     tokens = phrase.subject.split()
     cut = next((i for i, t in enumerate(tokens) if t in PREPOSITIONS), len(tokens))
     head, where = tokens[:cut], " ".join(tokens[cut:])

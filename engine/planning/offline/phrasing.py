@@ -212,6 +212,8 @@ def phrase_of(text: str, continuation: bool, previous: Phrase | None,
         lemma = _unknown_lemma(verb_word)
     if verb_word.lower() in AUXILIARIES and rest_tokens:  # "is pulled out", "was ringing"
         main = next((j for j, t in enumerate(rest_tokens) if verb_lemma(t)), None)
+        if main == 1 and rest_tokens[0].lower() in DETERMINERS:
+            main = None  # "is a hot afternoon": a copula and a noun phrase, no second verb
         if main is not None and main <= 1:
             word = rest_tokens[main]
             lemma = verb_lemma(word) or word.lower()

@@ -17,6 +17,7 @@ from lemminflect import getAllInflections, getAllLemmas
 from engine.planning.offline.vocabulary import vocabulary
 
 TIME_TOKEN = "TIMECUE"
+_HOW_OFTEN = re.compile(r"(?:every|each|now|from|once)\b")
 POINT, DURATIVE, UNTIL, LATER, CLOCK = "point", "durative", "until", "later", "clock"
 
 
@@ -63,6 +64,8 @@ def _cue(words: str) -> TimeCue:
         return TimeCue(DURATIVE, time, words)
     if first in ("the", "next") and time == "":
         return TimeCue(LATER, "", words)  # "the next day"
+    if _HOW_OFTEN.match(lowered):
+        return TimeCue(DURATIVE, "", words)
     if first == "after" and time == "":
         return TimeCue(LATER, "", words)  # "after the race": the story has moved on
     return TimeCue(POINT, time, words)
@@ -110,6 +113,10 @@ def _pattern() -> re.Pattern:
         rf"(?:at|by|around|until|till)\s+(?:{clock}|\d{{1,2}})(?::\d\d)?"
         rf"(?:\s*o'clock)?(?:\s*(?:a\.?m\.?|p\.?m\.?))?(?![\w'-])",
         after,
+        # how often, not when: "every few seconds", "now and then" (a cue that moves nothing)
+        r"(?:every|each)\s+(?:few\s+|couple\s+of\s+|\w+\s+)?(?:seconds?|minutes?|moments?)"
+        r"|every\s+(?:now\s+and\s+then|so\s+often)|now\s+and\s+(?:then|again)"
+        r"|from\s+time\s+to\s+time|once\s+in\s+a\s+while",
         r"later",  # last: "later that night" and "hours later" are longer cues at the same place
     ]
     return re.compile(rf"(?<![\w'-])(?:{'|'.join(parts)})(?![\w'-])", re.IGNORECASE)
