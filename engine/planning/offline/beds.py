@@ -61,8 +61,9 @@ def add_place_beds(events: list[DraftEvent], clauses: list[Clause],
                     has_bed = True
                     continue
                 sounding = _place_sounding(events, scene, word)
-                if sounding is not None:  # "a stream babbles nearby": the place is the sound,
-                    sounding.rank = min(sounding.rank, first[scene])  # there all along
+                if sounding is not None:
+                    # "a stream babbles nearby": the place is the sound, there all along
+                    sounding.rank = min(sounding.rank, first[scene])
                     has_bed = True
                     continue
                 rank = _arrival_rank(clauses, scene, word, first[scene])

@@ -35,6 +35,7 @@ from engine.planning.offline.stops import PLACE as PLACE_EMPTIED
 from engine.planning.offline.vocabulary import mentions, vocabulary
 
 MOMENT_CONNECTIVES = ("when", "once", "after")  # the stop is the moment the next sound starts
+DEPARTURE_VERBS = frozenset({"leave", "exit", "depart", "disperse"})  # and "get off", "get out"
 STOP_SIMILARITY = 0.45  # "shooting" ~ "gunfire shaking the village"; not "wind" ~ "rain"
 
 
@@ -210,9 +211,6 @@ def _place_of(word: str) -> str:
     return word
 
 
-DEPARTURE_VERBS = frozenset({"leave", "exit", "depart", "disperse", "get"})
-
-
 def end_departed(clauses: list[Clause], phrases: list[Phrase],
                  events: list[DraftEvent]) -> None:
     """ "Everyone gets off", "the guests leave": the voices of the people there go with them
@@ -220,8 +218,8 @@ def end_departed(clauses: list[Clause], phrases: list[Phrase],
     people = vocabulary().language["people_sounds"]
     for clause, phrase in zip(clauses, phrases):
         rest = phrase.rest.lower().split()
-        leaving = phrase.verb in DEPARTURE_VERBS and (phrase.verb != "get" or rest[:1] in (
-            ["off"], ["out"], ["away"]))
+        leaving = phrase.verb in DEPARTURE_VERBS or phrase.verb == "get" and bool(rest) \
+            and rest[0] in ("off", "out", "away")
         words = phrase.subject.lower().split()
         if not leaving or not words or not (_is_plural_noun(words[-1]) and is_animate(
                 phrase.subject)):
