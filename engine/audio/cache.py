@@ -81,8 +81,3 @@ class AudioCache:
         key = key or file_key(path)
         if key is not None:
             self._held.put(key, audio)
-
-    def holds(self, path: Path) -> bool:
-        """The file as it is now is decoded here (reading it costs nothing)."""
-        key = file_key(path)
-        return key is not None and key in self._held

@@ -240,8 +240,9 @@ def phrase_of(text: str, continuation: bool, previous: Phrase | None,
         return Phrase(subject=WEATHER_VERBS[lemma], verb="", participle="", rest="")  # "it rains"
     subject = _subject(subject_tokens, previous, character)
     if [t.lower() for t in subject_tokens] == ["it"] and previous is not None \
-            and lemma in vocabulary().language["condition_stop_verbs"]:
-        subject = previous.subject or subject  # "a storm shakes the cabin; when it passes"
+            and lemma in vocabulary().language["condition_stop_verbs"] \
+            and previous.subject and not is_animate(previous.subject):
+        subject = previous.subject  # "a storm shakes the cabin; when it passes"
     rest = _rest(rest_tokens, previous, _form(verb_word, lemma))
     participle = "being" if lemma == "be" else _participle(lemma, verb_word)
     if passive:

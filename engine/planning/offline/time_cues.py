@@ -17,7 +17,7 @@ from lemminflect import getAllInflections, getAllLemmas
 from engine.planning.offline.vocabulary import vocabulary
 
 TIME_TOKEN = "TIMECUE"
-_HOW_OFTEN = re.compile(r"(?:every|each|now|from|once)\b")
+_HOW_OFTEN = re.compile(r"(?:now|from|once)\b")  # ("every few seconds" is durative already)
 POINT, DURATIVE, UNTIL, LATER, CLOCK = "point", "durative", "until", "later", "clock"
 
 
