@@ -358,8 +358,9 @@ def bed_coverage(plan) -> float:
 
 
 @pytest.mark.parametrize("prompt", [
-    "A man wakes up and stretches, yawning loudly. He showers, humming to himself, and then "
-    "fries eggs for breakfast. Finally he grabs his keys and slams the door on his way out.",
+    "In the quiet flat a man wakes up and stretches, yawning loudly. He showers, humming to "
+    "himself, and then fries eggs for breakfast. Finally he grabs his keys and slams the door "
+    "on his way out.",
     "The referee blows the whistle, the crowd roars, and the striker smashes the ball into the "
     "net. Later the fans sing. At the end the players shake hands.",
     "Waves crash on the beach as a dog barks.\n\nA man whistles.\n\nThen the phone rings.",
@@ -370,3 +371,17 @@ def test_long_stories_keep_a_bed_under_every_moment(planner, prompt):
     foreground = sorted((e for e in plan.events if e.track != TrackKind.AMBIENCE),
                         key=lambda e: e.start_s)
     assert foreground[0].start_s < 30 and foreground[-1].start_s > 120  # spread over the story
+
+
+def test_a_room_tone_goes_only_under_a_scene_the_story_calls_quiet(planner):
+    knock = ("Someone knocks on a wooden door, it creaks open, and footsteps walk across a "
+             "hardwood floor before a chair is pulled out.")
+    assert not [e.caption for e in plan_of(planner, knock, 30).events
+                if e.track == TrackKind.AMBIENCE]  # no invented near-silence to delete
+    plan = plan_of(planner, '"Are you there?" she whispers into the phone. Then the doorbell '
+                   "rings.", 30)
+    beds = [e for e in plan.events if e.track == TrackKind.AMBIENCE]
+    assert [e.caption for e in beds] == ["quiet indoor room tone"]
+    assert beds[0].start_s == 0 and end(beds[0]) == pytest.approx(30)
+    plan = plan_of(planner, "The baby giggles, then slowly falls asleep.", 30)
+    assert any("room tone" in e.caption for e in plan.events)

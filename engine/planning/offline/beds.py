@@ -181,7 +181,7 @@ def _fill_bare_scene(events: list[DraftEvent], scene: int, text: str, rank: floa
     a change of time, only those of its place: the night's insects do not); else the place
     it still plays in gets its bed again (an emptied one, a quiet room tone of it); a scene
     in no known place gets the general bed whose words fit it best (a quiet room tone by
-    default)."""
+    default), a quiet one only where the scene's words say it is quiet."""
     if draft.opened_by == STOP and draft.ended_kind in (POWER, ALL):  # the hum is gone too
         where = f"{draft.place_word} " if draft.place_word else ""
         caption = f"silent dark {where}room tone" if draft.ended_kind == POWER \
@@ -222,6 +222,8 @@ def _fill_bare_scene(events: list[DraftEvent], scene: int, text: str, rank: floa
     scores = [sum(1 for word in entry.words if mentions(text, [word])) for entry in fallbacks]
     best = max(range(len(fallbacks)), key=lambda i: (scores[i], -i))
     entry = fallbacks[best]
+    if entry.quiet and not mentions(text, vocabulary().language["quiet_words"]):
+        return  # the story's own sounds carry a scene it does not call quiet
     cues = {"place": entry.place} if entry.place else {}
     events.extend(DraftEvent(caption=c, kind=TrackKind.AMBIENCE, rank=rank, scene=scene,
                              bed=True, implied=True, cues=cues, origin=FALLBACK)

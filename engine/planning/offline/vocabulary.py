@@ -27,6 +27,7 @@ class ImpliedSounds:
     not_before: tuple[str, ...] = ()  # "church bells": before these words it is no place
     indoors: bool = False  # its quiet is a room tone (an outdoor place's, an ambience)
     own_word: bool = False  # its bed says the text's word for it ("café", not "restaurant")
+    quiet: bool = False  # a fallback heard only where the scene is quiet (a room tone)
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,8 @@ def vocabulary() -> Vocabulary:
             none_of=tuple(entry.get("none", ())), recurring=tuple(entry.get("recurring", ())),
             not_before=tuple(entry.get("not_before", ())),
             indoors=bool(entry.get("indoors", False)),
-            own_word=bool(entry.get("own_word", False)))
+            own_word=bool(entry.get("own_word", False)),
+            quiet=bool(entry.get("quiet", False)))
 
     return Vocabulary(
         language=language,
