@@ -385,3 +385,17 @@ def test_a_room_tone_goes_only_under_a_scene_the_story_calls_quiet(planner):
     assert beds[0].start_s == 0 and end(beds[0]) == pytest.approx(30)
     plan = plan_of(planner, "The baby giggles, then slowly falls asleep.", 30)
     assert any("room tone" in e.caption for e in plan.events)
+
+
+def test_a_walker_whose_feet_are_heard_is_heard_once(planner):
+    for prompt in ("Snow crunches under his boots as he walks home.",
+                   "He walks home, his boots crunching in the snow."):
+        captions = [e.caption for e in plan_of(planner, prompt, 30).events]
+        assert sum("crunching" in c and "boots" in c for c in captions) == 1
+        assert not any(c.startswith("footsteps of") for c in captions)  # the same steps
+    plan = plan_of(planner, "The hunter walks between the pines and the horse's hooves thud "
+                   "behind.", 30)
+    find(plan, "footsteps of a hunter")  # the horse's hooves are not his feet
+    find(plan, "hooves thudding")
+    plan = plan_of(planner, "The horse walks slowly, its hooves clopping on the cobbles.", 30)
+    find(plan, "hooves clopping on the cobbles")  # an -ing word it does not know stays as is

@@ -28,6 +28,9 @@ from engine.planning.offline.vocabulary import known_verbs, mentions, vocabulary
 from engine.planning.validate import MAX_CAPTION_WORDS
 
 
+FOOTSTEPS_OF = "footsteps of "  # a walker's steps: "footsteps of a hunter walking …"
+
+
 @dataclass(frozen=True)
 class Caption:
     text: str
@@ -82,7 +85,7 @@ def clause_captions(clause: Clause, phrase: Phrase) -> list[Caption]:
     if moves and is_animate(phrase.subject) and not phrase.subjects:
         walker = phrase.subject if _is_plural_noun(phrase.subject.split()[-1]) \
             or re.match(r"(?:a|an|the)\s", phrase.subject, re.I) else f"a {phrase.subject}"
-        caption = " ".join(p for p in ("footsteps of", walker, phrase.participle, phrase.rest)
+        caption = " ".join(p for p in (FOOTSTEPS_OF.strip(), walker, phrase.participle, phrase.rest)
                            if p)
         return [Caption(trim(caption), action=True)]
     voice = phrase.verb in set(language["voice_verbs"]) and not phrase.subjects and (

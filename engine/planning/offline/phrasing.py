@@ -343,6 +343,8 @@ def _participle(lemma: str, word: str) -> str:
     if verb_lemma(word) or verb_lemma(lemma):
         return (getInflection(lemma, "VBG") or (lemma,))[0]
     w = word.lower()
+    if w.endswith("ing") and len(w) > 5:
+        return w  # already the -ing form ("its hooves clopping")
     if w.endswith("ed"):
         stem = w[:-2]
         if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "ls":

@@ -17,7 +17,12 @@ from lemminflect import getAllInflections
 
 from engine.model.story import TrackKind
 from engine.planning.offline.beds import add_place_beds, dedupe, fill_bare_scenes
-from engine.planning.offline.captions import clause_captions, speech_caption, spoken_alongside
+from engine.planning.offline.captions import (
+    FOOTSTEPS_OF,
+    clause_captions,
+    speech_caption,
+    spoken_alongside,
+)
 from engine.planning.offline.clauses import BEFORE, NEXT, SAME, Clause, split_clauses, words_of
 from engine.planning.offline.drafts import PHENOMENON, STOP_OFFSET, DraftEvent
 from engine.planning.offline.endings import apply_stops, end_departed, end_until, hand_over_music
@@ -107,7 +112,7 @@ def read_story(text: str) -> Reading:
                                           walla=caption.walla,
                                           action=caption.action, gain_db=gain_db, pan=pan),
                                clause))
-    _judge(candidates, events)
+    _judge(_without_doubled_steps(candidates), events)
     hand_over_music(events, clauses)
     first_rank = {c.scene: c.rank for c in reversed(clauses)}
     add_place_beds(events, clauses, scene_text, scenes)
@@ -332,6 +337,29 @@ def _implied(entry: ImpliedSounds, rank: float, scene: int, cues: dict) -> list[
                                recurring=entry.recurring, span_of=beds[0] if beds else None,
                                origin=PHENOMENON))
     return beds + hits
+
+
+def _without_doubled_steps(candidates: list[tuple[DraftEvent, Clause]]
+                           ) -> list[tuple[DraftEvent, Clause]]:
+    """A walker's footsteps once: "snow crunches under his boots as he walks" hears his steps
+    in the snow, so "footsteps of a man walking" from the same sentence goes."""
+    steps = vocabulary().language["step_words"]
+    heard = [(event.caption, clause.sentence) for event, clause in candidates
+             if not event.caption.startswith(FOOTSTEPS_OF) and mentions(event.caption, steps)]
+
+    def doubled(walk: DraftEvent, sentence: int) -> bool:
+        return any(where == sentence and _owner_walks(caption, walk.caption, steps)
+                   for caption, where in heard)
+    return [(event, clause) for event, clause in candidates
+            if not (event.caption.startswith(FOOTSTEPS_OF) and doubled(event, clause.sentence))]
+
+
+def _owner_walks(step_caption: str, walk_caption: str, steps) -> bool:
+    """The feet in `step_caption` are the walker's: nobody else owns them ("his boots",
+    "heavy boots"; not "the horse's hooves" for a hunter's walk)."""
+    word = mentions(step_caption, steps)
+    owner = re.search(rf"\b(\w+)['’]s\s+(?:\w+\s+)?{re.escape(word)}", step_caption, re.I)
+    return owner is None or owner.group(1).lower() in walk_caption.lower().split()
 
 
 def _judge(candidates: list[tuple[DraftEvent, Clause]], events: list[DraftEvent]) -> None:
