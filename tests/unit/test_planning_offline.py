@@ -399,3 +399,17 @@ def test_a_walker_whose_feet_are_heard_is_heard_once(planner):
     find(plan, "hooves thudding")
     plan = plan_of(planner, "The horse walks slowly, its hooves clopping on the cobbles.", 30)
     find(plan, "hooves clopping on the cobbles")  # an -ing word it does not know stays as is
+
+
+def test_a_place_that_bursts_into_a_sound_is_that_sound_heard_there(planner):
+    plan = plan_of(planner, "A violinist plays, slow and sad, and at the end the hall erupts "
+                   "in applause.", 40)
+    applause = find(plan, "applause")
+    assert applause.caption == "applause erupting in the hall"  # no "end", no "hall erupting"
+    assert applause.start_s > find(plan, "violinist").start_s
+    plan = plan_of(planner, "The music stops and the room fills with laughter.", 30)
+    assert find(plan, "laughter").caption == "laughter filling the room"  # after the stop
+    plan = plan_of(planner, "The church bell rings with a deep tone.", 30)
+    find(plan, "church bell ringing")  # a bell is no place
+    plan = plan_of(planner, "At the end of the corridor a door creaks open.", 30)
+    assert find(plan, "door creaking").caption == "door creaking open"  # "at the end of": where

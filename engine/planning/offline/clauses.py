@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from engine.planning.offline.time_cues import TIME_TOKEN, TimeCue, mark_time_cues
-from engine.planning.offline.vocabulary import vocabulary
+from engine.planning.offline.vocabulary import mentions, vocabulary
 
 SAME, NEXT, BEFORE = "same", "next", "before"
 
@@ -156,9 +156,36 @@ _FULL_OF = re.compile(
     r"awash with|teeming with)\s+(?P<sounds>[^,.;:!?]+)", re.I)
 
 
-def _what_fills(match: re.Match) -> str:
+# "the hall erupts in applause", "the room fills with laughter": a place that bursts into a
+# sound is that sound heard there (a crowd that erupts in cheers is heard as itself)
+_BURSTS_INTO = re.compile(
+    r"\b(?P<place>(?:the|a|an|its|his|her|their|our|my)\s+"
+    r"(?:(?!(?:the|a|an)\b)\w+\s+){0,2}?\w+)\s+"
+    r"(?:suddenly\s+|soon\s+|then\s+)?"
+    r"(?:(?:erupts?|erupted|bursts?|explodes?|exploded)\s+(?:in|into|with)|"
+    r"(?:fills?|filled|rings?|rang|echoe?s?|echoed|resounds?|resounded)\s+with|"
+    r"(?:comes?|came)\s+alive\s+with)\s+"
+    r"(?P<sounds>(?:(?!\b(?:as|while|when|whenever|before|after|until|till|then|but|so)\b)"
+    r"[^,.;:!?])+)", re.I)
+
+
+def _what_bursts(match: re.Match) -> str:
+    """Only a place bursts into what is heard in it: "the crowd erupts in cheers" and "the
+    bell rings with a deep tone" stay as they are."""
+    head = match.group("place").split()[-1]
+    places = [word for entry in vocabulary().places for word in entry.words]
+    if not mentions(head, places):
+        return match.group(0)
+    whole = match.group(0)
+    verb = "fills" if re.search(r"\b(?:fill|filled|fills|ring|rings|rang|echo\w*|resound\w*|"
+                                r"alive)\b", whole, re.I) else "erupts in"  # a burst of it
+    return _what_fills(match, verb) + whole[len(whole.rstrip()):]
+
+
+def _what_fills(match: re.Match, verb: str = "") -> str:
     """One clause per sound that fills the place, all heard there at once ("the buzz of
-    bees" read as "bees buzz")."""
+    bees" read as "bees buzz"); with a verb, each a clause of its own ("applause fills the
+    hall")."""
     place = match.group("place")
     place = place[0].lower() + place[1:]
     sounds = re.split(r"\s*,\s*|\s+and\s+", match.group("sounds").strip())
@@ -166,7 +193,8 @@ def _what_fills(match: re.Match) -> str:
               for sound in sounds if sound]
     sounds = [re.sub(r"^(?:the |a |an )(\w+) of (?:the )?((?:(?!\w+ing\b)\w+\s*){1,2})$",
                      r"\2 \1", sound, flags=re.I) for sound in sounds]
-    return " while ".join(f"{sound} in {place}" for sound in sounds)
+    return " while ".join(f"{sound} {verb} {place}" if verb else f"{sound} in {place}"
+                          for sound in sounds)
 
 
 def _absolute_with(match: re.Match) -> str:
@@ -191,8 +219,11 @@ _NOT_NOUNS_AFTER = frozenset({"and", "as", "in", "on", "at", "over", "through", 
 def _split_sentence(sentence: str) -> list[tuple[str, str]]:
     """(connective, clause) pairs; commas, connectives and clause-joining "and" split."""
     alternatives = "|".join(re.escape(c) for c in _connectives())
-    splitter = re.compile(rf"(,|\band\s+(?:{alternatives})\b|\b(?:{alternatives})\b)", re.I)
-    sentence = _WITH_ABSOLUTE.sub(_absolute_with, _FULL_OF.sub(_what_fills, sentence))
+    # (a connective followed by "of" says where: "at the end of the hall", "in the background of")
+    splitter = re.compile(
+        rf"(,|\band\s+(?:{alternatives})\b(?!\s+of\b)|\b(?:{alternatives})\b(?!\s+of\b))", re.I)
+    sentence = _BURSTS_INTO.sub(_what_bursts, _FULL_OF.sub(_what_fills, sentence))
+    sentence = _WITH_ABSOLUTE.sub(_absolute_with, sentence)
     parts = splitter.split(sentence)
     pieces: list[tuple[str, str]] = []
     connective = ""
