@@ -413,3 +413,10 @@ def test_a_place_that_bursts_into_a_sound_is_that_sound_heard_there(planner):
     find(plan, "church bell ringing")  # a bell is no place
     plan = plan_of(planner, "At the end of the corridor a door creaks open.", 30)
     assert find(plan, "door creaking").caption == "door creaking open"  # "at the end of": where
+
+
+def test_a_place_the_story_goes_to_is_heard_from_the_arrival(planner):
+    plan = plan_of(planner, "A dog barks. Then a man drives into the city.", 40)
+    city = find(plan, "city traffic")
+    assert city.start_s == pytest.approx(find(plan, "driving into the city").start_s, abs=1)
+    assert find(plan, "dog barking").start_s < city.start_s  # the dog is not in the city

@@ -201,6 +201,9 @@ def _fill_bare_scene(events: list[DraftEvent], scene: int, text: str, rank: floa
     if entry is not None and draft.place_word \
             and _names_something_else(text, draft.place_word, entry):
         entry = None  # "the church bell rings": a bell, no church
+    if entry is not None and any(e.origin == PLACE and e.scene == scene and e.rank > rank
+                                 and e.cues.get("place") == entry.place for e in events):
+        entry = None  # "then he drives into the city": the city is heard once he is there
     if entry is not None:
         word = draft.place_word or entry.place
         quiet = f"{word} {'room tone' if entry.indoors else 'ambience'}"
