@@ -127,12 +127,13 @@ def test_existing_output_needs_force(tmp_path):
 
 
 def test_the_cli_prints_the_plan_for_bad_and_good_prompts():
-    result = run_cli("plan", "A dog barks, then a door slams.", "--duration", "10", "--json")
+    result = run_cli("plan", "A dog barks in the quiet house, then a door slams.", "--duration",
+                     "10", "--json")
     assert result.returncode == 0, result.stderr
     plan = json.loads(result.stdout)
     assert sorted(e["track"] for e in plan["events"]) == ["ambience", "effects", "effects"]
     assert plan["reasoning"].startswith("A 10 s story with 3 sound events: 1 ambience bed(s) "
-                                        "and 2 foreground event(s)")  # a bed under the two
+                                        "and 2 foreground event(s)")  # a room tone under the two
     result = run_cli("plan", "?!?!", "--duration", "10")
     assert result.returncode == 2 and "no words to plan from" in result.stderr
 

@@ -27,7 +27,6 @@ from engine.planning.offline.semantics import catalogue, embed_cached
 from engine.planning.offline.vocabulary import known_verbs, mentions, vocabulary
 from engine.planning.validate import MAX_CAPTION_WORDS
 
-
 FOOTSTEPS_OF = "footsteps of "  # a walker's steps: "footsteps of a hunter walking …"
 
 
