@@ -1,7 +1,7 @@
-"""Beds under the story: the ones its places imply, and a bed for every scene that has none of
-its own once the text's stops have ended what they end (carried on from the scene before, the
-place it still plays in, or a fitting general bed), so no stretch of a long story falls
-silent between foreground events. Duplicates of the sounds the text names are dropped."""
+"""Beds under the story: the ones its places imply, and a bed for a scene that has none of its
+own once the text's stops have ended what they end (carried on from the scene before, the
+place it still plays in, or a fitting general bed; a room tone only where the story calls the
+scene quiet). Duplicates of the sounds the text names are dropped."""
 from __future__ import annotations
 
 import re
@@ -225,7 +225,8 @@ def _fill_bare_scene(events: list[DraftEvent], scene: int, text: str, rank: floa
     scores = [sum(1 for word in entry.words if mentions(text, [word])) for entry in fallbacks]
     best = max(range(len(fallbacks)), key=lambda i: (scores[i], -i))
     entry = fallbacks[best]
-    if entry.quiet and not mentions(text, vocabulary().language["quiet_words"]):
+    language = vocabulary().language
+    if entry.quiet and not mentions(text, [*language["silence_words"], *language["quiet_words"]]):
         return  # the story's own sounds carry a scene it does not call quiet
     cues = {"place": entry.place} if entry.place else {}
     events.extend(DraftEvent(caption=c, kind=TrackKind.AMBIENCE, rank=rank, scene=scene,

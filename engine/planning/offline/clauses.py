@@ -162,7 +162,7 @@ _BURSTS_INTO = re.compile(
     r"\b(?P<place>(?:the|a|an|its|his|her|their|our|my)\s+"
     r"(?:(?!(?:the|a|an)\b)\w+\s+){0,2}?\w+)\s+"
     r"(?:suddenly\s+|soon\s+|then\s+)?"
-    r"(?:(?:erupts?|erupted|bursts?|explodes?|exploded)\s+(?:in|into|with)|"
+    r"(?:(?P<burst>erupts?|erupted|bursts?|explodes?|exploded)\s+(?:in|into|with)|"
     r"(?:fills?|filled|rings?|rang|echoe?s?|echoed|resounds?|resounded)\s+with|"
     r"(?:comes?|came)\s+alive\s+with)\s+"
     r"(?P<sounds>(?:(?!\b(?:as|while|when|whenever|before|after|until|till|then|but|so)\b)"
@@ -177,8 +177,7 @@ def _what_bursts(match: re.Match) -> str:
     if not mentions(head, places):
         return match.group(0)
     whole = match.group(0)
-    verb = "fills" if re.search(r"\b(?:fill|filled|fills|ring|rings|rang|echo\w*|resound\w*|"
-                                r"alive)\b", whole, re.I) else "erupts in"  # a burst of it
+    verb = "erupts in" if match.group("burst") else "fills"
     return _what_fills(match, verb) + whole[len(whole.rstrip()):]
 
 
