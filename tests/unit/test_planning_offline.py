@@ -308,6 +308,31 @@ def test_a_solemn_scene_is_solemn_and_begins_to_sing_starts_the_singing(planner)
     assert find(plan, "cathedral", "room tone").track == TrackKind.AMBIENCE  # its own word
 
 
+@pytest.mark.parametrize("prompt, words", [
+    ("An old woman hums a lullaby by the fire.", ("woman", "humming")),
+    ("A boy whistles a tune as he walks down the lane.", ("boy", "whistling")),
+    ("A man sings a song in the shower.", ("man", "singing")),
+])
+def test_one_person_carrying_a_tune_is_a_voice_not_a_music_bed(planner, prompt, words):
+    voice = find(plan_of(planner, prompt), *words)
+    assert voice.track == TrackKind.SPEECH and end(voice) < 60  # a voice, not music to the end
+
+
+def test_a_choir_or_an_instrument_stays_music(planner):
+    assert find(plan_of(planner, "The choir sings a hymn in the church."),
+                "choir").track == TrackKind.MUSIC
+    assert find(plan_of(planner, "An old man plays a tune on his violin."),
+                "violin").track == TrackKind.MUSIC
+
+
+def test_thunder_comes_back_through_a_long_storm_about_every_half_minute(planner):
+    plan = plan_of(planner, "A thunderstorm rolls over a farmhouse at night.", 150)
+    claps = [e for e in plan.events if "thunder" in e.caption]
+    assert 2 <= len(claps) <= 5  # heard through the storm, not a clap every few seconds
+    assert all(TrackKind.EFFECTS == e.track for e in claps)
+    assert max(e.start_s for e in claps) > 75  # still coming in the storm's second half
+
+
 @pytest.mark.parametrize("prompt, tones", [
     ("A thunderstorm rolls over a farmhouse at night.", {"tense"}),
     ("In the abandoned asylum, water drips somewhere in the dark.", {"eerie"}),

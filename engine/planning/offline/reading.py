@@ -368,6 +368,7 @@ def _judge(candidates: list[tuple[DraftEvent, Clause]], events: list[DraftEvent]
         return
     language = vocabulary().language
     music_words = language["music_words"]
+    instruments = [w for w in music_words if w not in set(language["sung_words"])]
     vectors = embed_cached([event.caption for event, _ in candidates])
     for (event, _clause), judgement in zip(candidates, catalogue().judge(vectors)):
         event.soundness = judgement.soundness
@@ -377,10 +378,12 @@ def _judge(candidates: list[tuple[DraftEvent, Clause]], events: list[DraftEvent]
         kind = judgement.kind
         if event.action and judgement.soundness < MIN_SOUNDNESS:
             kind = TrackKind.EFFECTS
-        if music and kind != TrackKind.SPEECH:
+        if event.voice and not mentions(event.caption, instruments):
+            kind = TrackKind.SPEECH  # one person's voice: "he curses", "she hums a lullaby"
+        elif music and kind != TrackKind.SPEECH:
             kind = TrackKind.MUSIC
         elif event.voice:
-            kind = TrackKind.SPEECH  # one person's voice: "he curses", "a man hums"
+            kind = TrackKind.SPEECH
         elif event.walla:
             kind = TrackKind.AMBIENCE  # "passengers talk": the murmur of a crowd
         elif kind in (TrackKind.MUSIC, TrackKind.SPEECH):

@@ -12,6 +12,8 @@ ends. Scenes start where their first moment starts and end where the next one st
 """
 from __future__ import annotations
 
+import math
+
 from engine.model.story import TrackKind
 from engine.planning.offline.drafts import PHENOMENON, STOP_WITH_OFFSET, DraftEvent
 from engine.planning.offline.placement import level_and_pan
@@ -23,8 +25,8 @@ LEAD_IN = 0.08                  # foreground starts this far into its slot (frac
 STAGGER = 0.15                  # events at one rank start this far apart (fraction of a slot)
 MIN_SLOT_S = 1.5                # shorter slots than this crowd the timeline
 SETTING_SLOT = 0.4              # a moment that only sets the scene: this much of a slot
-RECUR_EVERY_S = 18.0            # a recurring sound comes back about this often
-RECUR_MAX = 10                  # at most this many times in one bed
+RECUR_EVERY_S = 30.0            # a recurring sound comes back about this often (a storm's thunder)
+RECUR_MAX = 4                   # at most this many times in one bed: more clutters the lane
 RECUR_LEAD_S = 2.0              # the first one this soon after its bed starts (at most)
 RECUR_JITTER = (0.0, 0.22, -0.12, 0.15, -0.2, 0.08)  # uneven, like weather (fraction of a gap)
 RECUR_LENGTH_S = (2.5, 6.0)     # a thunder roll: at least / at most
@@ -161,7 +163,7 @@ def _recurrences(event: DraftEvent, start: float, end: float, duration_s: float)
     span = end - start
     if span <= RECUR_LENGTH_S[0]:
         return []
-    count = max(1, min(RECUR_MAX, round(span / RECUR_EVERY_S)))
+    count = max(1, min(RECUR_MAX, math.ceil(span / RECUR_EVERY_S)))
     gap = span / count
     length = min(max(0.45 * gap, RECUR_LENGTH_S[0]), RECUR_LENGTH_S[1])
     out = []
