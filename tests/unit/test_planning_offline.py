@@ -325,6 +325,26 @@ def test_a_choir_or_an_instrument_stays_music(planner):
                 "violin").track == TrackKind.MUSIC
 
 
+def test_the_wind_the_text_names_is_the_storms_wind(planner):
+    plan = plan_of(planner, "A storm batters the old mansion: shutters bang and the wind moans "
+                            "through the halls.")
+    winds = [e for e in plan.events if "wind" in e.caption]
+    assert [w.caption for w in winds] == ["wind moaning through the halls"]  # not a second one
+    assert winds[0].start_s == 0 and winds[0].track == TrackKind.AMBIENCE  # with the storm
+
+
+@pytest.mark.parametrize("prompt, bed, not_there", [
+    ("Smoke drifts over the ruins and a crow caws.", "ruins", "interior"),
+    ("A prisoner rattles his chains in the dungeon.", "dungeon", "building"),
+    ("A clock ticks in the old mansion and a floorboard creaks.", "old house", "building"),
+    ("The captain hurries down the spaceship corridor.", "spaceship", "building"),
+])
+def test_a_place_bed_is_that_kind_of_place(planner, prompt, bed, not_there):
+    beds = [e.caption for e in plan_of(planner, prompt).events if e.track == TrackKind.AMBIENCE]
+    assert any(bed in caption for caption in beds), beds
+    assert not any(not_there in caption for caption in beds), beds
+
+
 def test_thunder_comes_back_through_a_long_storm_about_every_half_minute(planner):
     plan = plan_of(planner, "A thunderstorm rolls over a farmhouse at night.", 150)
     claps = [e for e in plan.events if "thunder" in e.caption]

@@ -8,7 +8,7 @@ import re
 
 from engine.model.story import TrackKind
 from engine.planning.offline.clauses import Clause
-from engine.planning.offline.drafts import COMBINATION, FALLBACK, PLACE, TEXT, DraftEvent
+from engine.planning.offline.drafts import COMBINATION, FALLBACK, PHENOMENON, PLACE, TEXT, DraftEvent
 from engine.planning.offline.endings import names_of
 from engine.planning.offline.phrasing import _lemmas
 from engine.planning.offline.scenes import STOP, TIME, SceneDraft
@@ -276,6 +276,18 @@ def _with_adjective(caption: str, adjective: str) -> str:
     return f"{adjective} {caption}"
 
 
+def _same_weather(implied: DraftEvent, named: DraftEvent) -> bool:
+    """ "a storm batters the house ... the wind moans through the halls": the storm's wind is
+    the wind the text names (their captions are too different for the embedding to say so)."""
+    if implied.origin != PHENOMENON or named.implied or not (implied.bed and named.bed) \
+            or named.kind != TrackKind.AMBIENCE or named.scene != implied.scene:
+        return False
+    weather = [w for w in vocabulary().language["weather_words"] if w not in implied.source]
+    own = mentions(implied.caption, weather)
+    subject = re.split(r"\b\w+ing\b", named.caption, maxsplit=1)[0]  # "wind" of "wind moaning"
+    return own is not None and mentions(subject, [own]) is not None
+
+
 def dedupe(events: list[DraftEvent]) -> None:
     """Drop implied sounds that the text already names (or another implied sound repeats)."""
     if len(events) < 2:
@@ -289,7 +301,8 @@ def dedupe(events: list[DraftEvent]) -> None:
         if not events[i].implied or events[i].recurring:
             continue
         for j in order[:position]:
-            if keep[j] and scores[i, j] >= DUPLICATE_SIMILARITY:
+            if keep[j] and (scores[i, j] >= DUPLICATE_SIMILARITY
+                            or _same_weather(events[i], events[j])):
                 if events[i].bed and events[j].bed and events[i].kind != events[j].kind:
                     continue  # the music of a concert is not its hall's room tone
                 if events[i].fresh and events[i].scene != events[j].scene:
