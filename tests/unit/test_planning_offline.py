@@ -345,6 +345,29 @@ def test_a_place_bed_is_that_kind_of_place(planner, prompt, bed, not_there):
     assert not any(not_there in caption for caption in beds), beds
 
 
+def test_the_first_place_named_is_where_the_story_is(planner):
+    plan = plan_of(planner, "Children splash in a swimming pool, a lifeguard blows a whistle, "
+                            "and an ice cream truck plays its jingle in the street.")
+    assert find(plan, "pool", "ambience").track == TrackKind.AMBIENCE
+    assert not any("city" in e.caption for e in plan.events)  # the truck's street is no city
+    assert plan.scenes[0].place == "pool"
+
+
+def test_a_street_musician_is_a_person_not_a_street(planner):
+    plan = plan_of(planner, "In a crowded market, vendors shout prices, a bicycle bell rings, "
+                            "and later a street musician starts playing an accordion.")
+    market = find(plan, "market")
+    assert market.track == TrackKind.AMBIENCE and end(market) == 60  # the market goes on
+    assert find(plan, "accordion").start_s > 30
+    assert not any("city" in e.caption or "traffic" in e.caption for e in plan.events)
+
+
+def test_a_place_busy_with_sounds_is_those_sounds_heard_there(planner):
+    plan = plan_of(planner, "The night market bustles with vendors calling and sizzling woks.")
+    assert find(plan, "woks sizzling") and find(plan, "vendors calling")
+    assert not any("market sizzling" in e.caption for e in plan.events)
+
+
 def test_thunder_comes_back_through_a_long_storm_about_every_half_minute(planner):
     plan = plan_of(planner, "A thunderstorm rolls over a farmhouse at night.", 150)
     claps = [e for e in plan.events if "thunder" in e.caption]

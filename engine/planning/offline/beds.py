@@ -11,6 +11,7 @@ from engine.planning.offline.clauses import Clause
 from engine.planning.offline.drafts import COMBINATION, FALLBACK, PHENOMENON, PLACE, TEXT, DraftEvent
 from engine.planning.offline.endings import names_of
 from engine.planning.offline.phrasing import _lemmas
+from engine.planning.offline.places import place_word, places_in_order
 from engine.planning.offline.scenes import STOP, TIME, SceneDraft
 from engine.planning.offline.semantics import embed_cached, similar
 from engine.planning.offline.stops import ALL, CONDITION, EVENT, POWER
@@ -31,7 +32,9 @@ def add_place_beds(events: list[DraftEvent], clauses: list[Clause],
     vocab = vocabulary()
     first = {c.scene: c.rank for c in reversed(clauses)}
     for scene, text in scene_text.items():
-        own_place = any(mentions(text, entry.words) for entry in vocab.places)
+        in_order = places_in_order(text)  # the first place the scene names is where it is
+        named = {id(entry): word for entry, word in in_order}
+        own_place = bool(named)
         goes_on = scenes[scene].opened_by == STOP and scenes[scene].ended_kind in (
             CONDITION, EVENT)  # "the storm passes" ends the storm; the rest goes on
         if scene > 0:
@@ -46,7 +49,8 @@ def add_place_beds(events: list[DraftEvent], clauses: list[Clause],
         # generic combinations ("night": distant insects) last: only a scene that no place
         # or signature bed speaks for gets one
         generic = [e for e in vocab.combinations if not e.signature]
-        for entry in (*vocab.places, *[e for e in vocab.combinations if e.signature], *generic):
+        signature = [e for e in vocab.combinations if e.signature]
+        for entry in (*[entry for entry, _ in in_order], *signature, *generic):
             if entry.all_of:
                 if not all(mentions(text, group) for group in entry.all_of):
                     continue
@@ -54,9 +58,7 @@ def add_place_beds(events: list[DraftEvent], clauses: list[Clause],
                     continue
                 rank = first[scene]
             else:
-                word = mentions(text, entry.words)
-                if word is None or not own_place or _names_something_else(text, word, entry):
-                    continue
+                word = named[id(entry)]
                 if _goes_on(events, scene, entry):
                     has_bed = True
                     continue
@@ -94,7 +96,7 @@ def fill_bare_scenes(events: list[DraftEvent], clauses: list[Clause],
     vocab = vocabulary()
     first = {c.scene: c.rank for c in reversed(clauses)}
     for scene, text in scene_text.items():
-        own_place = any(mentions(text, entry.words) for entry in vocab.places)
+        own_place = bool(places_in_order(text))
         text = _with_place(text, scenes[scene], own_place)
         following = first.get(scene + 1)
         if not _covered(events, scene, first[scene], following) \
@@ -148,14 +150,6 @@ def _place_sounding(events: list[DraftEvent], scene: int, word: str) -> DraftEve
     return None
 
 
-def _names_something_else(text: str, word: str, entry: ImpliedSounds) -> bool:
-    """ "church bells", "city traffic": the place word describes a sound, it is no place."""
-    return bool(entry.not_before) and bool(re.search(
-        rf"\b{re.escape(word)}(?:['’]s)?\s+(?:{'|'.join(map(re.escape, entry.not_before))})\b",
-        text,
-        re.I))
-
-
 def _covered(events: list[DraftEvent], scene: int, rank: float, following: float | None) -> bool:
     """A bed of the scene from its start that lasts until the next scene (or the end)."""
     return any(e.bed and e.scene == scene and e.kind == TrackKind.AMBIENCE and e.rank <= rank
@@ -198,8 +192,7 @@ def _fill_bare_scene(events: list[DraftEvent], scene: int, text: str, rank: floa
             event.end_scene = scene
         return
     entry = next((e for e in vocabulary().places if e.place == draft.place), None)
-    if entry is not None and draft.place_word \
-            and _names_something_else(text, draft.place_word, entry):
+    if entry is not None and draft.place_word and place_word(text, entry) is None:
         entry = None  # "the church bell rings": a bell, no church
     if entry is not None and any(e.origin == PLACE and e.scene == scene and e.rank > rank
                                  and e.cues.get("place") == entry.place for e in events):

@@ -156,15 +156,17 @@ _FULL_OF = re.compile(
     r"awash with|teeming with)\s+(?P<sounds>[^,.;:!?]+)", re.I)
 
 
-# "the hall erupts in applause", "the room fills with laughter": a place that bursts into a
-# sound is that sound heard there (a crowd that erupts in cheers is heard as itself)
+# "the hall erupts in applause", "the room fills with laughter", "the market bustles with
+# vendors calling": a place that bursts into (or is busy with) a sound is that sound heard
+# there (a crowd that erupts in cheers is heard as itself)
 _BURSTS_INTO = re.compile(
     r"\b(?P<place>(?:the|a|an|its|his|her|their|our|my)\s+"
     r"(?:(?!(?:the|a|an)\b)\w+\s+){0,2}?\w+)\s+"
     r"(?:suddenly\s+|soon\s+|then\s+)?"
     r"(?:(?P<burst>erupts?|erupted|bursts?|explodes?|exploded)\s+(?:in|into|with)|"
     r"(?:fills?|filled|rings?|rang|echoe?s?|echoed|resounds?|resounded)\s+with|"
-    r"(?:comes?|came)\s+alive\s+with)\s+"
+    r"(?:comes?|came)\s+alive\s+with|"
+    r"(?P<busy>bustles?|bustled|teems?|teemed|throngs?|thronged|swarms?|swarmed)\s+with)\s+"
     r"(?P<sounds>(?:(?!\b(?:as|while|when|whenever|before|after|until|till|then|but|so)\b)"
     r"[^,.;:!?])+)", re.I)
 
@@ -177,7 +179,7 @@ def _what_bursts(match: re.Match) -> str:
     if not mentions(head, places):
         return match.group(0)
     whole = match.group(0)
-    verb = "erupts in" if match.group("burst") else "fills"
+    verb = "erupts in" if match.group("burst") else "" if match.group("busy") else "fills"
     return _what_fills(match, verb) + whole[len(whole.rstrip()):]
 
 
@@ -192,6 +194,7 @@ def _what_fills(match: re.Match, verb: str = "") -> str:
               for sound in sounds if sound]
     sounds = [re.sub(r"^(?:the |a |an )(\w+) of (?:the )?((?:(?!\w+ing\b)\w+\s*){1,2})$",
                      r"\2 \1", sound, flags=re.I) for sound in sounds]
+    sounds = [re.sub(r"^(\w+ing) (\w+)$", r"\2 \1", sound) for sound in sounds]  # woks sizzling
     return " while ".join(f"{sound} {verb} {place}" if verb else f"{sound} in {place}"
                           for sound in sounds)
 

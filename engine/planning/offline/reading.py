@@ -37,6 +37,7 @@ from engine.planning.offline.phrasing import (
     verb_lemma,
 )
 from engine.planning.offline.placement import level_and_pan
+from engine.planning.offline.places import places_in_order
 from engine.planning.offline.scenes import STOP, TIME, SceneDraft, scene_title, segment
 from engine.planning.offline.semantics import MIN_SOUNDNESS, catalogue, embed_cached
 from engine.planning.offline.speech import spoken_line
@@ -182,11 +183,10 @@ def _describe_scenes(scenes: list[SceneDraft], scene_text: dict[int, str]) -> No
     previous: SceneDraft | None = None
     for scene in scenes:
         text = scene_text.get(scene.index, "")
-        for entry in vocabulary().places:
-            word = mentions(text, entry.words)
-            if word:
-                scene.place, scene.place_word = entry.place, word
-                break
+        named = places_in_order(text)
+        if named:
+            entry, word = named[0]  # the first place the scene names is where it is
+            scene.place, scene.place_word = entry.place, word
         if not scene.time_of_day:
             for name, words in vocabulary().language["time_of_day"].items():
                 if mentions(text, words):
@@ -305,7 +305,8 @@ def _scene_texts(clauses: list[Clause], scenes: list[SceneDraft]) -> dict[int, s
     for scene in scenes:
         if scene.time_of_day:
             texts[scene.index].append(scene.time_of_day)
-    return {scene: " ".join(p for p in parts if p) for scene, parts in texts.items()}
+    # "; " keeps a clause's last word from running into the next ("a market; vendors shout")
+    return {scene: "; ".join(p for p in parts if p) for scene, parts in texts.items()}
 
 
 def _phenomenon(text: str) -> ImpliedSounds | None:
