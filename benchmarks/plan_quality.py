@@ -12,10 +12,13 @@ for the scenes issue before tuning, tuned on) and benchmarks/data/transition_hel
 (written with it, not tuned on; its failures were read on 2026-12-02, so it is held apart no
 longer); benchmarks/data/fresh_stories.json (written on 2026-12-02
 before that session's planner changes and never tuned on: ordinary and scene-change stories
-in styles the other sets lack). Each reference event has a caption, a kind and an order
-rank (equal ranks may overlap); a story may list the "tones" a sound designer would accept
-for it; in the scene-change sets an event may say by which order it has stopped
-("ends_before").
+in styles the other sets lack); benchmarks/data/fresh2_stories.json and fresh2_held_stories.json
+(written on 2026-12-02, fourth session, by a helper that never saw the planner's code or output;
+the first, odd-numbered stories, read and tuned on; the second held apart: totals only) and
+benchmarks/data/fresh3_stories.json (scene changes, written with them the same way; read and
+tuned on). Each reference event has a caption, a kind and an order rank (equal ranks may
+overlap); a story may list the "tones" a sound designer would accept for it; in the
+scene-change sets an event may say by which order it has stopped ("ends_before").
 
 The rules:
 - Matching: a predicted event matches a reference event when their captions agree in
@@ -70,7 +73,10 @@ SETS = {"dev": SHARED / "stories.json",
         "transitions": SHARED / "transitions.json",
         "trans-own": DATA / "transition_stories.json",
         "trans-held": DATA / "transition_heldout.json",
-        "fresh": DATA / "fresh_stories.json"}
+        "fresh": DATA / "fresh_stories.json",
+        "fresh2": DATA / "fresh2_stories.json",
+        "fresh2-held": DATA / "fresh2_held_stories.json",
+        "fresh3": DATA / "fresh3_stories.json"}
 
 
 def match(predicted: list[str], reference: list[str]) -> list[tuple[int, int, float]]:

@@ -488,3 +488,46 @@ def test_a_place_the_story_goes_to_is_heard_from_the_arrival(planner):
     city = find(plan, "city traffic")
     assert city.start_s == pytest.approx(find(plan, "driving into the city").start_s, abs=1)
     assert find(plan, "dog barking").start_s < city.start_s  # the dog is not in the city
+
+
+@pytest.mark.parametrize("prompt, not_heard", [
+    ("It's late at night on the hospital ward. A heart monitor beeps steadily.", "it's"),
+    ("Sitting in the car as it rolls into the car wash, water jets blast the windows.",
+     "sitting"),
+    ("When the sun went down, all the animals went to sleep and only the owl said \"hoo\". "
+     "Goodnight, little farm.", "sleep"),
+    ("The owl hoots. Goodnight, little farm.", "goodnight"),
+    ("High on the glacier, the wind sweeps across the ice.", "high"),
+    ("The radio plays jazz. Then everything goes quiet and a car rolls out into the street.",
+     "everything"),
+])
+def test_words_that_only_set_the_scene_make_no_clip(planner, prompt, not_heard):
+    captions = [e.caption.lower() for e in plan_of(planner, prompt).events]
+    assert captions and not any(not_heard in c.split() for c in captions), captions
+
+
+def test_a_sound_the_power_cut_already_ended_is_not_heard_again(planner):
+    plan = plan_of(planner, "The radio plays jazz and the fridge hums. Suddenly the power cuts "
+                            "out. The radio and the fridge go silent.")
+    cut = plan.scenes[1].start_s
+    assert all(end(e) <= cut + 2 for e in plan.events if "radio" in e.caption
+               or "fridge" in e.caption)  # silent from the cut on, not a second bed of them
+
+
+@pytest.mark.parametrize("prompt, wanted", [
+    ("In the kitchen there is the hiss of frying onions.", "frying onions hissing"),
+    ("There's a constant hum of traffic and people talking on the sidewalk.", "traffic humming"),
+    ("The clatter of hooves on the cobbles.", "hooves clattering on the cobbles"),
+    ("By nightfall the wind has dropped and crickets start up.", "crickets chirping"),
+    ("The buzzer sounds and the whole arena erupts in cheers.", "cheers erupting"),
+])
+def test_a_sound_is_said_as_its_source_making_it(planner, prompt, wanted):
+    captions = [e.caption for e in plan_of(planner, prompt).events]
+    assert any(wanted in c for c in captions), captions
+    assert not any("snake" in c or "buzzer cheering" in c for c in captions), captions
+
+
+def test_the_home_crowd_is_no_home(planner):
+    plan = plan_of(planner, "Sneakers squeak on the court and the home crowd roars.")
+    assert not any("room tone" in e.caption for e in plan.events)
+    assert find(plan, "crowd").track == TrackKind.AMBIENCE

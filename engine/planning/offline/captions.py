@@ -24,7 +24,7 @@ from engine.planning.offline.phrasing import (
     verb_lemma,
 )
 from engine.planning.offline.semantics import catalogue, embed_cached
-from engine.planning.offline.vocabulary import known_verbs, mentions, vocabulary
+from engine.planning.offline.vocabulary import known_verbs, mentions, sound_verbs, vocabulary
 from engine.planning.validate import MAX_CAPTION_WORDS
 
 FOOTSTEPS_OF = "footsteps of "  # a walker's steps: "footsteps of a hunter walking …"
@@ -70,6 +70,9 @@ def clause_captions(clause: Clause, phrase: Phrase) -> list[Caption]:
         return [Caption(trim(c)) for c in verbless_captions(clause.text, phrase)]
     language = vocabulary().language
     rest = phrase.rest.split()
+    if phrase.verb in ("start", "begin") and rest[:1] == ["up"] and is_animate(phrase.subject) \
+            and not is_person(phrase.subject):  # "crickets start up": they start to chirp
+        return [Caption(trim(" ".join([sound_of(phrase.subject), *rest[1:]])))]
     if phrase.verb == "leave" and rest[:1] and rest[0].lower() in ("only", "just"):
         left = [w for w in rest[1:] if w.lower() not in DETERMINERS]
         return [Caption(trim(sound_of(" ".join(left))))] if left else []  # what is left heard
@@ -106,15 +109,25 @@ def verbless_captions(text: str, phrase: Phrase) -> list[str]:
     """ "Rain over a fishing village" -> "rain falling over a fishing village"; [] for a
     phrase that only says where or when ("On the savanna at dawn", "A busy airport")."""
     first = text.split()[:1]
-    if first and first[0].lower() in PREPOSITIONS:
+    if first and first[0].lower() in PREPOSITIONS and not phrase.existential:
         return []  # "Inside the submarine", "Over the hills": where the next clause plays
+    language = vocabulary().language
+    if not phrase.existential and mentions(text, language["storyteller_words"]):
+        return []  # "Goodnight, little farm.": the teller speaking
     tokens = phrase.subject.split()
+    if tokens and tokens[0].lower().endswith("ing") \
+            and verb_lemma(tokens[0]) in vocabulary().language["silent_verbs"]:
+        return []  # "Sitting in the car", "Waiting on the platform": where the listener is
+    sources = _source_of_sound(tokens)
+    if sources:
+        return sources
     cut = next((i for i, t in enumerate(tokens) if t in PREPOSITIONS), len(tokens))
     head, where = tokens[:cut], " ".join(tokens[cut:])
     if not head or not any("NOUN" in _lemmas(t) or not _lemmas(t) for t in head):
         return []  # "Late at night in the city", "Inside"
+    if len(head) == 1 and where and "ADV" in _lemmas(head[0].lower()):
+        return []  # "High on the glacier", "Back at home": where the next clause plays
     head_text = " ".join(head)
-    language = vocabulary().language
     times = [w for words in language["time_of_day"].values() for w in words]
     ending = " ".join(head[-2:])  # the head noun says what it is: "church bells" are bells
     places = [w for entry in vocabulary().places for w in entry.words]
@@ -123,6 +136,32 @@ def verbless_captions(text: str, phrase: Phrase) -> list[str]:
         return []
     items = _list_items(head, text) or (head_text,)
     return [" ".join(p for p in (sound_of(item), where) if p) for item in items]
+
+
+def _source_of_sound(tokens: list[str]) -> list[str]:
+    """ "hiss of frying onions" -> "frying onions hissing", "the constant hum of traffic and
+    people talking" -> "constant traffic humming", "people talking": a sound noun whose "of"
+    names its source (not "snake hissing of ..."); [] for any other phrase."""
+    lowered = [t.lower() for t in tokens]
+    at = next((i for i in (1, 2) if i < len(tokens) - 1 and lowered[i] == "of"), None)
+    if at is None:
+        return []
+    lemma = verb_lemma(tokens[at - 1])
+    if lemma is None or lemma not in sound_verbs():
+        return []
+    rest = tokens[at + 1:]
+    if rest[0].lower() in ("the", "a", "an"):
+        rest = rest[1:]
+    also: list[str] = []
+    if "and" in rest:  # "... of traffic and people talking": a second sound of its own
+        cut = rest.index("and")
+        if any(t.endswith("ing") for t in rest[cut + 1:]):
+            rest, also = rest[:cut], [" ".join(rest[cut + 1:])]
+    cut = next((i for i, t in enumerate(rest) if t in PREPOSITIONS), len(rest))
+    if not cut:
+        return []
+    source = [*tokens[:at - 1], *rest[:cut], _participle(lemma, tokens[at - 1]), *rest[cut:]]
+    return [" ".join(source), *also]
 
 
 def _ends_with(text: str, words) -> bool:

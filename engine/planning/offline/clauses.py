@@ -195,8 +195,18 @@ def _what_fills(match: re.Match, verb: str = "") -> str:
     sounds = [re.sub(r"^(?:the |a |an )(\w+) of (?:the )?((?:(?!\w+ing\b)\w+\s*){1,2})$",
                      r"\2 \1", sound, flags=re.I) for sound in sounds]
     sounds = [re.sub(r"^(\w+ing) (\w+)$", r"\2 \1", sound) for sound in sounds]  # woks sizzling
-    return " while ".join(f"{sound} {verb} {place}" if verb else f"{sound} in {place}"
-                          for sound in sounds)
+    return " while ".join(f"{sound} {_agreeing(verb, sound)} {place}" if verb
+                          else f"{sound} in {place}" for sound in sounds)
+
+
+def _agreeing(verb: str, sound: str) -> str:
+    """ "cheers erupt in the arena" (plural: read as a noun, not "he cheers")."""
+    from engine.planning.offline.phrasing import _is_plural_noun
+
+    if not _is_plural_noun(sound.split()[-1]):
+        return verb
+    first, _, rest = verb.partition(" ")
+    return " ".join(p for p in (re.sub(r"s$", "", first), rest) if p)
 
 
 def _absolute_with(match: re.Match) -> str:

@@ -81,8 +81,9 @@ def apply_stops(stops: list[tuple[Phrase, Clause, dict]], events: list[DraftEven
         ended |= _end_foreground(events, target, clause.rank)
         if not ended and target and not is_animate(target):
             ended = _end_most_like(events, target, clause.rank, offset)
-        if ended or not target or is_animate(target) or not plain_stop(phrase):
-            continue
+        if ended or not target or is_animate(target) or not plain_stop(phrase) \
+                or _heard_before(events, target):
+            continue  # "the radio goes silent" after the power cut: it has stopped already
         caption = sound_of(target)
         judgement = catalogue().judge(embed_cached([caption]))[0]
         music = mentions(caption, vocabulary().language["music_words"])
@@ -98,6 +99,11 @@ def apply_stops(stops: list[tuple[Phrase, Clause, dict]], events: list[DraftEven
                                  bed=True, end_rank=clause.rank + offset, implied=True,
                                  soundness=judgement.soundness, cues=dict(cues),
                                  origin=STOPPED))
+
+
+def _heard_before(events: list[DraftEvent], target: str) -> bool:
+    heads = _heads(target)
+    return any(heads & names_of(event) for event in events)
 
 
 def end_beds(events: list[DraftEvent], phrase: Phrase, rank: float,

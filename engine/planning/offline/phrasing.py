@@ -22,6 +22,7 @@ PRONOUNS = {"it": "", "he": "a man", "she": "a woman", "they": "", "someone": "a
             "somebody": "a person", "something": "", "everyone": "people", "everybody": "people",
             "we": "people", "i": "a person", "you": "a person", "nobody": "", "people": "people"}
 PLURAL_PRONOUNS = frozenset({"they", "we", "i", "you", "people"})
+INDEFINITES = frozenset({"everything", "nothing"})  # "everything goes quiet": a verb follows
 PREPOSITIONS = frozenset(
     "on in into at across over under through past down up off from to toward towards onto "
     "along around by behind above below near with without against out of inside outside "
@@ -38,7 +39,7 @@ FILLERS = frozenset({"suddenly", "then", "finally", "later", "eventually", "soon
                      "still", "just", "also", "once", "now", "slowly", "gradually"})
 WEATHER_VERBS = {"rain": "rain", "snow": "snow", "hail": "hail", "drizzle": "drizzle",
                  "pour": "pouring rain", "thunder": "thunder", "storm": "storm"}  # "it rains"
-NAME_THE = re.compile(r"^[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+the\s+", re.UNICODE)
+NAME_THE = re.compile(r"^([A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?\s+the\s+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def find_verb(tokens: list[str], continuation: bool = False,
             continue  # "the jet", "on fire": a noun after a determiner or preposition
         following = lowered[i + 1] if i + 1 < len(lowered) else ""
         form = _form(word, lemma)
-        if previous in PRONOUNS and form in ("VBZ", "VBD", "VBG"):
+        if (previous in PRONOUNS or previous in INDEFINITES) and form in ("VBZ", "VBD", "VBG"):
             return i  # "it creaks", "he ran"
         if (plural_subject and form == "VBZ" and _is_plural_noun(word) and following
                 and following not in RESULT_WORDS
@@ -164,8 +165,8 @@ def find_verb(tokens: list[str], continuation: bool = False,
                 and (not following or following in PREPOSITIONS or following == "and"
                      or verb_lemma(following) or not _lemmas(following))):
             continue  # "car horns", "church bells ringing": a compound noun
-        if form == "VB" and i > 1 and "and" in lowered[:i - 1] and _is_noun(previous) \
-                and plural_subject:
+        if form == "VB" and i > 1 and "and" in lowered[:i - 1] and plural_subject \
+                and (_is_noun(previous) or not _lemmas(previous)):  # "fridge": unknown, a noun
             return i  # "the wind and rain lash the windows": two subjects, one verb
         if i == 0:
             if continuation and form in ("VBZ", "VBD", "VBG"):
@@ -184,8 +185,16 @@ def _is_plain_or_past(word: str, participle: bool = False) -> bool:
         participle and word in forms.get("VBG", ()))
 
 
+def _without_name(text: str) -> str:
+    """ "Jerry the mouse sneaks" -> "mouse sneaks" ("In the kitchen" names nobody)."""
+    match = NAME_THE.match(text)
+    if match is None or match.group(1).lower() in PREPOSITIONS:
+        return text
+    return text[match.end():]
+
+
 def is_ambiguous(text: str, continuation: bool) -> bool:
-    tokens = _words(NAME_THE.sub("", text.strip()))
+    tokens = _words(_without_name(text.strip()))
     return (find_verb(tokens, continuation, True) != find_verb(tokens, continuation, False))
 
 
@@ -196,7 +205,7 @@ def phrase_of(text: str, continuation: bool, previous: Phrase | None,
     `previous` is the clause this one continues (its subject carries on, "it" is its object);
     `character` is the story's named character ("Jerry the mouse"), whom "he" or "she" means.
     """
-    tokens = _words(NAME_THE.sub("", text.strip()))  # "Jerry the mouse sneaks": "mouse sneaks"
+    tokens = _words(_without_name(text.strip()))  # "Jerry the mouse sneaks": "mouse sneaks"
     while tokens and tokens[0].lower() in ("and", "but", "so", "or", "yet"):
         tokens = tokens[1:]
     inverted = _inverted_speech_tag(tokens)
@@ -226,7 +235,9 @@ def phrase_of(text: str, continuation: bool, previous: Phrase | None,
         if not particle and start < len(rest_tokens) and verb_lemma(rest_tokens[start]):
             lemma = verb_lemma(rest_tokens[start])
             rest_tokens = rest_tokens[start + 1:]
-    if lemma == "be" and [t.lower() for t in subject_tokens] == ["there"]:
+    lowered = [t.lower() for t in subject_tokens]
+    if lemma == "be" and lowered[-1:] == ["there"] and (
+            len(lowered) == 1 or lowered[0] in PREPOSITIONS):  # "in the kitchen there is"
         noun = _noun_phrase(rest_tokens)  # "there is a knock at the door": "knock at the door"
         return Phrase(subject=noun, verb="", participle="", rest="", existential=True)
     perception = set(vocabulary().language["perception_verbs"])
@@ -359,7 +370,12 @@ def _participle(lemma: str, word: str) -> str:
 
 
 def _words(text: str) -> list[str]:
+    text = _CONTRACTED_IS.sub(r"\1 is", text)  # "it's late", "there's a hum": not possessives
     return re.findall(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’\-]*|\d+(?:\.\d+)?", text)
+
+
+_CONTRACTED_IS = re.compile(r"\b(it|there|here|that|what|he|she|everything|nothing)['’]s\b",
+                            re.IGNORECASE)
 
 
 def _strip_determiners(tokens: list[str]) -> list[str]:
@@ -486,10 +502,19 @@ def previous_object(phrase: Phrase) -> str:
 def _thing_meant(previous: Phrase) -> str:
     """What "it" continues: the clause before's object, else its subject; never a person
     ("somebody sighs and kicks it" kicks the printer, not somebody)."""
-    for candidate in (previous_object(previous), previous.subject):
+    for candidate in (previous_object(previous), _where_one_is(previous), previous.subject):
         if candidate and not is_person(candidate):
             return candidate
     return ""
+
+
+def _where_one_is(previous: Phrase) -> str:
+    """ "Sitting in the car (as it rolls ...)": the car, not the sitting."""
+    words = previous.subject.split()
+    if previous.verb or not words or not words[0].lower().endswith("ing"):
+        return ""
+    at = next((i for i, w in enumerate(words) if w.lower() in PREPOSITIONS), None)
+    return " ".join(_strip_determiners(words[at + 1:])) if at is not None else ""
 
 
 def _rest(tokens: list[str], previous: Phrase | None, main_form: str = "") -> str:

@@ -249,6 +249,10 @@ def _is_silent(clause: Clause, phrase: Phrase) -> bool:
         return False
     if phrase.verb in set(language["silent_verbs"]):
         return True
+    rest = phrase.rest.lower().split()
+    if phrase.verb in ("go", "get", "drift") and rest[:1] == ["to"] and rest[1:2] \
+            and (rest[1] == "bed" or verb_lemma(rest[1]) in set(language["silent_verbs"])):
+        return True  # "the animals went to sleep", "he goes to bed"
     if phrase.verb == "be" and not phrase.existential:
         return True
     if re.search(rf"\b(?:is|are|was|were|be|been|lies|lay)\s+(?:now\s+|all\s+|so\s+)?"

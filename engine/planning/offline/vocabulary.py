@@ -77,6 +77,20 @@ def vocabulary() -> Vocabulary:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
+def sound_verbs() -> frozenset[str]:
+    """Verbs (lemmas) that are a sound themselves ("hiss", "rumble", "clatter"): the short
+    impacts, the verbs with a quality, and the sounds sources typically make."""
+    from lemminflect import getAllLemmas
+
+    language = vocabulary().language
+    verbs = {*language["impulsive_verbs"], *language["verb_qualities"]}
+    for sound in language["source_sounds"].values():
+        for word in re.findall(r"[a-z]+ing\b", sound.lower()):
+            verbs.update(getAllLemmas(word).get("VERB", ()))
+    return frozenset(verbs)
+
+
 def known_verbs() -> frozenset[str]:
     """Verbs (lemmas) that name something heard or a common audible action: the -ing words of
     the example sounds and the sounds scenes imply, and the verb lists of language.json. A word
