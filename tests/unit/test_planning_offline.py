@@ -531,3 +531,47 @@ def test_the_home_crowd_is_no_home(planner):
     plan = plan_of(planner, "Sneakers squeak on the court and the home crowd roars.")
     assert not any("room tone" in e.caption for e in plan.events)
     assert find(plan, "crowd").track == TrackKind.AMBIENCE
+
+
+@pytest.mark.parametrize("prompt, silenced", [
+    ("The TV blares a football match. Dad turns the TV off and climbs the stairs.", "tv"),
+    ("A playlist thumps from the speaker. Later Lena switches the music off.", "playlist"),
+])
+def test_someone_switching_a_sound_off_ends_it_and_makes_no_clip_of_their_own(
+        planner, prompt, silenced):
+    plan = plan_of(planner, prompt)
+    sound = find(plan, silenced)
+    assert end(sound) < 55
+    assert not any("turning" in e.caption or "switching" in e.caption for e in plan.events)
+
+
+def test_the_guests_who_have_gone_take_their_chatter_with_them(planner):
+    plan = plan_of(planner, "Laughter and chatter fill the flat. Once the last guests have gone, "
+                            "the front door clicks shut.")
+    assert end(find(plan, "chatter")) <= find(plan, "door").start_s + 1
+
+
+@pytest.mark.parametrize("prompt, wanted", [
+    ("For a while the only sound in the kitchen was the clock ticking above the door.",
+     "clock ticking above the door"),
+    ("In the dark all you can hear is the rain tapping on the window.",
+     "rain tapping on the window"),
+    ("In the hospital waiting room a vending machine hums and the wall clock ticks.",
+     "vending machine humming"),
+    ("In the ferry cabin the diesel engine throbs under the floor and a vending machine clunks.",
+     "diesel engine throbbing"),
+    ("Sam gets on the train.", "footsteps of Sam"),
+])
+def test_what_is_heard_is_read_through_the_sentence_around_it(planner, prompt, wanted):
+    captions = [e.caption for e in plan_of(planner, prompt).events]
+    assert any(wanted in c for c in captions), captions
+    assert not any(c.startswith("being ") or "a Sam" in c for c in captions), captions
+
+
+def test_a_place_bed_takes_only_words_that_say_how_it_sounds(planner):
+    beds = [e.caption for e in plan_of(planner, "On a little farm the rooster crows. In the "
+                                                 "living room a clock ticks.").events
+            if e.track == TrackKind.AMBIENCE]
+    assert beds and not any("little" in c or "living indoor" in c for c in beds), beds
+    busy = plan_of(planner, "In the busy kitchen a pot bubbles.")
+    assert find(busy, "busy kitchen").track == TrackKind.AMBIENCE

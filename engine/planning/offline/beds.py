@@ -72,7 +72,7 @@ def add_place_beds(events: list[DraftEvent], clauses: list[Clause],
             if not entry.signature and has_bed:
                 continue
             cues = {"place": entry.place} if entry.place else {}
-            describe = _described_as(text, entry.words) if not entry.all_of else ""
+            describe = _described_as(text, word) if not entry.all_of else ""
             if not entry.all_of and entry.own_word and " " not in word:
                 beds = tuple(re.sub(rf"\b{re.escape(entry.place)}\b", word.lower(), c)
                              for c in entry.beds)  # "busy café chatter"
@@ -248,15 +248,15 @@ def _arrival_rank(clauses: list[Clause], scene: int, word: str, first: float) ->
     return first
 
 
-def _described_as(text: str, words) -> str:
-    """The adjective the text puts before a place word ("a busy kitchen" -> "busy")."""
-    for word in words:
-        match = re.search(rf"\b([a-z]+)\s+{re.escape(word)}s?\b", text, re.I)
-        if match:
-            candidate = match.group(1).lower()
-            if "ADJ" in _lemmas(candidate):
-                return candidate
-    return ""
+def _described_as(text: str, word: str) -> str:
+    """The adjective the text puts before a place word ("a busy kitchen" -> "busy"; not "the
+    little farm": a size is not heard)."""
+    match = re.search(rf"\b([a-z]+)\s+{re.escape(word)}s?\b", text, re.I)
+    if match is None:
+        return ""
+    candidate = match.group(1).lower()
+    unheard = vocabulary().language["unheard_adjectives"]
+    return candidate if "ADJ" in _lemmas(candidate) and candidate not in unheard else ""
 
 
 def _with_adjective(caption: str, adjective: str) -> str:

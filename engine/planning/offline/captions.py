@@ -85,7 +85,9 @@ def clause_captions(clause: Clause, phrase: Phrase) -> list[Caption]:
     moves = phrase.verb in set(language["footstep_verbs"]) or phrase.verb == "get" and \
         rest[:1] and rest[0].lower() in ("off", "out", "on", "in", "down", "away")  # "get off"
     if moves and is_animate(phrase.subject) and not phrase.subjects:
-        walker = phrase.subject if _is_plural_noun(phrase.subject.split()[-1]) \
+        last = phrase.subject.split()[-1]
+        named = last[:1].isupper() and not _lemmas(last.lower())  # "Sam", not "a Sam"
+        walker = phrase.subject if _is_plural_noun(last) or named \
             or re.match(r"(?:a|an|the)\s", phrase.subject, re.I) else f"a {phrase.subject}"
         caption = " ".join(p for p in (FOOTSTEPS_OF.strip(), walker, phrase.participle, phrase.rest)
                            if p)

@@ -225,7 +225,8 @@ def end_departed(clauses: list[Clause], phrases: list[Phrase],
     for clause, phrase in zip(clauses, phrases):
         rest = phrase.rest.lower().split()
         leaving = phrase.verb in DEPARTURE_VERBS or phrase.verb == "get" and bool(rest) \
-            and rest[0] in ("off", "out", "away")
+            and rest[0] in ("off", "out", "away") or phrase.verb == "go" and (
+                not rest or rest[0] in ("home", "away", "off"))  # "the guests have gone"
         words = phrase.subject.lower().split()
         if not leaving or not words or not (_is_plural_noun(words[-1]) and is_animate(
                 phrase.subject)):

@@ -148,9 +148,12 @@ def find_verb(tokens: list[str], continuation: bool = False,
             continue  # "the jet", "on fire": a noun after a determiner or preposition
         following = lowered[i + 1] if i + 1 < len(lowered) else ""
         form = _form(word, lemma)
+        if form == "VBG" and lowered[0] in PREPOSITIONS and _is_noun(following):
+            continue  # "in the hospital waiting room ...": a compound noun in a place phrase
         if (previous in PRONOUNS or previous in INDEFINITES) and form in ("VBZ", "VBD", "VBG"):
             return i  # "it creaks", "he ran"
         if (plural_subject and form == "VBZ" and _is_plural_noun(word) and following
+                and lemma not in ("go", "do", "have")  # "goes quiet": no game of go
                 and following not in RESULT_WORDS
                 and not _is_function_word(following)
                 and (_is_plain_or_past(following, participle=i == 0) if verb_lemma(following)
@@ -240,6 +243,10 @@ def phrase_of(text: str, continuation: bool, previous: Phrase | None,
             len(lowered) == 1 or lowered[0] in PREPOSITIONS):  # "in the kitchen there is"
         noun = _noun_phrase(rest_tokens)  # "there is a knock at the door": "knock at the door"
         return Phrase(subject=noun, verb="", participle="", rest="", existential=True)
+    before_where = next((i for i, t in enumerate(lowered) if t in PREPOSITIONS and i), None)
+    if lemma == "be" and rest_tokens and set(lowered[:before_where][-1:]) & _SOUND_NOUNS:
+        noun = _noun_phrase(rest_tokens)  # "the only sound in the kitchen was the clock ticking"
+        return Phrase(subject=noun, verb="", participle="", rest="", existential=True)
     perception = set(vocabulary().language["perception_verbs"])
     if lemma == "be" and rest_tokens and verb_lemma(rest_tokens[0]) in perception:
         lemma, passive, rest_tokens = verb_lemma(rest_tokens[0]), True, rest_tokens[1:]
@@ -289,7 +296,8 @@ def _heard(subject_tokens: list[str], rest_tokens: list[str], passive: bool,
                       verb="", participle="", rest="", heard=True)
     hearer = _subject(_own_subject(subject_tokens, ""), previous, character)
     words = [t for t in rest_tokens]
-    while words and words[0].lower() in ("to", "the", "a", "an", "some"):
+    while words and words[0].lower() in ("to", "the", "a", "an", "some", "is", "are", "was",
+                                         "were"):  # "all you can hear is the rain"
         words = words[1:]
     if len(words) > 2 and words[0].lower() in ("sound", "sounds", "noise", "noises") \
             and words[1].lower() == "of":
@@ -300,6 +308,7 @@ def _heard(subject_tokens: list[str], rest_tokens: list[str], passive: bool,
                   hearer=hearer)
 
 
+_SOUND_NOUNS = frozenset({"sound", "sounds", "noise", "noises"})
 _SUBJECT_STARTS = DETERMINERS | {"he", "she", "they", "it", "we", "i", "someone", "somebody",
                                  "something", "everyone", "people"}
 
@@ -371,9 +380,12 @@ def _participle(lemma: str, word: str) -> str:
 
 def _words(text: str) -> list[str]:
     text = _CONTRACTED_IS.sub(r"\1 is", text)  # "it's late", "there's a hum": not possessives
+    text = _CONTRACTED.sub(lambda m: f"{m.group(1)} {_CONTRACTIONS[m.group(2).lower()]}", text)
     return re.findall(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’\-]*|\d+(?:\.\d+)?", text)
 
 
+_CONTRACTIONS = {"re": "are", "m": "am", "ve": "have", "ll": "will", "d": "would"}
+_CONTRACTED = re.compile(r"\b(\w+)['’](re|m|ve|ll|d)\b", re.IGNORECASE)  # "we're inside"
 _CONTRACTED_IS = re.compile(r"\b(it|there|here|that|what|he|she|everything|nothing)['’]s\b",
                             re.IGNORECASE)
 

@@ -32,9 +32,10 @@ def _stop_verb(phrase: Phrase) -> str | None:
     language = vocabulary().language
     stops = {*language["stop_verbs"], *language["condition_stop_verbs"],
              *language["intransitive_stop_verbs"]}
-    following = phrase.rest.split()[:1]
-    if following and f"{phrase.verb} {following[0]}" in stops:
-        return f"{phrase.verb} {following[0]}"
+    words = phrase.rest.split()
+    for particle in (words[:1], words[-1:] if len(words) > 1 else []):  # "turn the TV off"
+        if particle and f"{phrase.verb} {particle[0].lower()}" in stops:
+            return f"{phrase.verb} {particle[0].lower()}"
     return phrase.verb if phrase.verb in stops else None
 
 
@@ -80,8 +81,9 @@ def emptying(phrase: Phrase) -> bool:
 
 
 def music_stop(phrase: Phrase) -> bool:
-    """ "the music fades", "the last note ends", "the singing stops": all music ends."""
-    words = phrase.subject.lower().split()
+    """ "the music fades", "the last note ends", "the singing stops", "she switches the
+    music off": all music ends."""
+    words = stopped_source(phrase).lower().split()
     return bool(words) and (words[-1] in vocabulary().language["music_stop_words"]
                             or _lemmas(words[-1]).get("NOUN", [""])[0]
                             in vocabulary().language["music_stop_words"])
@@ -98,7 +100,7 @@ def kin(word: str) -> set[str]:
 
 
 TRANSITIVE_STOPS = frozenset({"switch off", "turn off", "shut off", "cut off", "stop",
-                              "silence", "mute", "turn down"})
+                              "silence", "mute", "turn down", "kill", "unplug"})
 
 
 def stopped_source(phrase: Phrase) -> str:
@@ -106,8 +108,9 @@ def stopped_source(phrase: Phrase) -> str:
     object of someone who stops something ("she switches off the radio" -> "radio")."""
     verb = _stop_verb(phrase) or ""
     rest = phrase.rest.split()
-    if verb.count(" ") and rest:
-        rest = rest[1:]  # the particle of "switch off"
+    if verb.count(" ") and rest:  # the particle of "switch off", "switch the radio off"
+        particle = verb.split()[-1]
+        rest = rest[1:] if rest[0].lower() == particle else [w for w in rest[:-1]]
     if not is_animate(phrase.subject) or verb not in TRANSITIVE_STOPS or not rest:
         return phrase.subject
     return " ".join(w for w in rest if w.lower() not in ("the", "a", "an", "her", "his",

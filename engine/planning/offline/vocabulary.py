@@ -84,7 +84,7 @@ def sound_verbs() -> frozenset[str]:
     from lemminflect import getAllLemmas
 
     language = vocabulary().language
-    verbs = {*language["impulsive_verbs"], *language["verb_qualities"]}
+    verbs = {*language["sound_verbs"], *language["impulsive_verbs"], *language["verb_qualities"]}
     for sound in language["source_sounds"].values():
         for word in re.findall(r"[a-z]+ing\b", sound.lower()):
             verbs.update(getAllLemmas(word).get("VERB", ()))
@@ -108,7 +108,7 @@ def known_verbs() -> frozenset[str]:
         for word in re.findall(r"[a-z]+ing\b", caption.lower()):
             verbs.update(getAllLemmas(word).get("VERB", ()))
     language = vocab.language
-    for key in ("action_verbs", "impulsive_verbs", "stop_verbs", "condition_stop_verbs",
+    for key in ("action_verbs", "sound_verbs", "impulsive_verbs", "stop_verbs", "condition_stop_verbs",
                 "intransitive_stop_verbs", "speech_verbs", "voice_verbs", "footstep_verbs",
                 "perception_verbs"):
         verbs.update(v for v in language[key] if " " not in v)
