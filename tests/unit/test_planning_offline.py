@@ -575,3 +575,23 @@ def test_a_place_bed_takes_only_words_that_say_how_it_sounds(planner):
     assert beds and not any("little" in c or "living indoor" in c for c in beds), beds
     busy = plan_of(planner, "In the busy kitchen a pot bubbles.")
     assert find(busy, "busy kitchen").track == TrackKind.AMBIENCE
+
+
+def test_one_source_with_two_verbs_is_one_clip_and_i_goes_on_after_and(planner):
+    plan = plan_of(planner, "I'm stuck in the laundromat, dryers tumbling and rumbling all "
+                            "around me. I shove the glass door open and step out into the rain.")
+    assert len([e for e in plan.events if "dryers" in e.caption]) == 1
+    door, steps = find(plan, "shoving", "door"), find(plan, "footsteps", "stepping out")
+    assert "stepping" not in door.caption and door.start_s < steps.start_s
+
+
+def test_a_room_tone_names_its_room_once(planner):
+    plan = plan_of(planner, "The TV blares in the living room. Suddenly the power cuts out.")
+    assert not any("room room" in e.caption for e in plan.events)
+    assert find(plan, "living room tone").start_s >= 30
+
+
+def test_a_person_being_moved_is_silent_but_dragging_is_heard(planner):
+    plan = plan_of(planner, '"Mr. Harris?" a nurse calls, and he is pulled back to the present.')
+    assert [e.track for e in plan.events] == [TrackKind.SPEECH]
+    assert find(plan_of(planner, "A sack is dragged down the corridor."), "dragged")

@@ -112,6 +112,11 @@ def fill_bare_scenes(events: list[DraftEvent], clauses: list[Clause],
                 event.from_rank = max(stopped) if stopped else None
 
 
+def _room_tone(where: str) -> str:
+    """ "kitchen " -> "kitchen room tone"; "living room " -> "living room tone"."""
+    return f"{where}tone" if where.rstrip().endswith("room") else f"{where}room tone"
+
+
 def _with_place(text: str, scene: SceneDraft, own_place: bool) -> str:
     """A scene's words with the place it still plays in ("morning" + the farm)."""
     return text if own_place or not scene.place_word else f"{text} {scene.place_word}"
@@ -178,7 +183,7 @@ def _fill_bare_scene(events: list[DraftEvent], scene: int, text: str, rank: floa
     default), a quiet one only where the scene's words say it is quiet."""
     if draft.opened_by == STOP and draft.ended_kind in (POWER, ALL):  # the hum is gone too
         where = f"{draft.place_word} " if draft.place_word else ""
-        caption = f"silent dark {where}room tone" if draft.ended_kind == POWER \
+        caption = f"silent dark {_room_tone(where)}" if draft.ended_kind == POWER \
             else f"near silent {where}ambience"
         events.append(DraftEvent(caption=caption, kind=TrackKind.AMBIENCE, rank=rank,
                                  scene=scene, bed=True, implied=True, origin=FALLBACK,
@@ -199,7 +204,7 @@ def _fill_bare_scene(events: list[DraftEvent], scene: int, text: str, rank: floa
         entry = None  # "then he drives into the city": the city is heard once he is there
     if entry is not None:
         word = draft.place_word or entry.place
-        quiet = f"{word} {'room tone' if entry.indoors else 'ambience'}"
+        quiet = _room_tone(f"{word} ") if entry.indoors else f"{word} ambience"
         beds = entry.beds
         if entry.place in emptied:
             beds = (f"quiet empty {quiet}",)

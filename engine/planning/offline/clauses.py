@@ -270,6 +270,13 @@ def _split_on_and(text: str) -> list[str]:
     for piece in pieces[1:]:
         tokens = words_of(piece)
         starts_new = len(tokens) >= 2 and find_verb(tokens, continuation=True) is not None
+        person = _same_person_goes_on(words_of(out[-1]), tokens)
+        if person and len(tokens) >= 2:  # "I shove the door open and step out": a second
+            out.append(f"{person} {piece}")  # action, by the same person
+            continue
+        if tokens and tokens[0].lower().endswith("ing") and words_of(out[-1])[-1:] \
+                and words_of(out[-1])[-1].lower().endswith("ing"):
+            starts_new = False  # "dryers tumbling and rumbling": one sound, two verbs
         if len(tokens) == 1 and _hears(out[-1]):  # "hears a bird singing and giggles"
             starts_new = find_verb(tokens, continuation=True) is not None
         if len(tokens) <= 2 and _ends_something(tokens):  # "it beeps and stops"
@@ -279,6 +286,24 @@ def _split_on_and(text: str) -> list[str]:
         else:
             out[-1] = f"{out[-1]} and {piece}"
     return out
+
+
+def _same_person_goes_on(before: list[str], tokens: list[str]) -> str:
+    """ "I shove the door open and step out", "we sit down and wait": a base-form verb after
+    "and" goes on with the "I", "we", "you" or "they" of a base-form verb before it; that
+    pronoun, else ""."""
+    from engine.planning.offline.phrasing import _form, find_verb, verb_lemma
+
+    lemma = verb_lemma(tokens[0])
+    index = find_verb(before)
+    if lemma is None or not index or _form(tokens[0].lower(), lemma) != "VB":
+        return ""
+    verb = before[index].lower()
+    pronoun = before[index - 1]
+    if _form(verb, verb_lemma(verb) or verb) != "VB" or pronoun.lower() not in (
+            "i", "we", "you", "they"):
+        return ""
+    return pronoun
 
 
 def _ends_something(tokens: list[str]) -> bool:

@@ -32,6 +32,7 @@ from engine.planning.offline.phrasing import (
     _lemmas,
     is_ambiguous,
     is_animate,
+    is_person,
     named_character,
     phrase_of,
     verb_lemma,
@@ -44,7 +45,13 @@ from engine.planning.offline.speech import spoken_line
 from engine.planning.offline.stops import is_stop
 from engine.planning.offline.time_cues import UNTIL
 from engine.planning.offline.tone import scene_tones
-from engine.planning.offline.vocabulary import ImpliedSounds, known_verbs, mentions, vocabulary
+from engine.planning.offline.vocabulary import (
+    ImpliedSounds,
+    known_verbs,
+    mentions,
+    sound_verbs,
+    vocabulary,
+)
 
 SPEECH_AFTER_ACTION = 0.25  # "laughs and asks": the words come after the laugh (slot fraction)
 
@@ -255,6 +262,8 @@ def _is_silent(clause: Clause, phrase: Phrase) -> bool:
         return True  # "the animals went to sleep", "he goes to bed"
     if phrase.verb == "be" and not phrase.existential:
         return True
+    if phrase.passive and is_person(phrase.subject) and phrase.verb not in sound_verbs():
+        return True  # "he is pulled back to the present", "she was taken"
     if re.search(rf"\b(?:is|are|was|were|be|been|lies|lay)\s+(?:now\s+|all\s+|so\s+)?"
                  rf"(?:{'|'.join(language['state_adjectives'])})\W*$", clause.text, re.I):
         return True  # "the road is empty": a state, no sound
