@@ -77,7 +77,6 @@ def vocabulary() -> Vocabulary:
 
 
 @lru_cache(maxsize=1)
-@lru_cache(maxsize=1)
 def sound_verbs() -> frozenset[str]:
     """Verbs (lemmas) that are a sound themselves ("hiss", "rumble", "clatter"): the short
     impacts, the verbs with a quality, and the sounds sources typically make."""
@@ -91,6 +90,7 @@ def sound_verbs() -> frozenset[str]:
     return frozenset(verbs)
 
 
+@lru_cache(maxsize=1)
 def known_verbs() -> frozenset[str]:
     """Verbs (lemmas) that name something heard or a common audible action: the -ing words of
     the example sounds and the sounds scenes imply, and the verb lists of language.json. A word
