@@ -595,3 +595,27 @@ def test_a_person_being_moved_is_silent_but_dragging_is_heard(planner):
     plan = plan_of(planner, '"Mr. Harris?" a nurse calls, and he is pulled back to the present.')
     assert [e.track for e in plan.events] == [TrackKind.SPEECH]
     assert find(plan_of(planner, "A sack is dragged down the corridor."), "dragged")
+
+
+def test_an_animal_that_says_something_makes_its_call(planner):
+    plan = plan_of(planner, 'When the sun went down, only the owl said "hoo-hoo".')
+    owl = find(plan, "owl")
+    assert owl.track == TrackKind.EFFECTS and owl.caption == "owl hooting"
+    dog = find(plan_of(planner, '"Woof!" barks the dog.'), "dog")
+    assert dog.caption == "dog barking"
+
+
+def test_handling_an_instrument_is_an_effect_playing_it_is_music(planner):
+    plan = plan_of(planner, "Dad winds up the music box and the lullaby plays. Later he snaps "
+                            "the guitar case shut.")
+    assert find(plan, "winding", "music box").track == TrackKind.EFFECTS
+    assert find(plan, "guitar case").track == TrackKind.EFFECTS
+    assert find(plan, "lullaby").track == TrackKind.MUSIC
+    assert find(plan_of(planner, "The pianist plays a waltz."), "waltz").track == TrackKind.MUSIC
+
+
+def test_and_after_a_while_clause_goes_on_with_its_subject(planner):
+    plan = plan_of(planner, "We sat around the campfire while my uncle strummed his guitar and "
+                            "sang an old folk song.")
+    assert find(plan, "uncle", "singing").track == TrackKind.SPEECH
+    assert not any(e.caption.startswith("old folk song") for e in plan.events)

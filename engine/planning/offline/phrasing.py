@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from lemminflect import getAllInflections, getAllLemmas, getAllLemmasOOV, getInflection
 
-from engine.planning.offline.vocabulary import known_verbs, vocabulary
+from engine.planning.offline.vocabulary import known_verbs, sound_verbs, vocabulary
 
 DETERMINERS = frozenset(
     "a an the its his her their our my your this that these those some one two three four "
@@ -211,7 +211,7 @@ def phrase_of(text: str, continuation: bool, previous: Phrase | None,
     tokens = _words(_without_name(text.strip()))  # "Jerry the mouse sneaks": "mouse sneaks"
     while tokens and tokens[0].lower() in ("and", "but", "so", "or", "yet"):
         tokens = tokens[1:]
-    inverted = _inverted_speech_tag(tokens)
+    inverted = None if continuation else _inverted_speech_tag(tokens)  # "and sang a song"
     if inverted is not None:
         return inverted
     index = find_verb(tokens, continuation, plural_subject)
@@ -279,12 +279,13 @@ def _inverted_speech_tag(tokens: list[str]) -> Phrase | None:
     if len(tokens) < 3 or tokens[1].lower() not in _TAG_DETERMINERS:
         return None
     lemma = verb_lemma(tokens[0])
-    if lemma not in vocabulary().language["speech_verbs"] or tokens[0].lower() == lemma:
+    if lemma is None or tokens[0].lower() == lemma or find_verb(tokens[1:], False) is not None:
         return None
-    if find_verb(tokens[1:], False) is not None:
+    subject = _noun_phrase(tokens[1:])
+    calls = lemma in sound_verbs() and is_animate(subject)  # '"Woof!" barks the dog'
+    if lemma not in vocabulary().language["speech_verbs"] and not calls:
         return None
-    return Phrase(subject=_noun_phrase(tokens[1:]), verb=lemma,
-                  participle=_participle(lemma, tokens[0]), rest="")
+    return Phrase(subject=subject, verb=lemma, participle=_participle(lemma, tokens[0]), rest="")
 
 
 def _heard(subject_tokens: list[str], rest_tokens: list[str], passive: bool,
@@ -463,7 +464,9 @@ PERSON_NOUNS = frozenset(
     "climber jogger patient surgeon porter cashier barista bartender mechanic plumber "
     "carpenter painter gardener shepherd lumberjack woodcutter spy burglar intruder prisoner "
     "nun villager pilgrim explorer astronaut engineer teller guest lifeguard "
-    "diner shopper parent adult stranger neighbour fan spectator reveller people dj".split())
+    "diner shopper parent adult stranger neighbour fan spectator reveller people dj "
+    "commentator presenter reporter newsreader busker musician performer invigilator trader "
+    "seller hawker uncle".split())
 _PERSON_SUFFIX = re.compile(r"\w{3,}(?:ist|ian|man|woman|smith)$")
 
 

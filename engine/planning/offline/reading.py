@@ -20,6 +20,7 @@ from engine.planning.offline.beds import add_place_beds, dedupe, fill_bare_scene
 from engine.planning.offline.captions import (
     FOOTSTEPS_OF,
     clause_captions,
+    sound_of,
     speech_caption,
     spoken_alongside,
 )
@@ -85,6 +86,13 @@ def read_story(text: str) -> Reading:
             speaker_before = phrase.subject
         cues = {**_scene_cues(scenes[clause.scene]), **_intensity(clause.text)}
         gain_db, pan = level_and_pan(clause.text)
+        if clause.quote and is_animate(phrase.subject) and not is_person(phrase.subject):
+            # 'the owl said "hoo-hoo"': the owl's call, not a line for a voice
+            call = DraftEvent(caption=sound_of(phrase.subject), kind=TrackKind.EFFECTS,
+                              rank=clause.rank, scene=clause.scene, cues=cues, gain_db=gain_db,
+                              pan=pan)
+            candidates.append((call, clause))
+            continue
         if clause.quote:
             also = spoken_alongside(phrase)  # "her radio crackles": the radio is heard too
             events.append(DraftEvent(caption=speech_caption(clause, phrase),
@@ -153,9 +161,13 @@ def _phrases(clauses: list[Clause], named: str) -> list[Phrase]:
     main: Phrase | None = None
     character = ""  # the last someone (or animal) who acted: whom "he" or "she" means
     after_subordinate = False
+    previous_connective = ""
     for clause in clauses:
         subordinate = clause.connective in language["simultaneous"]
-        carried = (previous if subordinate else main) if clause.continuation else None
+        goes_on = clause.connective == "and" and after_subordinate \
+            and previous_connective in ("while", "whilst", "as")  # "while he strummed and sang"
+        previous_connective = clause.connective
+        carried = (previous if subordinate or goes_on else main) if clause.continuation else None
         if carried is None:
             # a new sentence goes on from the last one's main clause: "The smith hammers a
             # blade while the forge roars. He plunges it into water" plunges the blade
@@ -383,6 +395,7 @@ def _judge(candidates: list[tuple[DraftEvent, Clause]], events: list[DraftEvent]
     language = vocabulary().language
     music_words = language["music_words"]
     instruments = [w for w in music_words if w not in set(language["sung_words"])]
+    music_verbs = set(language["music_verbs"])
     vectors = embed_cached([event.caption for event, _ in candidates])
     for (event, _clause), judgement in zip(candidates, catalogue().judge(vectors)):
         event.soundness = judgement.soundness
@@ -392,6 +405,8 @@ def _judge(candidates: list[tuple[DraftEvent, Clause]], events: list[DraftEvent]
         kind = judgement.kind
         if event.action and judgement.soundness < MIN_SOUNDNESS:
             kind = TrackKind.EFFECTS
+        if music and _handled(event.caption, music_verbs):
+            music = None  # "he snaps the guitar case shut": handling, not music
         if event.voice and not mentions(event.caption, instruments):
             kind = TrackKind.SPEECH  # one person's voice: "he curses", "she hums a lullaby"
         elif music and kind != TrackKind.SPEECH:
@@ -408,6 +423,15 @@ def _judge(candidates: list[tuple[DraftEvent, Clause]], events: list[DraftEvent]
         event.bed = kind in (TrackKind.AMBIENCE, TrackKind.MUSIC)
         event.impulsive = event.impulsive and kind == TrackKind.EFFECTS
         events.append(event)
+
+
+def _handled(caption: str, music_verbs: set[str]) -> bool:
+    """ "dad winding up the music box": someone doing to an instrument what does not play it."""
+    words = caption.split()
+    at = next((i for i, w in enumerate(words) if w.lower().endswith("ing")), None)
+    if not at or not is_person(" ".join(words[:at])):
+        return False
+    return verb_lemma(words[at].lower()) not in music_verbs
 
 
 def _scene_cues(scene: SceneDraft) -> dict[str, str]:
