@@ -619,3 +619,16 @@ def test_and_after_a_while_clause_goes_on_with_its_subject(planner):
                             "sang an old folk song.")
     assert find(plan, "uncle", "singing").track == TrackKind.SPEECH
     assert not any(e.caption.startswith("old folk song") for e in plan.events)
+
+
+def test_sounds_a_turning_scene_silences_stop_as_it_turns(planner):
+    plan = plan_of(planner, "The tent flaps gently in a light breeze and crickets chirp in the "
+                            "field. Around midnight the wind picks up, rain starts lashing the "
+                            "tent and the crickets go silent. By morning it has all blown over, "
+                            "and birds are singing in the hedges.", 90)
+    night, morning = plan.scenes[1], plan.scenes[2]
+    crickets = [e for e in plan.events if "crickets" in e.caption]
+    assert crickets and all(end(e) <= night.start_s + 2 for e in crickets)  # none invented
+    assert end(find(plan, "rain", "tent")) <= morning.start_s + 2  # "it has all blown over"
+    assert not any("blowing" in e.caption for e in plan.events)
+    assert find(plan, "birds", "hedges").start_s >= morning.start_s

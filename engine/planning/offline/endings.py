@@ -10,6 +10,7 @@ from engine.model.story import TrackKind
 from engine.planning.offline.captions import sound_of
 from engine.planning.offline.clauses import NEXT, Clause, words_of
 from engine.planning.offline.drafts import (
+    COMBINATION,
     PHENOMENON,
     STOP_OFFSET,
     STOP_WITH_OFFSET,
@@ -65,6 +66,12 @@ def apply_stops(stops: list[tuple[Phrase, Clause, dict]], events: list[DraftEven
         kind = scene_stop(phrase)
         target = stopped_source(phrase)
         scene.stopped.update(kin(_noun(target.split()[-1])) if target else ())
+        # "around midnight the wind picks up ... and the crickets go silent": what went on
+        # from before stops as the scene turns
+        turned = scene.index > 0 and scene.opened_by == TIME \
+            and clause.sentence == scene.sentence \
+            and end_beds([e for e in events if e.scene < clause.scene], phrase,
+                         first_rank.get(clause.scene, clause.rank), 0.0)
         if kind is not None and kind[0] in (POWER, PLACE_EMPTIED, ALL, EVENT):
             _end_by_kind(events, kind[0], clause.rank, offset)
             end_beds(events, phrase, clause.rank, offset)  # "the generator dies": it too
@@ -75,7 +82,7 @@ def apply_stops(stops: list[tuple[Phrase, Clause, dict]], events: list[DraftEven
             continue
         if kind is not None and kind[0] == CONDITION and scene.opened_by == STOP:
             _end_condition(events, kind[1], clause.rank)
-        ended = end_beds(events, phrase, clause.rank, offset)
+        ended = end_beds(events, phrase, clause.rank, offset) or turned
         if music_stop(phrase):
             ended |= _end_music(events, clause.rank, offset)
         ended |= _end_foreground(events, target, clause.rank)
@@ -99,6 +106,13 @@ def apply_stops(stops: list[tuple[Phrase, Clause, dict]], events: list[DraftEven
                                  bed=True, end_rank=clause.rank + offset, implied=True,
                                  soundness=judgement.soundness, cues=dict(cues),
                                  origin=STOPPED))
+
+
+def drop_contradicted(events: list[DraftEvent], scenes: list[SceneDraft]) -> None:
+    """A bed a scene's words implied ("night": crickets and insects) that the same scene's
+    text silences ("the crickets go silent") was never there."""
+    events[:] = [e for e in events if not (
+        e.implied and e.origin == COMBINATION and names_of(e) & scenes[e.scene].stopped)]
 
 
 def _heard_before(events: list[DraftEvent], target: str) -> bool:

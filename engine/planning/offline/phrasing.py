@@ -257,10 +257,14 @@ def phrase_of(text: str, continuation: bool, previous: Phrase | None,
     if [t.lower() for t in subject_tokens] == ["it"] and lemma in WEATHER_VERBS:
         return Phrase(subject=WEATHER_VERBS[lemma], verb="", participle="", rest="")  # "it rains"
     subject = _subject(subject_tokens, previous, character)
-    if [t.lower() for t in subject_tokens] == ["it"] and previous is not None \
-            and lemma in vocabulary().language["condition_stop_verbs"] \
-            and previous.subject and not is_animate(previous.subject):
-        subject = previous.subject  # "a storm shakes the cabin; when it passes"
+    conditions = vocabulary().language["condition_stop_verbs"]
+    particle = rest_tokens[0].lower() if rest_tokens else ""
+    if [t.lower() for t in subject_tokens] == ["it"] \
+            and (lemma in conditions or f"{lemma} {particle}" in conditions):
+        before = previous.subject if previous is not None else ""
+        # "a storm shakes the cabin; when it passes"; "(the crickets go silent) ... by
+        # morning it has all blown over": everything the night held
+        subject = before if before and not is_animate(before) else "everything"
     rest = _rest(rest_tokens, previous, _form(verb_word, lemma))
     participle = "being" if lemma == "be" else _participle(lemma, verb_word)
     if passive:

@@ -26,7 +26,13 @@ from engine.planning.offline.captions import (
 )
 from engine.planning.offline.clauses import BEFORE, NEXT, SAME, Clause, split_clauses, words_of
 from engine.planning.offline.drafts import PHENOMENON, STOP_OFFSET, DraftEvent
-from engine.planning.offline.endings import apply_stops, end_departed, end_until, hand_over_music
+from engine.planning.offline.endings import (
+    apply_stops,
+    drop_contradicted,
+    end_departed,
+    end_until,
+    hand_over_music,
+)
 from engine.planning.offline.phrasing import (
     PREPOSITIONS,
     Phrase,
@@ -133,6 +139,7 @@ def read_story(text: str) -> Reading:
     first_rank = {c.scene: c.rank for c in reversed(clauses)}
     add_place_beds(events, clauses, scene_text, scenes)
     apply_stops(stops, events, first_rank, scenes)
+    drop_contradicted(events, scenes)
     end_until(clauses, events)
     end_departed(clauses, phrases, events)
     fill_bare_scenes(events, clauses, scene_text, scenes)

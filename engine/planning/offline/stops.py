@@ -20,11 +20,13 @@ def is_stop(phrase: Phrase) -> bool:
         return False
     if verb in language["stop_verbs"]:
         return True
-    inanimate_alone = (not is_animate(phrase.subject)
-                       and set(phrase.rest.lower().split()) <= _FOLLOWING_OK)
+    rest = phrase.rest.lower().split()
+    if " " in verb and rest[:1] == verb.split()[1:]:
+        rest = rest[1:]  # the particle of "blow over"
+    inanimate_alone = not is_animate(phrase.subject) and set(rest) <= _FOLLOWING_OK
     if verb in language["condition_stop_verbs"]:
         return inanimate_alone and bool(condition_word(phrase.subject) or mentions(
-            phrase.subject, language["event_words"]))
+            phrase.subject, language["event_words"]) or phrase.subject.lower() in _EVERYTHING)
     return verb in language["intransitive_stop_verbs"] and inanimate_alone
 
 
