@@ -632,3 +632,31 @@ def test_sounds_a_turning_scene_silences_stop_as_it_turns(planner):
     assert end(find(plan, "rain", "tent")) <= morning.start_s + 2  # "it has all blown over"
     assert not any("blowing" in e.caption for e in plan.events)
     assert find(plan, "birds", "hedges").start_s >= morning.start_s
+
+
+def test_going_somewhere_else_leaves_the_sounds_there(planner):
+    plan = plan_of(planner, "Traffic roars down the high street and a bus hisses past. She "
+                            "ducks into the bakery, the little bell over the door jingles, and "
+                            "the street noise is shut out behind her: just the hum of the ovens "
+                            "and a soft jazz song on the shop speaker.")
+    assert [s.place for s in plan.scenes] == ["city", "shop"]
+    inside = plan.scenes[1].start_s
+    assert end(find(plan, "traffic")) <= inside + 2
+    assert find(plan, "bell", "jingling").start_s >= inside
+    assert find(plan, "ovens humming") and find(plan, "jazz song").track == TrackKind.MUSIC
+    assert not any("city" in e.caption and e.start_s >= inside for e in plan.events)
+
+
+def test_once_inside_the_rain_on_the_car_stops(planner):
+    plan = plan_of(planner, "Rain drums on the roof of the car as we pull into the driveway. We "
+                            "make a run for the front door, and once we're inside, the fire is "
+                            "crackling in the living room.")
+    assert len(plan.scenes) == 2
+    assert end(find(plan, "rain")) <= plan.scenes[1].start_s + 2
+    assert find(plan, "fire crackling").start_s >= plan.scenes[1].start_s
+
+
+def test_passengers_stepping_onto_the_platform_do_not_move_the_story(planner):
+    plan = plan_of(planner, "A train pulls into a snowy station at dusk; the doors slide open "
+                            "and passengers step onto the platform.")
+    assert len(plan.scenes) == 1

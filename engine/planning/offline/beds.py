@@ -12,7 +12,7 @@ from engine.planning.offline.drafts import COMBINATION, FALLBACK, PHENOMENON, PL
 from engine.planning.offline.endings import names_of
 from engine.planning.offline.phrasing import _lemmas
 from engine.planning.offline.places import place_word, places_in_order
-from engine.planning.offline.scenes import STOP, TIME, SceneDraft
+from engine.planning.offline.scenes import MOVE, STOP, TIME, SceneDraft
 from engine.planning.offline.semantics import embed_cached, similar
 from engine.planning.offline.stops import ALL, CONDITION, EVENT, POWER
 from engine.planning.offline.vocabulary import ImpliedSounds, mentions, vocabulary
@@ -37,7 +37,7 @@ def add_place_beds(events: list[DraftEvent], clauses: list[Clause],
         own_place = bool(named)
         goes_on = scenes[scene].opened_by == STOP and scenes[scene].ended_kind in (
             CONDITION, EVENT)  # "the storm passes" ends the storm; the rest goes on
-        if scene > 0:
+        if scene > 0 and scenes[scene].opened_by != MOVE:
             for event in _ending_in(events, scene - 1):
                 if event.origin == PLACE and not own_place or goes_on:
                     event.end_scene = scene
@@ -191,7 +191,8 @@ def _fill_bare_scene(events: list[DraftEvent], scene: int, text: str, rank: floa
                                  fresh=True))
         return
     carried = [e for e in _ending_in(events, scene - 1)
-               if draft.opened_by != TIME or e.origin in (PLACE, FALLBACK)]
+               if draft.opened_by != TIME or e.origin in (PLACE, FALLBACK)] \
+        if draft.opened_by != MOVE else []  # who went elsewhere left the sounds there
     if carried:
         for event in carried:
             event.end_scene = scene

@@ -155,10 +155,13 @@ def _source_of_sound(tokens: list[str]) -> list[str]:
     if rest[0].lower() in ("the", "a", "an"):
         rest = rest[1:]
     also: list[str] = []
-    if "and" in rest:  # "... of traffic and people talking": a second sound of its own
-        cut = rest.index("and")
-        if any(t.endswith("ing") for t in rest[cut + 1:]):
-            rest, also = rest[:cut], [" ".join(rest[cut + 1:])]
+    if "and" in rest:  # "... of traffic and people talking", "... of the ovens and a soft
+        cut = rest.index("and")  # jazz song": a second sound of its own
+        after = rest[cut + 1:]
+        if any(t.endswith("ing") for t in after):
+            rest, also = rest[:cut], [" ".join(after)]
+        elif after and after[0].lower() in ("a", "an", "the", "some"):
+            rest, also = rest[:cut], [sound_of(" ".join(after[1:]))]
     cut = next((i for i, t in enumerate(rest) if t in PREPOSITIONS), len(rest))
     if not cut:
         return []

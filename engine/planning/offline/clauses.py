@@ -76,6 +76,7 @@ def split_clauses(text: str) -> list[Clause]:
             heading = (sentence.rstrip().endswith(":") and number + 1 < len(sentences)
                        and not _only_quotes(following))
             pieces = _split_sentence(_quotes_apart(sentence))
+            heading = heading and len(pieces) == 1  # not "she ducks in, a bell rings ...:"
             pending: list[int] = []  # a quote before its speaker ("'Hi,' she says")
             first_clause = len(clauses)
             for connective, piece in pieces:

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from engine.planning.offline.clauses import NEXT, Clause
-from engine.planning.offline.phrasing import Phrase, _lemmas
+from engine.planning.offline.phrasing import Phrase, _is_plural_noun, _lemmas, is_animate
 from engine.planning.offline.stops import (
     ALL,
     CONDITION,
@@ -30,7 +30,11 @@ from engine.planning.offline.stops import (
 from engine.planning.offline.time_cues import CLOCK, DURATIVE, LATER, POINT, UNTIL, TimeCue
 from engine.planning.offline.vocabulary import mentions, vocabulary
 
-START, PARAGRAPH, TIME, STOP = "start", "paragraph", "time", "stop"  # what opened a scene
+START, PARAGRAPH, TIME, STOP, MOVE = "start", "paragraph", "time", "stop", "move"  # what
+# opened a scene (MOVE: someone went somewhere else: "she ducks into the bakery")
+_MOVES_TO = re.compile(r"^(?:back\s+|up\s+|down\s+|out\s+)?(?:(?:into|onto|inside|in\s+to)\s+"
+                       r"(?:the|a|an|his|her|their|our|my)\b|inside\b|indoors\b|outside\b|"
+                       r"outdoors\b|home\b)", re.I)
 TIME_TITLES = {"night": "Night", "dawn": "Dawn", "morning": "Morning", "noon": "Midday",
                "dusk": "Dusk", "evening": "Evening"}
 TIME_PHRASES = {"night": "at night", "dawn": "at dawn", "morning": "in the morning",
@@ -115,11 +119,27 @@ def _opened(clause: Clause, phrase: Phrase, current: SceneDraft, until: TimeCue 
     if passing is not None:
         scene.time_of_day = passing
         return scene
+    if clause.sentence > 0 and moves_elsewhere(phrase):  # (the first sentence sets the scene)
+        scene.opened_by = MOVE
+        scene.time_of_day = current.time_of_day
+        return scene
     if stop is not None and not last and not (clause.sentence == current.sentence
-                                              and current.opened_by in (TIME, STOP)):
+                                              and current.opened_by in (TIME, STOP, MOVE)):
         scene.opened_by = STOP  # (a stop in the sentence that opened a scene is part of it)
         return scene
     return None
+
+
+def moves_elsewhere(phrase: Phrase) -> bool:
+    """ "She ducks into the bakery", "once we're inside", "when he gets home", "I step out
+    into the rain": the one the story follows goes somewhere else, and leaves its sounds."""
+    language = vocabulary().language
+    moving = phrase.verb in language["footstep_verbs"] or phrase.verb in (
+        "go", "get", "duck", "step", "head", "come", "return", "slip", "be")
+    subject = phrase.subject.split()
+    group = bool(subject) and _is_plural_noun(subject[-1]) and phrase.subject != "people"
+    return moving and bool(_MOVES_TO.match(phrase.rest)) and not group and (
+        is_animate(phrase.subject) or phrase.subject in ("people", "a person"))  # "we", "I"
 
 
 def _take_time(scene: SceneDraft, cues: list[TimeCue]) -> None:
