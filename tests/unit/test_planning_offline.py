@@ -660,3 +660,12 @@ def test_passengers_stepping_onto_the_platform_do_not_move_the_story(planner):
     plan = plan_of(planner, "A train pulls into a snowy station at dusk; the doors slide open "
                             "and passengers step onto the platform.")
     assert len(plan.scenes) == 1
+
+
+def test_a_generic_room_tone_or_night_bed_only_where_the_scene_is_quiet(planner):
+    busy = plan_of(planner, "In the living room a clock ticks and the cat knocks a cup over.")
+    assert not any("room tone" in e.caption for e in busy.events)
+    quiet = plan_of(planner, "The house is silent. In the living room a clock ticks.")
+    assert find(quiet, "room tone").track == TrackKind.AMBIENCE
+    night = plan_of(planner, "At night a dog barks and a car door slams.")
+    assert not any("insects" in e.caption for e in night.events)

@@ -71,6 +71,8 @@ def add_place_beds(events: list[DraftEvent], clauses: list[Clause],
                 rank = _arrival_rank(clauses, scene, word, first[scene])
             if not entry.signature and has_bed:
                 continue
+            if entry.quiet and not _said_quiet(text):
+                continue  # a room tone only where the scene is quiet (see fill_bare_scenes)
             cues = {"place": entry.place} if entry.place else {}
             describe = _described_as(text, word) if not entry.all_of else ""
             if not entry.all_of and entry.own_word and " " not in word:
@@ -110,6 +112,11 @@ def fill_bare_scenes(events: list[DraftEvent], clauses: list[Clause],
                              _emptied(scenes, scene))
             for event in events[count:]:  # the quiet after the bed the text stopped
                 event.from_rank = max(stopped) if stopped else None
+
+
+def _said_quiet(text: str) -> bool:
+    language = vocabulary().language
+    return mentions(text, [*language["silence_words"], *language["quiet_words"]]) is not None
 
 
 def _room_tone(where: str) -> str:
@@ -203,6 +210,10 @@ def _fill_bare_scene(events: list[DraftEvent], scene: int, text: str, rank: floa
     if entry is not None and any(e.origin == PLACE and e.scene == scene and e.rank > rank
                                  and e.cues.get("place") == entry.place for e in events):
         entry = None  # "then he drives into the city": the city is heard once he is there
+    ended_here = any(e.bed and e.scene == scene and e.end_rank is not None for e in events)
+    if entry is not None and entry.quiet and not _said_quiet(text) and not ended_here \
+            and previous is None:
+        return  # "in the living room a clock ticks": its sounds carry it (no room tone)
     if entry is not None:
         word = draft.place_word or entry.place
         quiet = _room_tone(f"{word} ") if entry.indoors else f"{word} ambience"
@@ -224,8 +235,7 @@ def _fill_bare_scene(events: list[DraftEvent], scene: int, text: str, rank: floa
     scores = [sum(1 for word in entry.words if mentions(text, [word])) for entry in fallbacks]
     best = max(range(len(fallbacks)), key=lambda i: (scores[i], -i))
     entry = fallbacks[best]
-    language = vocabulary().language
-    if entry.quiet and not mentions(text, [*language["silence_words"], *language["quiet_words"]]):
+    if entry.quiet and not _said_quiet(text):
         return  # the story's own sounds carry a scene it does not call quiet
     cues = {"place": entry.place} if entry.place else {}
     events.extend(DraftEvent(caption=c, kind=TrackKind.AMBIENCE, rank=rank, scene=scene,
