@@ -669,3 +669,11 @@ def test_a_generic_room_tone_or_night_bed_only_where_the_scene_is_quiet(planner)
     assert find(quiet, "room tone").track == TrackKind.AMBIENCE
     night = plan_of(planner, "At night a dog barks and a car door slams.")
     assert not any("insects" in e.caption for e in night.events)
+
+
+def test_where_a_sound_happens_does_not_make_it_a_bed(planner):
+    plan = plan_of(planner, "Without warning, a huge slab crashes into the sea below.")
+    slab = find(plan, "slab")
+    assert slab.track == TrackKind.EFFECTS and slab.duration_s < 20
+    assert find(plan_of(planner, "Water drips from the leaves."), "dripping").track \
+        == TrackKind.AMBIENCE

@@ -404,12 +404,16 @@ def _judge(candidates: list[tuple[DraftEvent, Clause]], events: list[DraftEvent]
     instruments = [w for w in music_words if w not in set(language["sung_words"])]
     music_verbs = set(language["music_verbs"])
     vectors = embed_cached([event.caption for event, _ in candidates])
-    for (event, _clause), judgement in zip(candidates, catalogue().judge(vectors)):
+    cores = catalogue().judge(embed_cached([_core(event.caption) for event, _ in candidates]))
+    for (event, _clause), judgement, core in zip(candidates, catalogue().judge(vectors), cores):
         event.soundness = judgement.soundness
         music = mentions(event.caption, music_words)
         if judgement.soundness < MIN_SOUNDNESS and not (music or event.voice or event.action):
             continue  # what someone does with their hands or feet is heard, whatever it is
         kind = judgement.kind
+        if kind == TrackKind.AMBIENCE and core.kind == TrackKind.EFFECTS \
+                and (core.kind_margin > CORE_MARGIN or event.impulsive):
+            kind = TrackKind.EFFECTS  # what sounds says the track, not where ("into the sea")
         if event.action and judgement.soundness < MIN_SOUNDNESS:
             kind = TrackKind.EFFECTS
         if music and _handled(event.caption, music_verbs):
@@ -430,6 +434,21 @@ def _judge(candidates: list[tuple[DraftEvent, Clause]], events: list[DraftEvent]
         event.bed = kind in (TrackKind.AMBIENCE, TrackKind.MUSIC)
         event.impulsive = event.impulsive and kind == TrackKind.EFFECTS
         events.append(event)
+
+
+CORE_MARGIN = 0.8  # how sure the source alone must be that it is a moment, not a bed
+
+
+def _core(caption: str) -> str:
+    """ "huge slab crashing into the sea below" -> "huge slab crashing": the source and its
+    sound, without where it is."""
+    words = caption.split()
+    at = next((i for i, w in enumerate(words) if w.lower().endswith("ing")), None)
+    if at is None:
+        return caption
+    cut = next((i for i in range(at + 1, len(words)) if words[i].lower() in PREPOSITIONS),
+               len(words))
+    return " ".join(words[:cut])
 
 
 def _handled(caption: str, music_verbs: set[str]) -> bool:
