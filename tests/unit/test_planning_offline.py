@@ -679,3 +679,10 @@ def test_where_a_sound_happens_does_not_make_it_a_bed(planner):
     assert slab.track == TrackKind.EFFECTS and slab.duration_s < 20
     assert find(plan_of(planner, "Water drips from the leaves."), "dripping").track \
         == TrackKind.AMBIENCE
+
+
+def test_a_sound_that_fades_under_another_name_is_not_invented_again(planner):
+    plan = plan_of(planner, "Upstairs the baby is wailing. Dad winds up the music box; the "
+                            "crying fades away as the lullaby plays.", 75)
+    assert [e.caption for e in plan.events if "cry" in e.caption] == []
+    assert find(plan, "baby wailing")
