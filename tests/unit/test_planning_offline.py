@@ -686,3 +686,17 @@ def test_a_sound_that_fades_under_another_name_is_not_invented_again(planner):
                             "crying fades away as the lullaby plays.", 75)
     assert [e.caption for e in plan.events if "cry" in e.caption] == []
     assert find(plan, "baby wailing")
+
+
+def test_two_sources_joined_by_and_a_are_two_clips(planner):
+    plan = plan_of(planner, "Late night at the laundromat, dryers tumbling and a washing "
+                            "machine on spin cycle.", 30)
+    assert find(plan, "dryers tumbling") is not find(plan, "washing machine")
+
+
+def test_stepping_out_into_the_rain_brings_the_rain_in(planner):
+    plan = plan_of(planner, "The washer beeps three times and goes quiet. Then I shove the "
+                            "glass door open and step out into the rain.", 50)
+    rain = find(plan, "rain falling")
+    assert rain.track == TrackKind.AMBIENCE and rain.start_s >= plan.scenes[-1].start_s - 1
+    assert end(rain) == 50

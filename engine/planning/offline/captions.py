@@ -70,6 +70,10 @@ def clause_captions(clause: Clause, phrase: Phrase) -> list[Caption]:
         return [Caption(trim(c)) for c in verbless_captions(clause.text, phrase)]
     language = vocabulary().language
     rest = phrase.rest.split()
+    if rest[:1] == ["and"] and rest[1:2] and rest[1].lower() in ("a", "an", "the", "some") \
+            and phrase.participle.endswith("ing"):  # "dryers tumbling and a washing machine
+        first = f"{phrase.subject} {phrase.participle}"  # on spin cycle": two sounds
+        return [Caption(trim(c)) for c in (first, sound_of(" ".join(rest[2:])))]
     if phrase.verb in ("start", "begin") and rest[:1] == ["up"] and is_animate(phrase.subject) \
             and not is_person(phrase.subject):  # "crickets start up": they start to chirp
         return [Caption(trim(" ".join([sound_of(phrase.subject), *rest[1:]])))]

@@ -46,7 +46,14 @@ from engine.planning.offline.phrasing import (
 )
 from engine.planning.offline.placement import level_and_pan
 from engine.planning.offline.places import places_in_order
-from engine.planning.offline.scenes import STOP, TIME, SceneDraft, scene_title, segment
+from engine.planning.offline.scenes import (
+    STOP,
+    TIME,
+    SceneDraft,
+    moves_elsewhere,
+    scene_title,
+    segment,
+)
 from engine.planning.offline.semantics import MIN_SOUNDNESS, catalogue, embed_cached
 from engine.planning.offline.speech import spoken_line
 from engine.planning.offline.stops import is_stop
@@ -127,6 +134,12 @@ def read_story(text: str) -> Reading:
             continue
         if clause.heading:
             continue  # "A busy airport:" sets the scene; its places give the beds below
+        weather = mentions(phrase.rest, vocabulary().language["weather_words"]) \
+            if moves_elsewhere(phrase) else None
+        if weather:  # "I step out into the rain": the rain is heard from then on
+            candidates.append((DraftEvent(caption=sound_of(weather), kind=TrackKind.AMBIENCE,
+                                          rank=clause.rank, scene=clause.scene, cues=cues,
+                                          bed=True), clause))
         for caption in clause_captions(clause, phrase):
             candidates.append((DraftEvent(caption=caption.text, kind=TrackKind.EFFECTS,
                                           rank=clause.rank, scene=clause.scene, cues=cues,
