@@ -700,3 +700,11 @@ def test_stepping_out_into_the_rain_brings_the_rain_in(planner):
     rain = find(plan, "rain falling")
     assert rain.track == TrackKind.AMBIENCE and rain.start_s >= plan.scenes[-1].start_s - 1
     assert end(rain) == 50
+
+
+def test_one_subject_with_two_verbs_is_read_as_both_verbs(planner):
+    plan = plan_of(planner, "Deep within, the ice groans and creaks as it shifts under its own "
+                            "weight.")
+    assert find(plan, "ice groaning and creaking")
+    assert not any("groans and" in e.caption or e.caption.startswith("creaking")
+                   for e in plan.events)

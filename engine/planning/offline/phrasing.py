@@ -505,6 +505,8 @@ def previous_object(phrase: Phrase) -> str:
     tokens = _words(phrase.rest)
     if tokens and tokens[0].lower() in PREPOSITIONS and tokens[0].lower() not in PARTICLES:
         return ""  # "hums in the dark kitchen. It stops": "it" is what hums, not the kitchen
+    if tokens[:1] == ["and"] and len(tokens) > 1 and tokens[1].lower().endswith("ing"):
+        return ""  # "groans and creaks (as it shifts)": a second verb, no object
     noun: list[str] = []
     for token in tokens:
         word = token.lower()

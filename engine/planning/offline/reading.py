@@ -256,10 +256,17 @@ def _best_reading(clause: Clause, previous: Phrase | None, character: str) -> Ph
         return phrase if phrase.verb in known else other
     if _verb_left_over(other) and not _verb_left_over(phrase):
         return phrase  # not "tent flapping snap in the wind": "tent flaps snapping"
+    if _dangling(other) != _dangling(phrase):
+        return other if _dangling(phrase) else phrase  # not "ice groans and creaking"
     if _possessive_alone(other) != _possessive_alone(phrase):
         return other if _possessive_alone(phrase) else phrase  # not "farmer's booting"
     first, second = catalogue().judge(embed_cached([phrase.caption, other.caption]))
     return other if second.soundness > first.soundness else phrase
+
+
+def _dangling(phrase: Phrase) -> bool:
+    """A subject that ends in "and" or "or" lost the verb it joins: a misreading."""
+    return phrase.subject.lower().split()[-1:] in (["and"], ["or"])
 
 
 def _possessive_alone(phrase: Phrase) -> bool:
