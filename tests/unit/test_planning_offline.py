@@ -708,3 +708,12 @@ def test_one_subject_with_two_verbs_is_read_as_both_verbs(planner):
     assert find(plan, "ice groaning and creaking")
     assert not any("groans and" in e.caption or e.caption.startswith("creaking")
                    for e in plan.events)
+
+
+@pytest.mark.parametrize("prompt, bed", [
+    ("Surf pounds the empty beach.", "surf pounding the empty beach"),
+    ("The rapids roar along the river.", "rapids roaring along the river"),
+])
+def test_the_water_the_text_names_is_the_places_bed(planner, prompt, bed):
+    beds = [e.caption for e in plan_of(planner, prompt).events if e.track == TrackKind.AMBIENCE]
+    assert beds == [bed], beds  # no second sea or river under the surf or the rapids

@@ -14,15 +14,10 @@ from engine.planning.offline.phrasing import _lemmas
 from engine.planning.offline.places import place_word, places_in_order
 from engine.planning.offline.scenes import MOVE, STOP, TIME, SceneDraft
 from engine.planning.offline.semantics import embed_cached, similar
-from engine.planning.offline.stops import ALL, CONDITION, EVENT, POWER
+from engine.planning.offline.stops import ALL, CONDITION, EVENT, POWER, kin
 from engine.planning.offline.vocabulary import ImpliedSounds, mentions, vocabulary
 
 DUPLICATE_SIMILARITY = 0.62  # an implied sound this close to one the text names is that one
-# places that are a sound themselves: the text's "the river rushes" is the river's bed
-_SOUNDING_PLACES = frozenset({"river", "creek", "stream", "brook", "waterfall", "sea", "ocean",
-                              "lake", "pond"})
-
-
 def add_place_beds(events: list[DraftEvent], clauses: list[Clause],
                    scene_text: dict[int, str], scenes: list[SceneDraft]) -> None:
     """Beds the places and combinations of each scene imply (see resources/planning). A
@@ -62,7 +57,7 @@ def add_place_beds(events: list[DraftEvent], clauses: list[Clause],
                 if _goes_on(events, scene, entry):
                     has_bed = True
                     continue
-                sounding = _place_sounding(events, scene, word)
+                sounding = _place_sounding(events, scene, word, entry)
                 if sounding is not None:
                     # "a stream babbles nearby": the place is the sound, there all along
                     sounding.rank = min(sounding.rank, first[scene])
@@ -148,16 +143,19 @@ def _goes_on(events: list[DraftEvent], scene: int, entry: ImpliedSounds) -> bool
     return bool(going)
 
 
-def _place_sounding(events: list[DraftEvent], scene: int, word: str) -> DraftEvent | None:
+def _place_sounding(events: list[DraftEvent], scene: int, word: str,
+                    entry: ImpliedSounds) -> DraftEvent | None:
     """The text's own bed of the scene whose source is the place itself ("stream babbling
-    nearby" for a stream), or None. (A market that bustles is its crowd, not its place.)"""
-    if word.lower() not in _SOUNDING_PLACES:
+    nearby" for a stream, "waves crashing" by the sea), or None. (A market that bustles is
+    its crowd, not its place.)"""
+    if not entry.sounding:
         return None
+    water = {w for place in (word.lower(), *entry.words) for w in kin(place)}
     for event in events:
         if event.origin == TEXT and event.bed and event.kind == TrackKind.AMBIENCE \
                 and event.scene == scene:
             source = re.split(r"\s+\w+ing\b", event.caption.lower(), maxsplit=1)[0].split()
-            if source and mentions(source[-1], [word]):
+            if source and mentions(source[-1], sorted(water)):
                 return event
     return None
 

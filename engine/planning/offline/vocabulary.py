@@ -28,6 +28,7 @@ class ImpliedSounds:
     indoors: bool = False  # its quiet is a room tone (an outdoor place's, an ambience)
     own_word: bool = False  # its bed says the text's word for it ("café", not "restaurant")
     quiet: bool = False  # a fallback heard only where the scene is quiet (a room tone)
+    sounding: bool = False  # the place is a sound itself (the sea): the text's waves are it
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ def vocabulary() -> Vocabulary:
             not_before=tuple(entry.get("not_before", ())),
             indoors=bool(entry.get("indoors", False)),
             own_word=bool(entry.get("own_word", False)),
-            quiet=bool(entry.get("quiet", False)))
+            quiet=bool(entry.get("quiet", False)),
+            sounding=bool(entry.get("sounding", False)))
 
     return Vocabulary(
         language=language,
