@@ -717,3 +717,12 @@ def test_one_subject_with_two_verbs_is_read_as_both_verbs(planner):
 def test_the_water_the_text_names_is_the_places_bed(planner, prompt, bed):
     beds = [e.caption for e in plan_of(planner, prompt).events if e.track == TrackKind.AMBIENCE]
     assert beds == [bed], beds  # no second sea or river under the surf or the rapids
+
+
+def test_a_crowd_voicing_is_a_bed_and_a_second_verb_with_an_object_a_clip(planner):
+    plan = plan_of(planner, "As soon as the bell rings, everyone spills out into the hallway, "
+                            "chattering and slamming lockers.")
+    assert find(plan, "chattering").track == TrackKind.AMBIENCE
+    assert find(plan, "slamming lockers").track == TrackKind.EFFECTS
+    assert find(plan_of(planner, "The fans sing in the stands."), "fans singing").track \
+        == TrackKind.AMBIENCE

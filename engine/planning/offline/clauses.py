@@ -276,7 +276,7 @@ def _split_on_and(text: str) -> list[str]:
             out.append(f"{person} {piece}")  # action, by the same person
             continue
         if tokens and tokens[0].lower().endswith("ing") and words_of(out[-1])[-1:] \
-                and words_of(out[-1])[-1].lower().endswith("ing"):
+                and words_of(out[-1])[-1].lower().endswith("ing") and not _has_object(tokens):
             starts_new = False  # "dryers tumbling and rumbling": one sound, two verbs
         if len(tokens) == 1 and _hears(out[-1]):  # "hears a bird singing and giggles"
             starts_new = find_verb(tokens, continuation=True) is not None
@@ -287,6 +287,15 @@ def _split_on_and(text: str) -> list[str]:
         else:
             out[-1] = f"{out[-1]} and {piece}"
     return out
+
+
+def _has_object(tokens: list[str]) -> bool:
+    """ "slamming lockers" has one (a sound of its own); "rumbling all around me" has none."""
+    from engine.planning.offline.phrasing import DETERMINERS, PREPOSITIONS, _is_noun
+
+    following = tokens[1].lower() if len(tokens) > 1 else ""
+    return bool(following) and following not in PREPOSITIONS and (
+        following in DETERMINERS or _is_noun(following)) and following not in ("all", "away")
 
 
 def _same_person_goes_on(before: list[str], tokens: list[str]) -> str:
