@@ -726,3 +726,11 @@ def test_a_crowd_voicing_is_a_bed_and_a_second_verb_with_an_object_a_clip(planne
     assert find(plan, "slamming lockers").track == TrackKind.EFFECTS
     assert find(plan_of(planner, "The fans sing in the stands."), "fans singing").track \
         == TrackKind.AMBIENCE
+
+
+def test_coming_home_brings_no_invented_room_tone(planner):
+    plan = plan_of(planner, "The last train squeals in and the doors chime. When he gets home, "
+                            "his key scrapes in the lock and the dog barks hello.", 60)
+    assert len(plan.scenes) == 2
+    assert not any("room tone" in e.caption for e in plan.events)
+    assert find(plan, "key").start_s >= plan.scenes[1].start_s

@@ -210,8 +210,9 @@ def _fill_bare_scene(events: list[DraftEvent], scene: int, text: str, rank: floa
         entry = None  # "then he drives into the city": the city is heard once he is there
     ended_here = any(e.bed and e.scene == scene and e.end_rank is not None for e in events)
     if entry is not None and entry.quiet and not _said_quiet(text) and not ended_here \
-            and previous is None:
-        return  # "in the living room a clock ticks": its sounds carry it (no room tone)
+            and (previous is None or draft.opened_by == MOVE):
+        return  # "in the living room a clock ticks", "when he gets home": its sounds carry it
+        # (after time moves on or a stop, the room's quiet is what is left)
     if entry is not None:
         word = draft.place_word or entry.place
         quiet = _room_tone(f"{word} ") if entry.indoors else f"{word} ambience"
