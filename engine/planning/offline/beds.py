@@ -18,6 +18,8 @@ from engine.planning.offline.stops import ALL, CONDITION, EVENT, POWER, kin
 from engine.planning.offline.vocabulary import ImpliedSounds, mentions, vocabulary
 
 DUPLICATE_SIMILARITY = 0.62  # an implied sound this close to one the text names is that one
+
+
 def add_place_beds(events: list[DraftEvent], clauses: list[Clause],
                    scene_text: dict[int, str], scenes: list[SceneDraft]) -> None:
     """Beds the places and combinations of each scene imply (see resources/planning). A

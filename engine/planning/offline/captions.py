@@ -122,7 +122,7 @@ def verbless_captions(text: str, phrase: Phrase) -> list[str]:
         return []  # "Goodnight, little farm.": the teller speaking
     tokens = phrase.subject.split()
     if tokens and tokens[0].lower().endswith("ing") \
-            and verb_lemma(tokens[0]) in vocabulary().language["silent_verbs"]:
+            and verb_lemma(tokens[0]) in language["silent_verbs"]:
         return []  # "Sitting in the car", "Waiting on the platform": where the listener is
     sources = _source_of_sound(tokens)
     if sources:

@@ -117,10 +117,7 @@ def drop_contradicted(events: list[DraftEvent], scenes: list[SceneDraft]) -> Non
 
 def _heard_before(events: list[DraftEvent], target: str) -> bool:
     """The story has the stopped sound already ("the crying fades" after "the baby wails")."""
-    groups = vocabulary().language["kin_words"]
-    heads = _heads(target)
-    heads |= {word for head in set(heads) if isinstance(groups.get(head), list)
-              for word in groups[head]}
+    heads = {word for head in _heads(target) for word in kin(head)}
     return any(heads & names_of(event) for event in events)
 
 

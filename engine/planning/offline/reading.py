@@ -68,6 +68,7 @@ from engine.planning.offline.vocabulary import (
 )
 
 SPEECH_AFTER_ACTION = 0.25  # "laughs and asks": the words come after the laugh (slot fraction)
+CORE_MARGIN = 0.8  # how sure a sound's source alone must be that it is a moment, not a bed
 
 __all__ = ["DraftEvent", "Reading", "read_story", "STOP_OFFSET", "looks_english",
            "nearest_bed", "soundless_reason"]
@@ -456,14 +457,11 @@ def _judge(candidates: list[tuple[DraftEvent, Clause]], events: list[DraftEvent]
         events.append(event)
 
 
-CORE_MARGIN = 0.8  # how sure the source alone must be that it is a moment, not a bed
-
-
 def _core(caption: str) -> str:
     """ "huge slab crashing into the sea below" -> "huge slab crashing": the source and its
     sound, without where it is."""
     words = caption.split()
-    at = next((i for i, w in enumerate(words) if w.lower().endswith("ing")), None)
+    at = _first_ing(words)
     if at is None:
         return caption
     cut = next((i for i in range(at + 1, len(words)) if words[i].lower() in PREPOSITIONS),
@@ -471,10 +469,15 @@ def _core(caption: str) -> str:
     return " ".join(words[:cut])
 
 
+def _first_ing(words: list[str]) -> int | None:
+    """Where a caption's sound is said: its first -ing word ("dad *winding* up ...")."""
+    return next((i for i, w in enumerate(words) if w.lower().endswith("ing")), None)
+
+
 def _handled(caption: str, music_verbs: set[str]) -> bool:
     """ "dad winding up the music box": someone doing to an instrument what does not play it."""
     words = caption.split()
-    at = next((i for i, w in enumerate(words) if w.lower().endswith("ing")), None)
+    at = _first_ing(words)
     if not at or not is_person(" ".join(words[:at])):
         return False
     return verb_lemma(words[at].lower()) not in music_verbs

@@ -112,7 +112,7 @@ def stopped_source(phrase: Phrase) -> str:
     rest = phrase.rest.split()
     if verb.count(" ") and rest:  # the particle of "switch off", "switch the radio off"
         particle = verb.split()[-1]
-        rest = rest[1:] if rest[0].lower() == particle else [w for w in rest[:-1]]
+        rest = rest[1:] if rest[0].lower() == particle else rest[:-1]
     if not is_animate(phrase.subject) or verb not in TRANSITIVE_STOPS or not rest:
         return phrase.subject
     return " ".join(w for w in rest if w.lower() not in ("the", "a", "an", "her", "his",
