@@ -61,7 +61,9 @@ class RayRunner:
         if started_here:
             self._connect(ray)
         gpus = ray.cluster_resources().get("GPU", 0)
-        plan_task = ray.remote(plan_step).options(num_cpus=1, max_retries=MAX_RETRIES)
+        # planning is light and must never wait for a CPU that a render actor holds for its
+        # lifetime (two actors on a two-CPU cluster would starve the second job's plan)
+        plan_task = ray.remote(plan_step).options(num_cpus=0, max_retries=MAX_RETRIES)
         render_task = ray.remote(render_step).options(num_cpus=1, max_retries=MAX_RETRIES)
         actors: dict[tuple, list] = {}
         turns: dict[int, int] = {}  # id of an actor pool -> its next turn
