@@ -16,7 +16,9 @@ in styles the other sets lack); benchmarks/data/fresh2_stories.json and fresh2_h
 (written on 2026-12-02, fourth session, by a helper that never saw the planner's code or output;
 the first, odd-numbered stories, read and tuned on; the second held apart: totals only) and
 benchmarks/data/fresh3_stories.json (scene changes, written with them the same way; read and
-tuned on). Each reference event has a caption, a kind and an order rank (equal ranks may
+tuned on); benchmarks/data/fresh4_stories.json and fresh4_held_stories.json (written on
+2026-12-02, fifth session, the same way, before that session's changes; the first read and
+tuned on, the second held apart: totals only). Each reference event has a caption, a kind and an order rank (equal ranks may
 overlap); a story may list the "tones" a sound designer would accept for it; in the
 scene-change sets an event may say by which order it has stopped ("ends_before").
 
@@ -76,7 +78,9 @@ SETS = {"dev": SHARED / "stories.json",
         "fresh": DATA / "fresh_stories.json",
         "fresh2": DATA / "fresh2_stories.json",
         "fresh2-held": DATA / "fresh2_held_stories.json",
-        "fresh3": DATA / "fresh3_stories.json"}
+        "fresh3": DATA / "fresh3_stories.json",
+        "fresh4": DATA / "fresh4_stories.json",
+        "fresh4-held": DATA / "fresh4_held_stories.json"}
 
 
 def match(predicted: list[str], reference: list[str]) -> list[tuple[int, int, float]]:

@@ -214,6 +214,10 @@ def phrase_of(text: str, continuation: bool, previous: Phrase | None,
     inverted = None if continuation else _inverted_speech_tag(tokens)  # "and sang a song"
     if inverted is not None:
         return inverted
+    left = _what_is_left(tokens)
+    if left is not None:  # "all that's left is the wind", "only the hiss remains"
+        return Phrase(subject=_noun_phrase(left), verb="", participle="", rest="",
+                      existential=True)
     index = find_verb(tokens, continuation, plural_subject)
     if index is None:
         return Phrase(subject=_noun_phrase(tokens), verb="", participle="", rest="")
@@ -311,6 +315,33 @@ def _heard(subject_tokens: list[str], rest_tokens: list[str], passive: bool,
     return Phrase(subject=heard.subject, verb=heard.verb, participle=heard.participle,
                   rest=heard.rest, passive=heard.passive, subjects=heard.subjects, heard=True,
                   hearer=hearer)
+
+
+_LEFT = r"(?:left|remains?|remained|remaining)"
+_ALL_THAT_IS_LEFT = re.compile(  # "all that is left is X", "all that remains is X"
+    rf"^(?:now\s+)?all\s+(?:that\s+)?(?:is\s+|was\s+)?{_LEFT}\s+(?:now\s+)?(?:is|was|are|were)\s+"
+    r"(?P<what>.+)$", re.I)
+_ONLY_X_IS_LEFT = re.compile(  # "only the hiss of life support remains", "X is all that's left"
+    rf"^(?:(?:now|soon|then)\s+)?(?:only|just)\s+(?P<what>.+?)\s+(?:(?:is|are|was|were)\s+)?{_LEFT}$"
+    rf"|^(?P<all>.+?)\s+(?:is|are|was|were)\s+all\s+(?:that\s+)?(?:is\s+|was\s+)?{_LEFT}$",
+    re.I)
+_JUST_X = re.compile(  # "Inside, just the air conditioner and muffled traffic": only X is heard
+    r"^(?:(?:inside|outside|now|then|upstairs|downstairs|here|there)\s+)?"
+    r"(?:just|only|nothing\s+but)\s+(?P<what>(?:the|a|an|some|his|her|their|our|my|its)\s+.+)$",
+    re.I)
+
+
+def _what_is_left(tokens: list[str]) -> list[str] | None:
+    """The words of what is still heard in "all that's left is X", "only X remains", "X is
+    all that remains", "just X", or None for any other clause."""
+    text = " ".join(tokens)
+    match = _ALL_THAT_IS_LEFT.match(text) or _ONLY_X_IS_LEFT.match(text)
+    if match is None:
+        match = _JUST_X.match(text)
+        if match is None or find_verb(match.group("what").split()) is not None:
+            return None  # "just then a door slams"
+    what = match.groupdict().get("what") or match.group("all")
+    return what.split()
 
 
 _SOUND_NOUNS = frozenset({"sound", "sounds", "noise", "noises"})

@@ -2,11 +2,14 @@
 
 A place word can describe something else: "church bells" are bells (the place's
 'not_before' words), and "a street musician" or "the market vendor" is a person, wherever
-the story is. Neither makes the text's scene a street or a market.
+the story is. Neither makes the text's scene a street or a market. Before another place it
+says which one: "the hospital car park" is a car park, "the airport tarmac" a tarmac (but
+"a mountain cabin" is on a mountain, whose wind is heard inside).
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from engine.planning.offline.phrasing import is_person
 from engine.planning.offline.vocabulary import ImpliedSounds, phrase_pattern, vocabulary
@@ -50,4 +53,21 @@ def _describes_something_else(after: str, entry: ImpliedSounds) -> bool:
     if following is None:
         return False
     word = following.group(1).lower()
-    return word in entry.not_before or is_person(word)
+    return word in entry.not_before or is_person(word) or _names_another_place(after, entry)
+
+
+def _names_another_place(after: str, entry: ImpliedSounds) -> bool:
+    """ "hospital car park", "airport tarmac": a building's word only says which one. (An
+    outdoor place says where it stands, and is heard there: "a mountain cabin".)"""
+    return entry.indoors and bool(_place_after(None).match(after)) \
+        and not _place_after(tuple(entry.words)).match(after)  # "station platform": one place
+
+
+@lru_cache(maxsize=None)
+def _place_after(words: tuple[str, ...] | None) -> re.Pattern:
+    """Matches text that goes on with one of `words` (None: any place's word)."""
+    if words is None:
+        words = tuple(w for entry in vocabulary().places for w in entry.words)
+    alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+")
+                            for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?:['’]s)?\s+(?:{alternatives})(?![\w'-])", re.I)
