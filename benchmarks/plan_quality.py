@@ -18,9 +18,9 @@ the first, odd-numbered stories, read and tuned on; the second held apart: total
 benchmarks/data/fresh3_stories.json (scene changes, written with them the same way; read and
 tuned on); benchmarks/data/fresh4_stories.json and fresh4_held_stories.json (written on
 2026-12-02, fifth session, the same way, before that session's changes; the first read and
-tuned on, the second held apart: totals only). Each reference event has a caption, a kind and an order rank (equal ranks may
-overlap); a story may list the "tones" a sound designer would accept for it; in the
-scene-change sets an event may say by which order it has stopped ("ends_before").
+tuned on, the second held apart: totals only). Each reference event has a caption, a kind
+and an order rank (equal ranks may overlap); a story may list the "tones" a sound designer
+would accept for it; in the scene-change sets an event may say by which order it has stopped ("ends_before").
 
 The rules:
 - Matching: a predicted event matches a reference event when their captions agree in

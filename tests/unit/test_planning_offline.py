@@ -734,3 +734,53 @@ def test_coming_home_brings_no_invented_room_tone(planner):
     assert len(plan.scenes) == 2
     assert not any("room tone" in e.caption for e in plan.events)
     assert find(plan, "key").start_s >= plan.scenes[1].start_s
+
+
+def test_screenplay_sluglines_open_scenes_in_their_places(planner):
+    plan = plan_of(planner, "INT. HOSPITAL WARD - NIGHT. A heart monitor beeps beside the "
+                            "bed. A nurse whispers, \"Try to sleep.\"\nCUT TO: EXT. HOSPITAL CAR "
+                            "PARK - DAWN. An ambulance pulls in.", 60)
+    assert [(s.place, s.time_of_day) for s in plan.scenes] == [("hospital", "night"),
+                                                                ("car park", "dawn")]
+    ward, ambulance = find(plan, "hospital ward"), find(plan, "ambulance")
+    assert end(ward) <= plan.scenes[1].start_s + 2 <= ambulance.start_s + 2  # left behind
+    assert not any(word in e.caption.lower() for e in plan.events
+                   for word in ("int", "ext", "cut to", "hospital car park"))
+
+
+def test_a_buildings_word_before_another_place_names_which_one(planner):
+    plan = plan_of(planner, "On the airport tarmac a jet taxis past.", 30)
+    assert find(plan, "tarmac").track == TrackKind.AMBIENCE
+    assert not any("terminal" in e.caption for e in plan.events)
+    cabin = plan_of(planner, "Snow falls silently on a mountain cabin. Inside, a fire crackles.", 30)
+    assert find(cabin, "mountain wind")  # an outdoor place's sound is heard inside
+
+
+@pytest.mark.parametrize("prompt, left", [
+    ("The music stops, and all that's left is the wind flapping the tents.", "wind flapping"),
+    ("The hum dies, and only the hiss of emergency life support remains.", "life support"),
+    ("He flicks off the fan, and the kitchen goes quiet except for the dishwasher churning.",
+     "dishwasher churning"),
+    ("Inside, just the air conditioner humming.", "air conditioner humming"),
+])
+def test_what_is_left_after_a_stop_is_heard_and_the_rest_ends(planner, prompt, left):
+    plan = plan_of(planner, prompt, 40)
+    remaining = find(plan, *left.split())
+    assert not any(w in e.caption for e in plan.events for w in ("left is", "remains", "except"))
+    assert all(end(e) <= remaining.start_s + 2 for e in plan.events
+               if e is not remaining and e.track != TrackKind.AMBIENCE)
+
+
+def test_switching_a_fan_off_ends_it_after_a_clause_without_a_comma(planner):
+    plan = plan_of(planner, "The extractor fan roars overhead. When the last ticket is done he "
+                            "flicks off the fan.", 40)
+    fan = find(plan, "extractor fan")
+    assert end(fan) < 40
+    assert not any("ticket" in e.caption or "flick" in e.caption for e in plan.events)
+
+
+def test_a_sound_verb_the_dictionary_knows_only_as_a_noun_splits_its_clause(planner):
+    plan = plan_of(planner, 'A timer dings and he calls out, "First batch is done!"', 30)
+    assert find(plan, "timer ding").track == TrackKind.EFFECTS
+    assert find(plan, "first batch").track == TrackKind.SPEECH
+    assert not any("timer" in e.caption and "batch" in e.caption for e in plan.events)

@@ -211,6 +211,13 @@ def _agreeing(verb: str, sound: str) -> str:
     return " ".join(p for p in (re.sub(r"s$", "", first), rest) if p)
 
 
+# "the kitchen goes quiet except for the dishwasher churning": all stops but what is left
+_EXCEPT_FOR = re.compile(
+    r"(?P<stop>\b(?:quiet|silent|still|dark|empty|silence|hushed|down|off|out|stops?|stopped|"
+    r"nothing|everything))\s*,?\s+(?:except\s+for|except|apart\s+from|save\s+for|but\s+for)\s+"
+    r"(?P<what>[^,.;:!?]+)", re.I)
+
+
 def _absolute_with(match: re.Match) -> str:
     """ "with sirens blaring" starts a clause; "with a grinding noise" does not."""
     from engine.planning.offline.phrasing import _form, _is_noun, verb_lemma
@@ -236,6 +243,7 @@ def _split_sentence(sentence: str) -> list[tuple[str, str]]:
     # (a connective followed by "of" says where: "at the end of the hall", "in the background of")
     splitter = re.compile(
         rf"(,|\band\s+(?:{alternatives})\b(?!\s+of\b)|\b(?:{alternatives})\b(?!\s+of\b))", re.I)
+    sentence = _EXCEPT_FOR.sub(r"\g<stop>, and only \g<what> remains", sentence)
     sentence = _BURSTS_INTO.sub(_what_bursts, _FULL_OF.sub(_what_fills, sentence))
     sentence = _WITH_ABSOLUTE.sub(_absolute_with, sentence)
     parts = splitter.split(sentence)
@@ -253,10 +261,34 @@ def _split_sentence(sentence: str) -> list[tuple[str, str]]:
         text = part.strip()
         if text.lower().startswith("with "):  # the absolute construction split above
             connective, text = "with", text[5:]
-        for index, sub in enumerate(_split_on_and(text)):
+        subordinate, main = _main_after_subordinate(connective, text)
+        for index, sub in enumerate(_split_on_and(subordinate)):
             pieces.append((connective if index == 0 else "and", sub))
+        if main:
+            pieces.append(("", main))
         connective = ""
     return _rejoin_fragments(pieces)
+
+
+_SUBJECT_PRONOUN = re.compile(r"\s(?=(?:he|she|they|we|i)\s+\w)", re.I)
+_SUBORDINATORS = frozenset({"when", "whenever", "as", "once", "after", "before", "until",
+                            "till", "while", "whilst"})
+
+
+def _main_after_subordinate(connective: str, text: str) -> tuple[str, str]:
+    """ "When the last ticket is done he flicks off the fan": without a comma, the main
+    clause starts at its subject pronoun (when the words before it have a verb of their
+    own); (subordinate clause, main clause or "")."""
+    from engine.planning.offline.phrasing import PREPOSITIONS, find_verb
+
+    if connective not in _SUBORDINATORS:
+        return text, ""
+    for match in _SUBJECT_PRONOUN.finditer(text):
+        before = words_of(text[:match.start()])
+        if len(before) >= 2 and before[-1].lower() not in PREPOSITIONS | {"and", "or", "that"} \
+                and find_verb(before, continuation=True) is not None:
+            return text[:match.start()].strip(), text[match.end():].strip()
+    return text, ""
 
 
 def _split_on_and(text: str) -> list[str]:

@@ -11,7 +11,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lemminflect import getAllInflections, getAllLemmas, getAllLemmasOOV, getInflection
+from lemminflect import (
+    getAllInflections,
+    getAllInflectionsOOV,
+    getAllLemmas,
+    getAllLemmasOOV,
+    getInflection,
+)
 
 from engine.planning.offline.vocabulary import known_verbs, sound_verbs, vocabulary
 
@@ -62,7 +68,12 @@ class Phrase:
 
 @lru_cache(maxsize=8192)
 def _lemmas(word: str) -> dict:
-    return getAllLemmas(word)
+    lemmas = getAllLemmas(word)
+    if "VERB" not in lemmas and word.islower():  # "a timer dings": lemminflect knows the noun
+        stem = re.sub(r"(?:e?s|ed|ing)$", "", word)
+        if stem != word and stem in vocabulary().language["sound_verbs"]:
+            lemmas = {**lemmas, "VERB": (stem,)}
+    return lemmas
 
 
 def verb_lemma(word: str) -> str | None:
@@ -82,7 +93,7 @@ def _unknown_verb(word: str, previous: str) -> str | None:
 
 
 def _forms(lemma: str) -> dict:
-    return getAllInflections(lemma, upos="VERB")
+    return getAllInflections(lemma, upos="VERB") or getAllInflectionsOOV(lemma, upos="VERB")
 
 
 def _is_noun(word: str) -> bool:
@@ -217,7 +228,7 @@ def phrase_of(text: str, continuation: bool, previous: Phrase | None,
     left = _what_is_left(tokens)
     if left is not None:  # "all that's left is the wind", "only the hiss remains"
         return Phrase(subject=_noun_phrase(left), verb="", participle="", rest="",
-                      existential=True)
+                      existential=True, subjects=_list_items(left, " ".join(left)))
     index = find_verb(tokens, continuation, plural_subject)
     if index is None:
         return Phrase(subject=_noun_phrase(tokens), verb="", participle="", rest="")

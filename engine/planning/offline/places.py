@@ -63,7 +63,7 @@ def _names_another_place(after: str, entry: ImpliedSounds) -> bool:
         and not _place_after(tuple(entry.words)).match(after)  # "station platform": one place
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=64)
 def _place_after(words: tuple[str, ...] | None) -> re.Pattern:
     """Matches text that goes on with one of `words` (None: any place's word)."""
     if words is None:

@@ -102,7 +102,8 @@ def kin(word: str) -> set[str]:
 
 
 TRANSITIVE_STOPS = frozenset({"switch off", "turn off", "shut off", "cut off", "stop",
-                              "silence", "mute", "turn down", "kill", "unplug"})
+                              "silence", "mute", "turn down", "kill", "unplug", "flick off",
+                              "flip off", "shut down", "power down"})
 
 
 def stopped_source(phrase: Phrase) -> str:
