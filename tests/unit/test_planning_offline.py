@@ -784,3 +784,18 @@ def test_a_sound_verb_the_dictionary_knows_only_as_a_noun_splits_its_clause(plan
     assert find(plan, "timer ding").track == TrackKind.EFFECTS
     assert find(plan, "first batch").track == TrackKind.SPEECH
     assert not any("timer" in e.caption and "batch" in e.caption for e in plan.events)
+
+
+@pytest.mark.parametrize("prompt", ["Woodshop, afternoon. A table saw whines through a plank.",
+                                    "Mechanic's garage. An impact wrench rattles."])
+def test_a_place_named_as_a_heading_sets_the_scene_and_is_no_clip(planner, prompt):
+    plan = plan_of(planner, prompt, 30)
+    assert plan.scenes[0].place == "workshop"
+    assert not any(word in e.caption.lower() for e in plan.events
+                   for word in ("woodshop", "garage"))
+
+
+def test_a_line_a_person_barks_is_one_spoken_line(planner):
+    plan = plan_of(planner, 'The captain barks, "Shields up!"', 20)
+    assert [(e.track, e.caption) for e in plan.events] == [
+        (TrackKind.SPEECH, 'captain barking "Shields up!"')]

@@ -275,6 +275,9 @@ def spoken_alongside(phrase: Phrase) -> str:
     silent = set(vocabulary().language["silent_verbs"])
     if not phrase.verb or phrase.verb in speech or phrase.verb in silent or phrase.verb == "be":
         return ""
+    manners = vocabulary().language["speech_manner_verbs"]["verbs"]
+    if phrase.verb in manners and is_person(phrase.subject) and not phrase.rest:
+        return ""  # 'the captain barks, "Shields up!"': how the line is said
     rest = re.split(r"\band\s+(?:\w+ing)\b", phrase.rest)[0].strip()
     rest_words = [w for w in words_of(rest) if verb_lemma(w) not in speech]
     caption = " ".join(p for p in (phrase.subject, phrase.participle, " ".join(rest_words)) if p)
@@ -283,8 +286,9 @@ def spoken_alongside(phrase: Phrase) -> str:
 
 def _speech_verb(clause: Clause, phrase: Phrase) -> str:
     speech = vocabulary().language["speech_verbs"]
-    if phrase.verb in speech:
-        return phrase.verb
+    manners = vocabulary().language["speech_manner_verbs"]["verbs"]
+    if phrase.verb in speech or (phrase.verb in manners and is_person(phrase.subject)):
+        return phrase.verb  # "the captain barks": the line is barked
     for word in words_of(clause.text):
         lemma = verb_lemma(word)
         if lemma in speech and word.lower() not in DETERMINERS:
