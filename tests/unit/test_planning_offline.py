@@ -799,3 +799,11 @@ def test_a_line_a_person_barks_is_one_spoken_line(planner):
     plan = plan_of(planner, 'The captain barks, "Shields up!"', 20)
     assert [(e.track, e.caption) for e in plan.events] == [
         (TrackKind.SPEECH, 'captain barking "Shields up!"')]
+
+
+def test_what_someone_leaves_behind_ends_there(planner):
+    plan = plan_of(planner, "The diesel engines throb below deck. The ramp clanks down, and we "
+                            "drive off onto the quay, leaving the throb of the engines behind, "
+                            "our tyres rumbling over the stones.", 60)
+    assert end(find(plan, "engines")) <= find(plan, "tyres").start_s + 2
+    assert not any("behind" in e.caption for e in plan.events)

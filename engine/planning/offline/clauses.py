@@ -218,6 +218,11 @@ _EXCEPT_FOR = re.compile(
     r"(?P<what>[^,.;:!?]+)", re.I)
 
 
+# "we drive off, leaving the throb of the engines behind": what is left behind is heard no more
+_LEAVING_BEHIND = re.compile(
+    r",?\s*\bleaving\s+(?P<what>(?:the|its|his|her|their|our|my)\s+[^,.;:!?]+?)\s+behind\b", re.I)
+
+
 def _absolute_with(match: re.Match) -> str:
     """ "with sirens blaring" starts a clause; "with a grinding noise" does not."""
     from engine.planning.offline.phrasing import _form, _is_noun, verb_lemma
@@ -244,6 +249,7 @@ def _split_sentence(sentence: str) -> list[tuple[str, str]]:
     splitter = re.compile(
         rf"(,|\band\s+(?:{alternatives})\b(?!\s+of\b)|\b(?:{alternatives})\b(?!\s+of\b))", re.I)
     sentence = _EXCEPT_FOR.sub(r"\g<stop>, and only \g<what> remains", sentence)
+    sentence = _LEAVING_BEHIND.sub(r", and \g<what> fades away", sentence)
     sentence = _BURSTS_INTO.sub(_what_bursts, _FULL_OF.sub(_what_fills, sentence))
     sentence = _WITH_ABSOLUTE.sub(_absolute_with, sentence)
     parts = splitter.split(sentence)
