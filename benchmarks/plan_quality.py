@@ -14,7 +14,8 @@ longer); benchmarks/data/fresh_stories.json (written on 2026-12-02
 before that session's planner changes and never tuned on: ordinary and scene-change stories
 in styles the other sets lack); benchmarks/data/fresh2_stories.json and fresh2_held_stories.json
 (written on 2026-12-02, fourth session, by a helper that never saw the planner's code or output;
-the first, odd-numbered stories, read and tuned on; the second held apart: totals only) and
+the first, odd-numbered stories, read and tuned on; the second held apart, totals only, until
+it was read on 2026-12-02, fifth session) and
 benchmarks/data/fresh3_stories.json (scene changes, written with them the same way; read and
 tuned on); benchmarks/data/fresh4_stories.json and fresh4_held_stories.json (written on
 2026-12-02, fifth session, the same way, before that session's changes; the first read and
