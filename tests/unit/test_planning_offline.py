@@ -807,3 +807,18 @@ def test_what_someone_leaves_behind_ends_there(planner):
                             "our tyres rumbling over the stones.", 60)
     assert end(find(plan, "engines")) <= find(plan, "tyres").start_s + 2
     assert not any("behind" in e.caption for e in plan.events)
+
+
+def test_a_sound_someone_shouts_over_is_heard_too(planner):
+    plan = plan_of(planner, '"Pass me the whisk!" Marco shouts over the sizzle of the pans.', 30)
+    assert find(plan, "pans sizzling").track != TrackKind.SPEECH
+    assert find(plan_of(planner, "The owl flies over the roof of the barn.", 30), "owl") \
+        .caption == "owl flying over the roof of the barn"  # a roof is no sound
+
+
+def test_how_we_travel_is_no_clip_of_people(planner):
+    plan = plan_of(planner, "We board the ferry as the engines rumble. A horn blasts twice and "
+                            "we pull away. An hour later we dock; ropes thud onto the pier.", 90)
+    assert find(plan, "engines") and find(plan, "horn") and find(plan, "ropes")
+    assert not any(e.caption.startswith("people") for e in plan.events), \
+        [e.caption for e in plan.events]

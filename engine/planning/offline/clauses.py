@@ -223,6 +223,19 @@ _LEAVING_BEHIND = re.compile(
     r",?\s*\bleaving\s+(?P<what>(?:the|its|his|her|their|our|my)\s+[^,.;:!?]+?)\s+behind\b", re.I)
 
 
+# "Marco shouts over the sizzle of the pans": the sizzle is heard too, under the shout
+_OVER_A_SOUND = re.compile(r"\b(?:over|above|through)\s+the\s+(?P<noun>[a-z]+)\s+of\s+", re.I)
+
+
+def _heard_under(match: re.Match) -> str:
+    from engine.planning.offline.phrasing import verb_lemma
+    from engine.planning.offline.vocabulary import sound_verbs
+
+    if verb_lemma(match.group("noun")) not in sound_verbs():
+        return match.group(0)  # "over the roof of the barn": a place
+    return f", while the {match.group('noun')} of "
+
+
 def _absolute_with(match: re.Match) -> str:
     """ "with sirens blaring" starts a clause; "with a grinding noise" does not."""
     from engine.planning.offline.phrasing import _form, _is_noun, verb_lemma
@@ -250,6 +263,7 @@ def _split_sentence(sentence: str) -> list[tuple[str, str]]:
         rf"(,|\band\s+(?:{alternatives})\b(?!\s+of\b)|\b(?:{alternatives})\b(?!\s+of\b))", re.I)
     sentence = _EXCEPT_FOR.sub(r"\g<stop>, and only \g<what> remains", sentence)
     sentence = _LEAVING_BEHIND.sub(r", and \g<what> fades away", sentence)
+    sentence = _OVER_A_SOUND.sub(_heard_under, sentence)
     sentence = _BURSTS_INTO.sub(_what_bursts, _FULL_OF.sub(_what_fills, sentence))
     sentence = _WITH_ABSOLUTE.sub(_absolute_with, sentence)
     parts = splitter.split(sentence)

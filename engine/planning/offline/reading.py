@@ -304,6 +304,11 @@ def _is_silent(clause: Clause, phrase: Phrase) -> bool:
         return True
     if phrase.passive and is_person(phrase.subject) and phrase.verb not in sound_verbs():
         return True  # "he is pulled back to the present", "she was taken"
+    particle = f"{phrase.verb} {rest[0]}" if rest else ""
+    if phrase.subject in ("people", "a person") and (
+            phrase.verb in language["journey_verbs"]["verbs"]
+            or particle in language["journey_verbs"]["verbs"]):
+        return True  # "we pull away", "we dock": the ferry is what is heard
     if re.search(rf"\b(?:is|are|was|were|be|been|lies|lay)\s+(?:now\s+|all\s+|so\s+)?"
                  rf"(?:{'|'.join(language['state_adjectives'])})\W*$", clause.text, re.I):
         return True  # "the road is empty": a state, no sound
