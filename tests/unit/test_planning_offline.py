@@ -822,3 +822,12 @@ def test_how_we_travel_is_no_clip_of_people(planner):
     assert find(plan, "engines") and find(plan, "horn") and find(plan, "ropes")
     assert not any(e.caption.startswith("people") for e in plan.events), \
         [e.caption for e in plan.events]
+
+
+def test_a_script_in_capitals_keeps_its_scenes_and_prose_keeps_int_and_fade(planner):
+    plan = plan_of(planner, "INT. DINER - NIGHT. A JUKEBOX PLAYS.\nEXT. PARKING LOT - LATER. "
+                            "RAIN FALLS.", 30)
+    assert [s.place for s in plan.scenes] == ["restaurant", "car park"]
+    assert find(plan_of(planner, "int. the cat purrs.", 20), "cat purring")
+    with pytest.raises(InvalidInput, match="only screenplay transitions"):
+        planner.plan(PlanRequest("CUT TO:\nFADE OUT.", 20))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from engine.planning.offline.screenplay import as_prose
 from engine.planning.offline.time_cues import TIME_TOKEN, TimeCue, mark_time_cues
 from engine.planning.offline.vocabulary import mentions, vocabulary
 
@@ -62,7 +61,7 @@ def split_clauses(text: str) -> list[Clause]:
         return f" {QUOTE_TOKEN}{len(quotes) - 1}{'.' if ends else ''} "
 
     clauses: list[Clause] = []
-    paragraphs = [p for p in re.split(r"\n\s*\n", as_prose(text)) if p.strip()]
+    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
     sentence_index = 0
     for paragraph_index, paragraph in enumerate(paragraphs):
         paragraph = _QUOTE.sub(keep_quote, paragraph)

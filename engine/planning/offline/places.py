@@ -60,7 +60,7 @@ def _names_another_place(after: str, entry: ImpliedSounds) -> bool:
     """ "hospital car park", "airport tarmac": a building's word only says which one. (An
     outdoor place says where it stands, and is heard there: "a mountain cabin".)"""
     return entry.indoors and bool(_place_after(None).match(after)) \
-        and not _place_after(tuple(entry.words)).match(after)  # "station platform": one place
+        and not _place_after(entry.words).match(after)  # "station platform": one place
 
 
 @lru_cache(maxsize=64)

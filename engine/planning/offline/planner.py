@@ -20,6 +20,7 @@ from engine.planning.offline.reading import (
     read_story,
     soundless_reason,
 )
+from engine.planning.offline.screenplay import as_prose
 from engine.planning.offline.timing import max_ranks, schedule
 from engine.planning.plan import Plan, PlanRequest
 from engine.planning.validate import validate_plan
@@ -80,15 +81,18 @@ class OfflinePlanner:
 
 
 def check_prompt_text(prompt: str) -> str:
-    """The prompt with its spacing tidied, or InvalidInput saying what is wrong with it."""
+    """The prompt with its spacing tidied and a script's scene headings read as prose, or
+    InvalidInput saying what is wrong with it."""
     if not isinstance(prompt, str):
         raise InvalidInput("the prompt must be text.")
     if len(prompt) > MAX_PROMPT_CHARS:
         raise InvalidInput(f"the prompt is {len(prompt):,} characters long; the planner reads "
                            f"at most {MAX_PROMPT_CHARS:,}. Split the story into parts.")
-    text = re.sub(r"[ \t\r\f\v]+", " ", prompt).strip()
+    tidy = re.sub(r"[ \t\r\f\v]+", " ", prompt).strip()
+    text = as_prose(tidy)  # a script's scene headings
     if not text:
-        raise InvalidInput('the prompt is empty; describe the story, e.g. "rain on a tin roof '
+        what = "holds only screenplay transitions (CUT TO:, FADE OUT.)" if tidy else "is empty"
+        raise InvalidInput(f'the prompt {what}; describe the story, e.g. "rain on a tin roof '
                            'as a train passes".')
     if not re.search(r"[^\W_]", text):
         raise InvalidInput("the prompt has no words to plan from (only punctuation or "
